@@ -1,0 +1,214 @@
+import { calcPrice } from '@pydantic/genai-prices';
+import { BoundedCache } from './bounded-cache.js';
+import { resolveMarkup } from './markup.js';
+import { loadPriceOverridesFile, validatePriceOverrides } from './overrides.js';
+import { inferProvider } from './provider.js';
+import { compileModelRates, computeCost, type ModelRates, overrideRates, ratesAt } from './rates.js';
+import type { CallCost, PriceCallOptions, PriceOverride, PricerOptions, TokenUsage } from './types.js';
+
+/** Prices calls with one configuration (overrides, markup) and its own lookup cache. */
+export interface Pricer {
+  /**
+   * Cost of a call, or `undefined` when the model has no price (not in the table, no override) or the usage
+   * is inconsistent. Never throws.
+   */
+  price(usage: TokenUsage, model: string, options?: PriceCallOptions): CallCost | undefined;
+  /** Whether `price` would find prices for this model (with these options). Never throws. */
+  isPriced(model: string, options?: PriceCallOptions): boolean;
+  /** The multiplier applied to every cost. */
+  readonly markup: number;
+  /** Number of (provider, model) lookups cached now (at most the `cacheSize` option). */
+  readonly cachedLookups: number;
+  /** Forgets cached lookups (e.g. after `updatePrices` of `@pydantic/genai-prices` loaded new data). */
+  clearCache(): void;
+}
+
+interface Resolved {
+  readonly pricedBy: 'table' | 'override';
+  readonly provider: string | undefined;
+  readonly model: string;
+  readonly rates: ModelRates;
+}
+
+/** GenAI semconv provider names accepted where a pricing provider id is expected. */
+const SEMCONV_TO_PRICING: Readonly<Record<string, string>> = {
+  'gcp.gemini': 'google',
+  'gcp.vertex_ai': 'google',
+  'gcp.gen_ai': 'google',
+  mistral_ai: 'mistral',
+  x_ai: 'x-ai',
+  'azure.ai.openai': 'azure',
+  'azure.ai.inference': 'azure',
+  'aws.bedrock': 'aws',
+};
+
+const PROBE_USAGE = { input_tokens: 0, output_tokens: 0 };
+
+function tableEntry(model: string, provider: string | undefined): Resolved | undefined {
+  try {
+    const found = calcPrice(
+      PROBE_USAGE,
+      model,
+      provider === undefined ? undefined : { providerId: provider },
+    );
+    if (found === null) return undefined;
+    return {
+      pricedBy: 'table',
+      provider: found.provider.id,
+      model: found.model.id,
+      rates: compileModelRates(found.model),
+    };
+  } catch {
+    // Table data the library itself cannot price: treated as unpriced rather than a wrong number.
+    return undefined;
+  }
+}
+
+/**
+ * Creates a pricer. Price lookup order for a model: user overrides (option, then prices file; exact name, else
+ * the longest key that is a prefix of it, case-insensitive), then the `@pydantic/genai-prices` table for the
+ * provider (given, or inferred from `baseUrl` and the model name), retried with the part after the last `/`
+ * for vendor-prefixed names (`anthropic/claude-…`). Configuration problems go to `onWarning` once, here.
+ */
+export function createPricer(options: PricerOptions = {}): Pricer {
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const problems: string[] = [];
+
+  const merged: Record<string, PriceOverride> = {};
+  const file = options.pricesFile === undefined ? process.env.AIOTEL_PRICES_FILE : options.pricesFile;
+  if (typeof file === 'string' && file.trim() !== '') {
+    const loaded = loadPriceOverridesFile(file);
+    problems.push(...loaded.problems);
+    Object.assign(merged, loaded.overrides);
+  }
+  if (options.overrides !== undefined) {
+    const checked = validatePriceOverrides(options.overrides, 'overrides option');
+    problems.push(...checked.problems);
+    Object.assign(merged, checked.overrides);
+  }
+  const markupSetting = resolveMarkup(options.markup, process.env.AIOTEL_PRICE_MARKUP);
+  if (markupSetting.problem) problems.push(markupSetting.problem);
+  const markup = markupSetting.markup;
+
+  for (const problem of problems) {
+    try {
+      warn(problem);
+    } catch {
+      // A throwing logger must not stop pricing.
+    }
+  }
+
+  const overrideKeys = new Map<string, { key: string; override: PriceOverride }>();
+  for (const [key, override] of Object.entries(merged))
+    overrideKeys.set(key.toLowerCase(), { key, override });
+  const prefixes = [...overrideKeys.keys()].sort((a, b) => b.length - a.length);
+
+  const cacheSize = options.cacheSize ?? 1000;
+  const cache = new BoundedCache<string, Resolved | null>(
+    Number.isFinite(cacheSize) && cacheSize >= 1 ? cacheSize : 1000,
+  );
+
+  function overrideEntry(model: string, provider: string | undefined): Resolved | undefined {
+    if (overrideKeys.size === 0) return undefined;
+    const lower = model.toLowerCase();
+    let found = overrideKeys.get(lower);
+    if (found === undefined) {
+      const prefix = prefixes.find((p) => lower.startsWith(p));
+      if (prefix !== undefined) found = overrideKeys.get(prefix);
+    }
+    if (found === undefined) return undefined;
+    return { pricedBy: 'override', provider, model: found.key, rates: overrideRates(found.override) };
+  }
+
+  function resolve(model: string, provider: string | undefined): Resolved | undefined {
+    const key = provider === undefined ? model : `${provider}\u0000${model}`;
+    const hit = cache.get(key);
+    if (hit !== undefined) return hit ?? undefined;
+    let entry = overrideEntry(model, provider) ?? tableEntry(model, provider);
+    const slash = model.lastIndexOf('/');
+    if (entry === undefined && slash >= 0 && slash < model.length - 1) {
+      entry = tableEntry(model.slice(slash + 1), provider);
+    }
+    cache.set(key, entry ?? null);
+    return entry;
+  }
+
+  function lookup(model: string, options: PriceCallOptions | undefined): Resolved | undefined {
+    const given = options?.provider;
+    const provider =
+      typeof given === 'string' && given !== ''
+        ? (SEMCONV_TO_PRICING[given] ?? given)
+        : inferProvider({ model, baseUrl: options?.baseUrl }).pricing;
+    return resolve(model, provider);
+  }
+
+  return {
+    markup,
+    get cachedLookups() {
+      return cache.size;
+    },
+    clearCache() {
+      cache.clear();
+    },
+    isPriced(model, callOptions) {
+      try {
+        return typeof model === 'string' && lookup(model, callOptions) !== undefined;
+      } catch {
+        return false;
+      }
+    },
+    price(usage, model, callOptions) {
+      try {
+        if (typeof model !== 'string' || typeof usage !== 'object' || usage === null) return undefined;
+        const resolved = lookup(model, callOptions);
+        if (resolved === undefined) return undefined;
+        const at = callOptions?.at;
+        const atMs = at === undefined ? Date.now() : typeof at === 'number' ? at : at.getTime();
+        const parts = computeCost(ratesAt(resolved.rates, atMs), usage, markup);
+        if (parts === undefined) return undefined;
+        return {
+          amountUsd: parts.total,
+          currency: 'USD',
+          source: 'local',
+          pricedBy: resolved.pricedBy,
+          provider: resolved.provider,
+          model: resolved.model,
+          breakdown: {
+            input: parts.input,
+            cachedInput: parts.cachedInput,
+            cacheWrite: parts.cacheWrite,
+            output: parts.output,
+            request: parts.request,
+          },
+        };
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+let defaultPricer: Pricer | undefined;
+
+/** The pricer behind `priceCall`: created on first use from the environment (`AIOTEL_PRICES_FILE`, `AIOTEL_PRICE_MARKUP`). */
+export function getDefaultPricer(): Pricer {
+  defaultPricer ??= createPricer();
+  return defaultPricer;
+}
+
+/**
+ * Cost of one call with the default pricer, or `undefined` when the model has no price. Never throws.
+ * `usage` is a `TokenUsage` (see `usageFromOpenAI` to get one from an OpenAI response).
+ */
+export function priceCall(
+  usage: TokenUsage,
+  model: string,
+  options?: PriceCallOptions,
+): CallCost | undefined {
+  return getDefaultPricer().price(usage, model, options);
+}
+
+/** Whether the default pricer has prices for the model. Never throws. */
+export function isPriced(model: string, options?: PriceCallOptions): boolean {
+  return getDefaultPricer().isPriced(model, options);
+}

@@ -1,0 +1,249 @@
+import type { ConditionalPrice, ModelInfo, ModelPrice } from '@pydantic/genai-prices';
+import type { CostBreakdown, TokenUsage } from './types.js';
+
+// The arithmetic of `@pydantic/genai-prices` `calcPrice`, restricted to the usage units a chat or embeddings
+// call reports (input, cache read, cache write, output, reasoning, one request), done on prices compiled once
+// per model. The operations and their order mirror the library's so that results are equal to the last bit;
+// the tests compare both for every model in the table.
+
+type Slot = 'input' | 'cachedInput' | 'cacheWrite' | 'output' | 'reasoning' | 'request';
+
+interface Tier {
+  readonly start: number;
+  readonly price: number;
+}
+
+interface Part {
+  readonly slot: Slot;
+  /** Flat price per `per` units; unused when `tiers` is set. */
+  readonly flat: number;
+  /** Base price as a tier starting at 0, then the higher tiers, ascending. */
+  readonly tiers: readonly Tier[] | undefined;
+  readonly per: number;
+}
+
+/** One model's prices, compiled for the hot path. */
+export interface Rates {
+  /** Parts in the table's key order (the library sums them in that order). */
+  readonly parts: readonly Part[];
+  readonly pricesCacheRead: boolean;
+  readonly pricesCacheWrite: boolean;
+  readonly pricesReasoning: boolean;
+  readonly tiered: boolean;
+}
+
+interface TimedRates {
+  readonly rates: Rates;
+  /** `start_date` constraint in epoch ms. */
+  readonly fromMs?: number;
+  /** `time_of_date` constraint, UTC seconds of the day. */
+  readonly fromSecond?: number;
+  readonly toSecond?: number;
+}
+
+/** A model's prices: fixed, or changing by date / time of day (selected per call, like the library does). */
+export type ModelRates = Rates | readonly TimedRates[];
+
+const PRICE_KEYS: Readonly<Record<string, { slot: Slot; per: number }>> = {
+  input_mtok: { slot: 'input', per: 1e6 },
+  cache_read_mtok: { slot: 'cachedInput', per: 1e6 },
+  cache_write_mtok: { slot: 'cacheWrite', per: 1e6 },
+  output_mtok: { slot: 'output', per: 1e6 },
+  output_reasoning_mtok: { slot: 'reasoning', per: 1e6 },
+  requests_kcount: { slot: 'request', per: 1e3 },
+};
+
+function isTiered(value: unknown): value is { base: number; tiers: { start: number; price: number }[] } {
+  return typeof value === 'object' && value !== null && 'base' in value && 'tiers' in value;
+}
+
+/**
+ * Compiles one price record. Keys for usage a chat call never reports (audio, images, web searches, …) are left
+ * out: the library prices them at 0 tokens, which adds exactly 0.
+ */
+export function compileRates(prices: ModelPrice): Rates {
+  const parts: Part[] = [];
+  let tiered = false;
+  for (const [key, value] of Object.entries(prices)) {
+    const unit = PRICE_KEYS[key];
+    if (unit === undefined || value === undefined) continue;
+    if (typeof value === 'number') {
+      parts.push({ slot: unit.slot, flat: value, tiers: undefined, per: unit.per });
+    } else if (isTiered(value)) {
+      tiered = true;
+      const tiers = [...value.tiers]
+        .sort((a, b) => a.start - b.start)
+        .map((t) => ({ start: t.start, price: t.price }));
+      parts.push({
+        slot: unit.slot,
+        flat: 0,
+        tiers: [{ start: -1, price: value.base }, ...tiers],
+        per: unit.per,
+      });
+    } else {
+      throw new Error(`unsupported price value for ${key}`);
+    }
+  }
+  const has = (slot: Slot) => parts.some((p) => p.slot === slot);
+  return {
+    parts,
+    pricesCacheRead: has('cachedInput'),
+    pricesCacheWrite: has('cacheWrite'),
+    pricesReasoning: has('reasoning'),
+    tiered,
+  };
+}
+
+/** Seconds of the UTC day for a `HH:MM:SS[.fff](Z|±HH:MM)` time, as the library reads it. */
+function secondOfDay(time: string): number {
+  const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(time);
+  if (!m) throw new Error(`invalid time-of-day constraint ${time}`);
+  const [, h, min, s, frac = '', zone, sign, oh = '00', om = '00'] = m;
+  const offset = (Number(oh) * 60 + Number(om)) * 60;
+  const local = Number(h) * 3600 + Number(min) * 60 + Number(s) + Number(`0.${frac}`);
+  const shift = zone === 'Z' ? 0 : sign === '+' ? offset : -offset;
+  return (local - shift + 86400) % 86400;
+}
+
+/** Compiles a table model's prices (fixed or conditional). Throws on shapes the library would reject. */
+export function compileModelRates(model: ModelInfo): ModelRates {
+  if (!Array.isArray(model.prices)) return compileRates(model.prices as ModelPrice);
+  return (model.prices as ConditionalPrice[]).map((entry): TimedRates => {
+    const rates = compileRates(entry.prices);
+    const c = entry.constraint;
+    if (c === undefined) return { rates };
+    if (c.type === 'start_date') return { rates, fromMs: new Date(c.start_date).getTime() };
+    if (c.type === 'time_of_date') {
+      return { rates, fromSecond: secondOfDay(c.start_time), toSecond: secondOfDay(c.end_time) };
+    }
+    throw new Error(`unknown price constraint ${JSON.stringify(c)}`);
+  });
+}
+
+/** The prices in force at `atMs`: the last matching constraint wins, else the first entry (library's rule). */
+export function ratesAt(model: ModelRates, atMs: number): Rates {
+  if (!Array.isArray(model)) return model as Rates;
+  const list = model as readonly TimedRates[];
+  for (let i = list.length - 1; i >= 0; i--) {
+    const entry = list[i]!;
+    if (entry.fromMs !== undefined) {
+      if (atMs >= entry.fromMs) return entry.rates;
+    } else if (entry.fromSecond !== undefined && entry.toSecond !== undefined) {
+      const second = (((atMs % 86_400_000) + 86_400_000) % 86_400_000) / 1000;
+      const { fromSecond: from, toSecond: to } = entry;
+      if (to < from ? second >= from || second < to : second >= from && second < to) return entry.rates;
+    } else {
+      return entry.rates;
+    }
+  }
+  return list[0]!.rates;
+}
+
+function partCost(part: Part, units: number, promptTokens: number): number {
+  if (part.tiers === undefined) return (part.flat * units) / part.per;
+  if (units <= 0) return 0;
+  let price = 0;
+  for (const tier of part.tiers) if (promptTokens > tier.start) price = tier.price;
+  // Same steps as the library (tiered prices are per million, then rescaled), for bit-equal results.
+  return (((price * units) / 1e6) * 1e6) / part.per;
+}
+
+/** A mutable breakdown plus its total, filled by `computeCost`. */
+export interface CostParts extends CostBreakdown {
+  total: number;
+}
+
+/**
+ * Cost of `usage` at `rates`, or `undefined` when the usage is inconsistent (negative, not finite, or
+ * cached/reasoning parts larger than their totals): a wrong number is worse than none.
+ */
+export function computeCost(rates: Rates, usage: TokenUsage, markup: number): CostParts | undefined {
+  const input = usage.inputTokens;
+  const output = usage.outputTokens;
+  const read = usage.cacheReadTokens ?? 0;
+  const write = usage.cacheWriteTokens ?? 0;
+  const reasoning = usage.reasoningTokens ?? 0;
+  if (!(valid(input) && valid(output) && valid(read) && valid(write) && valid(reasoning))) return undefined;
+  if (read + write > input || reasoning > output) return undefined;
+
+  const cachedPart = (rates.pricesCacheRead ? read : 0) + (rates.pricesCacheWrite ? write : 0);
+  const uncachedInput = input - cachedPart;
+  const plainOutput = rates.pricesReasoning ? output - reasoning : output;
+
+  let inputSum = 0;
+  let outputSum = 0;
+  let otherSum = 0;
+  let inputCost = 0;
+  let cachedCost = 0;
+  let writeCost = 0;
+  let outputCost = 0;
+  let requestCost = 0;
+  for (const part of rates.parts) {
+    switch (part.slot) {
+      case 'input':
+        inputCost = partCost(part, uncachedInput, input);
+        inputSum += inputCost;
+        break;
+      case 'cachedInput':
+        cachedCost = partCost(part, read, input);
+        inputSum += cachedCost;
+        break;
+      case 'cacheWrite':
+        writeCost = partCost(part, write, input);
+        inputSum += writeCost;
+        break;
+      case 'output': {
+        const cost = partCost(part, plainOutput, input);
+        outputCost += cost;
+        outputSum += cost;
+        break;
+      }
+      case 'reasoning': {
+        const cost = partCost(part, reasoning, input);
+        outputCost += cost;
+        outputSum += cost;
+        break;
+      }
+      case 'request':
+        requestCost = partCost(part, 1, input);
+        otherSum += requestCost;
+        break;
+    }
+  }
+  const total = inputSum + outputSum + otherSum;
+  if (markup === 1) {
+    return {
+      total,
+      input: inputCost,
+      cachedInput: cachedCost,
+      cacheWrite: writeCost,
+      output: outputCost,
+      request: requestCost,
+    };
+  }
+  return {
+    total: total * markup,
+    input: inputCost * markup,
+    cachedInput: cachedCost * markup,
+    cacheWrite: writeCost * markup,
+    output: outputCost * markup,
+    request: requestCost * markup,
+  };
+}
+
+function valid(n: number): boolean {
+  return typeof n === 'number' && Number.isFinite(n) && n >= 0;
+}
+
+/** Rates of a user override (USD per million tokens), shaped like a table entry. */
+export function overrideRates(o: {
+  input: number;
+  output: number;
+  cachedInput?: number | undefined;
+  cacheWrite?: number | undefined;
+}): Rates {
+  const prices: ModelPrice = { input_mtok: o.input, output_mtok: o.output };
+  if (o.cachedInput !== undefined) prices.cache_read_mtok = o.cachedInput;
+  if (o.cacheWrite !== undefined) prices.cache_write_mtok = o.cacheWrite;
+  return compileRates(prices);
+}
