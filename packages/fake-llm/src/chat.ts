@@ -1,0 +1,188 @@
+import { type ChoicePlan, type CompletionPlan, planCompletion } from './completion.js';
+import { invalidParameterBody, missingParameterBody } from './errors.js';
+import { responseModel } from './models.js';
+import { hashString, randomId } from './prng.js';
+import { readPrompt } from './prompt.js';
+import { errorReply, type Reply } from './reply.js';
+import {
+  type EndpointContext,
+  isReply,
+  optionalInteger,
+  type RequestBody,
+  requireModel,
+  systemFingerprint,
+} from './request-fields.js';
+import { chooseFunction, offeredFunctions } from './tools.js';
+
+const SERVER_ERROR_FRAME = `data: ${JSON.stringify({
+  error: {
+    message: 'The server had an error while processing your request. Sorry about that!',
+    type: 'server_error',
+    param: null,
+    code: null,
+  },
+})}\n\n`;
+
+function chatUsage(plan: CompletionPlan) {
+  return {
+    prompt_tokens: plan.promptTokens,
+    completion_tokens: plan.completionTokens,
+    total_tokens: plan.promptTokens + plan.completionTokens,
+    prompt_tokens_details: { cached_tokens: plan.cachedTokens, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: plan.reasoningTokens,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+function toolCallId(): string {
+  return randomId('call_', 24);
+}
+
+function jsonChoice(choice: ChoicePlan, index: number) {
+  const message: Record<string, unknown> = {
+    role: 'assistant',
+    content: choice.toolCall ? null : choice.text,
+  };
+  if (choice.toolCall) {
+    message.tool_calls = [
+      {
+        id: toolCallId(),
+        type: 'function',
+        function: { name: choice.toolCall.name, arguments: choice.toolCall.arguments },
+      },
+    ];
+  }
+  message.refusal = null;
+  message.annotations = [];
+  return { index, message, logprobs: null, finish_reason: choice.finishReason };
+}
+
+/** Split tool-call arguments into stream pieces of up to 5 characters, as the real stream does. */
+function argumentPieces(args: string): string[] {
+  const pieces: string[] = [];
+  for (let i = 0; i < args.length; i += 5) pieces.push(args.slice(i, i + 5));
+  return pieces;
+}
+
+/** Handle `POST /v1/chat/completions`, JSON or SSE stream. */
+export function chatCompletions(body: RequestBody, context: EndpointContext): Reply {
+  const model = requireModel(body);
+  if (isReply(model)) return model;
+  const messages = body.messages;
+  if (messages === undefined || messages === null) return errorReply(400, missingParameterBody('messages'));
+  if (!Array.isArray(messages) || messages.length === 0) {
+    return errorReply(
+      400,
+      invalidParameterBody('messages', "Invalid 'messages': expected a non-empty array of messages."),
+    );
+  }
+  const n = optionalInteger(body, 'n', 1, 128);
+  if (isReply(n)) return n;
+  const maxCompletionTokens = optionalInteger(body, 'max_completion_tokens', 1, 10_000_000);
+  if (isReply(maxCompletionTokens)) return maxCompletionTokens;
+  const maxTokens = optionalInteger(body, 'max_tokens', 1, 10_000_000);
+  if (isReply(maxTokens)) return maxTokens;
+
+  const prompt = readPrompt(model, messages, body.tools, body.seed);
+  const cachedTokens = context.promptCache?.lookupAndRemember(prompt.prefixHashes, prompt.prefixTokens) ?? 0;
+  const plan = planCompletion({
+    model,
+    prompt,
+    cachedTokens,
+    n: n ?? 1,
+    maxTokens: maxCompletionTokens ?? maxTokens,
+    requestedTokens: context.requestedTokens,
+    toolFunction: chooseFunction(offeredFunctions(body.tools), body.tool_choice, prompt.lastUserText),
+  });
+  const id = randomId('chatcmpl-');
+  const servedModel = responseModel(model);
+  const fingerprint = systemFingerprint(hashString(servedModel));
+
+  if (body.stream !== true) {
+    const response = {
+      id,
+      object: 'chat.completion',
+      created: context.nowSeconds,
+      model: servedModel,
+      choices: plan.choices.map(jsonChoice),
+      usage: chatUsage(plan),
+      service_tier: 'default',
+      system_fingerprint: fingerprint,
+    };
+    return {
+      kind: 'json',
+      status: 200,
+      body: JSON.stringify(response),
+      generatedTokens: plan.completionTokens,
+      promptTokens: plan.promptTokens,
+      completionTokens: plan.completionTokens,
+    };
+  }
+
+  const streamOptions = body.stream_options;
+  const includeUsage =
+    typeof streamOptions === 'object' &&
+    streamOptions !== null &&
+    (streamOptions as { include_usage?: unknown }).include_usage === true;
+  // Every chunk shares this head and tail; only the choice part changes, so no per-chunk JSON of whole objects.
+  const head = `data: {"id":"${id}","object":"chat.completion.chunk","created":${context.nowSeconds},"model":${JSON.stringify(
+    servedModel,
+  )},"service_tier":"default","system_fingerprint":"${fingerprint}","choices":[`;
+  const tail = includeUsage ? '],"usage":null}\n\n' : ']}\n\n';
+  const chunk = (index: number, delta: string, finish: string) =>
+    `${head}{"index":${index},"delta":${delta},"logprobs":null,"finish_reason":${finish}}${tail}`;
+
+  const frames: string[] = [];
+  for (let index = 0; index < plan.choices.length; index++) {
+    const choice = plan.choices[index] as ChoicePlan;
+    if (choice.toolCall) {
+      frames.push(chunk(index, '{"role":"assistant","content":null}', 'null'));
+      const opening = {
+        tool_calls: [
+          {
+            index: 0,
+            id: toolCallId(),
+            type: 'function',
+            function: { name: choice.toolCall.name, arguments: '' },
+          },
+        ],
+      };
+      frames.push(chunk(index, JSON.stringify(opening), 'null'));
+      for (const piece of argumentPieces(choice.toolCall.arguments)) {
+        frames.push(
+          chunk(
+            index,
+            `{"tool_calls":[{"index":0,"function":{"arguments":${JSON.stringify(piece)}}}]}`,
+            'null',
+          ),
+        );
+      }
+    } else {
+      frames.push(chunk(index, '{"role":"assistant","content":"","refusal":null}', 'null'));
+      for (const piece of choice.pieces)
+        frames.push(chunk(index, `{"content":${JSON.stringify(piece)}}`, 'null'));
+    }
+  }
+  const lastTokenFrame = frames.length - 1;
+  for (let index = 0; index < plan.choices.length; index++) {
+    frames.push(chunk(index, '{}', `"${(plan.choices[index] as ChoicePlan).finishReason}"`));
+  }
+  if (includeUsage) {
+    frames.push(`${head}],"usage":${JSON.stringify(chatUsage(plan))}}\n\n`);
+  }
+  frames.push('data: [DONE]\n\n');
+  return {
+    kind: 'stream',
+    frames,
+    firstTokenFrame: Math.min(1, lastTokenFrame),
+    lastTokenFrame,
+    errorFrame: () => SERVER_ERROR_FRAME,
+    malformedFrame: `data: {"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n`,
+    promptTokens: plan.promptTokens,
+    completionTokens: plan.completionTokens,
+  };
+}
