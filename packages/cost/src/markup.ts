@@ -1,3 +1,5 @@
+import { shown } from './overrides.js';
+
 /** A markup and, when the configured one was rejected, why. */
 export interface MarkupSetting {
   readonly markup: number;
@@ -13,7 +15,7 @@ export function resolveMarkup(option: unknown, env: string | undefined): MarkupS
     if (typeof option === 'number' && Number.isFinite(option) && option > 0) return { markup: option };
     return {
       markup: 1,
-      problem: `aiotel cost: markup option: expected a number > 0 (e.g. 1.1 for +10 %), got ${JSON.stringify(option)}; using 1`,
+      problem: `aiotel cost: markup option: expected a number > 0 (e.g. 1.1 for +10 %), got ${shown(option)}; using 1`,
     };
   }
   if (env === undefined || env.trim() === '') return { markup: 1 };

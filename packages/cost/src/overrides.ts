@@ -53,7 +53,7 @@ function entryProblem(model: string, entry: unknown): string | undefined {
     const price = record[key];
     if (price === undefined) continue;
     if (typeof price !== 'number' || !Number.isFinite(price) || price < 0) {
-      return `"${model}".${key}: expected a non-negative number (USD per million tokens), got ${JSON.stringify(price)}`;
+      return `"${model}".${key}: expected a non-negative number (USD per million tokens), got ${shown(price)}`;
     }
   }
   return undefined;
@@ -85,4 +85,9 @@ export function loadPriceOverridesFile(path: string): LoadedOverrides {
     };
   }
   return validatePriceOverrides(parsed, origin);
+}
+
+/** A value as the user wrote it: numbers as numbers (`NaN`, `Infinity`), others as JSON. */
+export function shown(value: unknown): string {
+  return typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
 }

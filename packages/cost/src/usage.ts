@@ -27,6 +27,15 @@ function field(obj: unknown, key: string): unknown {
  * cache read + cache write <= input and reasoning <= output.
  */
 export function usageFromOpenAI(usage: unknown): TokenUsage | undefined {
+  try {
+    return readUsage(usage);
+  } catch {
+    // Exotic objects (throwing getters, proxies): no usage rather than an exception in the caller's path.
+    return undefined;
+  }
+}
+
+function readUsage(usage: unknown): TokenUsage | undefined {
   if (typeof usage !== 'object' || usage === null) return undefined;
   const u = usage as Record<string, unknown>;
 
