@@ -1,0 +1,261 @@
+/**
+ * `pnpm bench`: the overhead of aiotel against the raw `openai` SDK and peer instrumentations, side by
+ * side in one run. The fake AI API and the OTLP sink run in their own processes; each variant runs in a
+ * fresh process per round, rounds interleaving the variants (A B C … A B C …) so a slow spell of the
+ * machine hits them all. Writes bench/results/<date>.json, bench/results/overhead.svg and the table in
+ * bench/README.md. `node src/bench.ts --help` lists the options.
+ */
+import { fork } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { type ServerProcess, startServerProcess } from './child.ts';
+import { machineInfo, packageVersions } from './machine.ts';
+import { ensurePeer } from './peers.ts';
+import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
+import { renderChart } from './report/chart.ts';
+import { replaceBetweenMarkers } from './report/readme.ts';
+import { checkTargets, type RoundRecord, summarise } from './report/summary.ts';
+import { renderTable, renderTargets } from './report/table.ts';
+import { BENCH_DIR } from './runtime.ts';
+import type { SinkStats } from './servers/otlp-sink.ts';
+import { selectVariants, type Variant } from './variants.ts';
+
+const HELP = `usage: node src/bench.ts [options]
+  --rounds N                 rounds (a fresh process per variant per round; default 5)
+  --calls N                  measured non-streaming calls per process (default 2000)
+  --stream-calls N           measured streaming calls per process (default 40)
+  --chunks N                 content chunks per stream (default 500)
+  --concurrent-calls N       calls started at once in the concurrent workload (default 1000)
+  --concurrency N            in flight at most (bulkhead / harness limiter; default 50)
+  --variants a,b             only these variants (their floors are added); default all
+  --quick                    1 round of small workloads, to check the harness
+  --profile ID               also write a --cpu-prof profile of variant ID per round to bench/.tmp/profiles
+  --help
+A run with default sizes and all variants writes bench/results/<date>.json, results/overhead.svg and the
+README table; any other run writes bench/.tmp/results-<date>.json only.`;
+
+const { values: opts } = parseArgs({
+  options: {
+    rounds: { type: 'string' },
+    calls: { type: 'string' },
+    'stream-calls': { type: 'string' },
+    chunks: { type: 'string' },
+    'concurrent-calls': { type: 'string' },
+    concurrency: { type: 'string' },
+    variants: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    profile: { type: 'string' },
+    help: { type: 'boolean', default: false },
+  },
+});
+if (opts.help) {
+  console.log(HELP);
+  process.exit(0);
+}
+
+function intOption(name: keyof typeof opts, fallback: number): number {
+  const raw = opts[name];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+const quick = opts.quick === true;
+const rounds = intOption('rounds', quick ? 1 : 5);
+const sizes: WorkloadSizes = {
+  calls: intOption('calls', quick ? 200 : 2000),
+  warmupCalls: quick ? 50 : 300,
+  streamCalls: intOption('stream-calls', quick ? 5 : 40),
+  warmupStreamCalls: quick ? 2 : 5,
+  chunks: intOption('chunks', 500),
+  concurrentCalls: intOption('concurrent-calls', quick ? 200 : 1000),
+  concurrency: intOption('concurrency', 50),
+  warmupConcurrentCalls: quick ? 50 : 200,
+};
+const official =
+  !quick &&
+  !opts.variants &&
+  !opts.profile &&
+  ['rounds', 'calls', 'stream-calls', 'chunks', 'concurrent-calls', 'concurrency'].every(
+    (k) => opts[k as keyof typeof opts] === undefined,
+  );
+
+/** Environment of every worker: the standard OTel variables pointing at the sink, identical for all. */
+function workerEnv(variant: Variant, task: WorkerTask): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // An inherited preload would land in every variant, floors included.
+  delete env.NODE_OPTIONS;
+  return {
+    ...env,
+    BENCH_WORKER: JSON.stringify(task),
+    OTEL_SERVICE_NAME: `aiotel-bench-${variant.id}`,
+    OTEL_EXPORTER_OTLP_ENDPOINT: task.sinkUrl,
+    // JSON: the one OTLP/HTTP encoding every peer's exporter speaks, so the export cost is comparable.
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    OTEL_METRIC_EXPORT_INTERVAL: '5000',
+    // OpenLIT's own name for the same setting.
+    OTEL_EXPORTER_OTLP_METRICS_EXPORT_INTERVAL: '5000',
+    OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false',
+  };
+}
+
+function runWorker(
+  variant: Variant,
+  task: WorkerTask,
+  profileDir: string | undefined,
+): Promise<WorkerResult> {
+  const execArgv = ['--expose-gc', ...(variant.nodeArgs ?? [])];
+  if (profileDir) {
+    execArgv.push(
+      '--cpu-prof',
+      `--cpu-prof-dir=${profileDir}`,
+      `--cpu-prof-name=${variant.id}-round${task.round}.cpuprofile`,
+    );
+  }
+  return new Promise((resolve, reject) => {
+    const child = fork(join(BENCH_DIR, 'src', 'worker.ts'), [], {
+      cwd: BENCH_DIR,
+      execArgv,
+      env: workerEnv(variant, task),
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    let result: WorkerResult | undefined;
+    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    child.on('message', (msg) => {
+      result = msg as WorkerResult;
+    });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (result) resolve(result);
+      else reject(new Error(`worker exited with ${signal ?? code} before reporting`));
+    });
+  });
+}
+
+function callsMade(s: WorkloadSizes): number {
+  return (
+    s.warmupCalls +
+    s.calls +
+    s.warmupStreamCalls +
+    s.streamCalls +
+    s.warmupConcurrentCalls +
+    s.concurrentCalls
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let variants = selectVariants(opts.variants);
+  const skipped: Array<{ variant: string; reason: string }> = [];
+  const peerErrors = new Map<string, string | undefined>();
+  for (const peer of new Set(variants.flatMap((v) => (v.peer ? [v.peer] : []))))
+    peerErrors.set(peer, ensurePeer(peer));
+  variants = variants.filter((v) => {
+    const err = v.peer ? peerErrors.get(v.peer) : undefined;
+    if (err) skipped.push({ variant: v.id, reason: err });
+    return !err;
+  });
+  const profileDir = opts.profile ? join(BENCH_DIR, '.tmp', 'profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+
+  const servers: ServerProcess[] = [];
+  try {
+    const fake = await startServerProcess(join(BENCH_DIR, 'src', 'servers', 'fake-server.ts'));
+    servers.push(fake);
+    const sink = await startServerProcess(join(BENCH_DIR, 'src', 'servers', 'otlp-sink.ts'));
+    servers.push(sink);
+    console.log(
+      `bench: ${variants.length} variants × ${rounds} rounds; per process ${sizes.calls} calls, ` +
+        `${sizes.streamCalls} streams × ${sizes.chunks} chunks, ${sizes.concurrentCalls} calls ${sizes.concurrency} at a time`,
+    );
+
+    const records = new Map<string, RoundRecord[]>(variants.map((v) => [v.id, []]));
+    for (let round = 0; round < rounds; round++) {
+      for (const variant of variants) {
+        const task: WorkerTask = { variant, round, fakeUrl: fake.url, sinkUrl: sink.url, sizes };
+        await sink.request('reset');
+        let record: RoundRecord;
+        try {
+          const result = await runWorker(variant, task, opts.profile === variant.id ? profileDir : undefined);
+          const { stats } = await sink.request<{ stats: SinkStats }>('stats');
+          record = { result, sinkBytes: stats.bytes, callsMade: callsMade(sizes) };
+          console.log(
+            `round ${round + 1}/${rounds} ${variant.id.padEnd(10)} ${result.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ` +
+              `${result.streaming.cpuUsPerChunk.toFixed(2)} µs/chunk, ${result.concurrent.cpuUsPerCall.toFixed(1)} µs/concurrent call, ` +
+              `${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, OTLP ${(stats.bytes / 1024).toFixed(0)} KiB`,
+          );
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          console.error(`round ${round + 1}/${rounds} ${variant.id}: FAILED: ${message}`);
+          record = { error: message, sinkBytes: 0, callsMade: 0 };
+        }
+        records.get(variant.id)!.push(record);
+      }
+    }
+    const fakeStats = await fake.request<{ stats: unknown }>('stats');
+
+    const summaries = summarise(variants, records);
+    const targets = checkTargets(summaries);
+    const date = new Date();
+    const day = date.toISOString().slice(0, 10);
+    const table = renderTable(summaries);
+    const targetTable = renderTargets(targets);
+    const machine = machineInfo();
+    const results = {
+      date: date.toISOString(),
+      durationSec: Math.round((Date.now() - started) / 1000),
+      machine,
+      packages: packageVersions([...peerErrors.keys()]),
+      sizes,
+      rounds,
+      otlpProtocol: 'http/json',
+      variants: summaries,
+      targets,
+      skipped,
+      fakeServer: fakeStats.stats,
+      perRound: Object.fromEntries(records),
+    };
+    console.log(`\n${table}\n\n${targetTable}\n`);
+    for (const s of skipped) console.log(`skipped ${s.variant}: ${s.reason}`);
+
+    const resultsDir = official ? join(BENCH_DIR, 'results') : join(BENCH_DIR, '.tmp');
+    mkdirSync(resultsDir, { recursive: true });
+    const resultsFile = join(resultsDir, official ? `${day}.json` : `results-${day}.json`);
+    writeFileSync(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+    const chartFile = join(resultsDir, 'overhead.svg');
+    writeFileSync(chartFile, renderChart(summaries, `aiotel bench ${day}: CPU overhead over raw openai`));
+    console.log(
+      `bench: wrote ${relative(process.cwd(), resultsFile)} and ${relative(process.cwd(), chartFile)}`,
+    );
+    if (official) {
+      const readmeFile = join(BENCH_DIR, 'README.md');
+      const gib = (machine.memoryBytes / 1024 ** 3).toFixed(1);
+      const generated = [
+        `Run of ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuCount} × ${machine.cpuModel}, ${gib} GiB, Node ${machine.node}: ` +
+          `${rounds} rounds, per process ${sizes.calls} calls, ${sizes.streamCalls} streams of ${sizes.chunks} chunks, ` +
+          `${sizes.concurrentCalls} concurrent calls ${sizes.concurrency} at a time. Figures: median (min–max) over the rounds. ` +
+          `Results file: [results/${day}.json](results/${day}.json).`,
+        '',
+        table,
+        '',
+        '![CPU overhead per variant](results/overhead.svg)',
+        '',
+        targetTable,
+        ...(skipped.length > 0 ? ['', ...skipped.map((s) => `Not run: ${s.variant} (${s.reason}).`)] : []),
+      ].join('\n');
+      writeFileSync(readmeFile, replaceBetweenMarkers(readFileSync(readmeFile, 'utf8'), generated));
+      console.log('bench: updated the table in bench/README.md');
+    }
+    console.log(`bench: done in ${results.durationSec} s`);
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()));
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+  process.exit(1);
+});

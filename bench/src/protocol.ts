@@ -1,0 +1,65 @@
+import type { Variant } from './variants.ts';
+
+/** Sizes of the three workloads; the same for every variant in a run. */
+export interface WorkloadSizes {
+  /** Sequential non-streaming chat calls measured (after `warmupCalls`). */
+  readonly calls: number;
+  readonly warmupCalls: number;
+  /** Sequential streaming calls measured, each of `chunks` content chunks. */
+  readonly streamCalls: number;
+  readonly warmupStreamCalls: number;
+  readonly chunks: number;
+  /** Calls started at once, through a limit of `concurrency` in flight. */
+  readonly concurrentCalls: number;
+  readonly concurrency: number;
+  readonly warmupConcurrentCalls: number;
+}
+
+/** What the orchestrator hands a worker process (JSON in the BENCH_WORKER environment variable). */
+export interface WorkerTask {
+  readonly variant: Variant;
+  readonly round: number;
+  /** Base URL of the fake server, ending in /v1. */
+  readonly fakeUrl: string;
+  /** Base URL of the OTLP sink (the exporters append /v1/traces, /v1/metrics). */
+  readonly sinkUrl: string;
+  readonly sizes: WorkloadSizes;
+}
+
+/** One workload's figures in one process. CPU is user + system of the client process. */
+export interface WorkloadResult {
+  readonly calls: number;
+  /** Chunks the caller's loop received (streaming only). */
+  readonly chunks: number;
+  readonly cpuUs: number;
+  readonly wallMs: number;
+  readonly cpuUsPerCall: number;
+  /** CPU per chunk received (streaming only; NaN otherwise). */
+  readonly cpuUsPerChunk: number;
+  readonly callsPerSec: number;
+  /** Heap used after a full GC at the end of the workload. */
+  readonly heapAfterGcBytes: number;
+}
+
+/** Everything a worker reports back over IPC. */
+export interface WorkerResult {
+  readonly variant: string;
+  readonly round: number;
+  readonly nonStreaming: WorkloadResult;
+  readonly streaming: WorkloadResult;
+  readonly concurrent: WorkloadResult;
+  /** Heap used after a full GC once the variant was set up and warmed up, before the first measurement. */
+  readonly heapAfterWarmupBytes: number;
+}
+
+/** Telemetry a setup module started; the worker flushes it inside each measurement. */
+export interface Telemetry {
+  flush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/** Context given to a variant's `setup()`. */
+export interface SetupContext {
+  readonly sinkUrl: string;
+  readonly serviceName: string;
+}

@@ -1,0 +1,168 @@
+import type { WorkerResult } from '../protocol.ts';
+import { pairedDifferences, pairedRatios, type Spread, spread } from '../stats.ts';
+import type { Variant } from '../variants.ts';
+
+/** One variant's figures over all rounds: median, min and max of each. */
+export interface VariantSummary {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly kind: Variant['kind'];
+  readonly openaiMajor: number;
+  readonly floor: string;
+  /** Rounds that produced figures; fewer than asked means some rounds failed (see `errors`). */
+  readonly rounds: number;
+  readonly errors: readonly string[];
+  readonly nonStreaming: {
+    readonly cpuUsPerCall: Spread;
+    readonly callsPerSec: Spread;
+    /** CPU per call over the floor's in the same round. */
+    readonly ratioToFloor: Spread;
+  };
+  readonly streaming: {
+    readonly cpuUsPerChunk: Spread;
+    readonly chunksPerSec: Spread;
+    /** CPU per chunk minus the floor's in the same round (per-call costs included, spread over the chunks). */
+    readonly overheadUsPerChunk: Spread;
+    readonly ratioToFloor: Spread;
+  };
+  readonly concurrent: {
+    readonly cpuUsPerCall: Spread;
+    readonly callsPerSec: Spread;
+    readonly ratioToFloor: Spread;
+  };
+  /** Heap used after a full GC at the end of the round, in MiB. */
+  readonly heapMiB: Spread;
+  /** Heap after GC at the end minus after the first warm-up, in MiB (what the round's work left behind). */
+  readonly heapGrowthMiB: Spread;
+  /** OTLP bytes the sink received per call made by the process (warm-ups included). */
+  readonly telemetryBytesPerCall: Spread;
+}
+
+/** What one round of one variant produced: the worker's figures and what the sink received meanwhile. */
+export interface RoundRecord {
+  readonly result?: WorkerResult;
+  readonly error?: string;
+  readonly sinkBytes: number;
+  readonly callsMade: number;
+}
+
+const MiB = 1024 * 1024;
+
+/**
+ * Summarises the rounds of every variant. `records` maps a variant id to its per-round records, index i
+ * being round i for every variant, so per-round ratios pair the rounds that ran side by side.
+ */
+export function summarise(
+  variants: readonly Variant[],
+  records: ReadonlyMap<string, readonly RoundRecord[]>,
+): VariantSummary[] {
+  const fig = (id: string, pick: (r: WorkerResult) => number): number[] =>
+    (records.get(id) ?? []).map((rec) => (rec.result ? pick(rec.result) : Number.NaN));
+  return variants.map((v) => {
+    const recs = records.get(v.id) ?? [];
+    const ok = recs.filter((r) => r.result);
+    const nsCpu = fig(v.id, (r) => r.nonStreaming.cpuUsPerCall);
+    const stCpu = fig(v.id, (r) => r.streaming.cpuUsPerChunk);
+    const ccCpu = fig(v.id, (r) => r.concurrent.cpuUsPerCall);
+    return {
+      id: v.id,
+      label: v.label,
+      description: v.description,
+      kind: v.kind,
+      openaiMajor: v.openaiMajor,
+      floor: v.floor,
+      rounds: ok.length,
+      errors: recs.flatMap((r) => (r.error ? [r.error] : [])),
+      nonStreaming: {
+        cpuUsPerCall: spread(nsCpu),
+        callsPerSec: spread(fig(v.id, (r) => r.nonStreaming.callsPerSec)),
+        ratioToFloor: spread(
+          pairedRatios(
+            nsCpu,
+            fig(v.floor, (r) => r.nonStreaming.cpuUsPerCall),
+          ),
+        ),
+      },
+      streaming: {
+        cpuUsPerChunk: spread(stCpu),
+        chunksPerSec: spread(fig(v.id, (r) => r.streaming.chunks / (r.streaming.wallMs / 1000))),
+        overheadUsPerChunk: spread(
+          pairedDifferences(
+            stCpu,
+            fig(v.floor, (r) => r.streaming.cpuUsPerChunk),
+          ),
+        ),
+        ratioToFloor: spread(
+          pairedRatios(
+            stCpu,
+            fig(v.floor, (r) => r.streaming.cpuUsPerChunk),
+          ),
+        ),
+      },
+      concurrent: {
+        cpuUsPerCall: spread(ccCpu),
+        callsPerSec: spread(fig(v.id, (r) => r.concurrent.callsPerSec)),
+        ratioToFloor: spread(
+          pairedRatios(
+            ccCpu,
+            fig(v.floor, (r) => r.concurrent.cpuUsPerCall),
+          ),
+        ),
+      },
+      heapMiB: spread(fig(v.id, (r) => r.concurrent.heapAfterGcBytes / MiB)),
+      heapGrowthMiB: spread(fig(v.id, (r) => (r.concurrent.heapAfterGcBytes - r.heapAfterWarmupBytes) / MiB)),
+      telemetryBytesPerCall: spread(ok.map((r) => r.sinkBytes / Math.max(1, r.callsMade))),
+    };
+  });
+}
+
+/** A target of the issue, as the run measured it. */
+export interface TargetCheck {
+  readonly name: string;
+  readonly target: string;
+  /** The measured figure (median over rounds), in the unit the target states. */
+  readonly measured: number;
+  /** False when missed; undefined when a variant it needs did not run. */
+  readonly met: boolean | undefined;
+}
+
+/** The targets of the issue: full kit ≤ 1.10× raw per call, < 1 µs per chunk, our instrumentation under every peer. */
+export function checkTargets(summaries: readonly VariantSummary[]): TargetCheck[] {
+  const byId = new Map(summaries.map((s) => [s.id, s]));
+  const checks: TargetCheck[] = [];
+  const full = byId.get('full7');
+  const ratio = full?.nonStreaming.ratioToFloor.median ?? Number.NaN;
+  checks.push({
+    name: 'full kit CPU per non-streaming call vs raw openai 7',
+    target: '≤ 1.10×',
+    measured: ratio,
+    met: Number.isFinite(ratio) ? ratio <= 1.1 : undefined,
+  });
+  const perChunk = full?.streaming.overheadUsPerChunk.median ?? Number.NaN;
+  checks.push({
+    name: 'full kit CPU overhead per streamed chunk',
+    target: '< 1 µs',
+    measured: perChunk,
+    met: Number.isFinite(perChunk) ? perChunk < 1 : undefined,
+  });
+  const ours = summaries.filter((s) => s.kind === 'aiotel' && s.id.startsWith('instr'));
+  for (const peer of summaries.filter((s) => s.kind === 'peer')) {
+    const mine = ours.find((s) => s.floor === peer.floor);
+    for (const [workload, pick] of [
+      ['non-streaming', (s: VariantSummary) => s.nonStreaming.ratioToFloor.median],
+      ['streaming', (s: VariantSummary) => s.streaming.ratioToFloor.median],
+      ['concurrent', (s: VariantSummary) => s.concurrent.ratioToFloor.median],
+    ] as const) {
+      const a = mine ? pick(mine) : Number.NaN;
+      const b = pick(peer);
+      checks.push({
+        name: `${mine?.label ?? 'our instrumentation'} vs ${peer.label} (${workload}, × floor)`,
+        target: `below ${Number.isFinite(b) ? b.toFixed(3) : 'n/a'}×`,
+        measured: a,
+        met: Number.isFinite(a) && Number.isFinite(b) ? a < b : undefined,
+      });
+    }
+  }
+  return checks;
+}

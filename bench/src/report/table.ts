@@ -1,0 +1,72 @@
+import type { Spread } from '../stats.ts';
+import type { TargetCheck, VariantSummary } from './summary.ts';
+
+function num(value: number, digits: number): string {
+  return Number.isFinite(value) ? value.toFixed(digits) : 'n/a';
+}
+
+/** `median (min–max)`, or `n/a` when no round produced the figure. */
+export function formatSpread(s: Spread, digits: number, suffix = ''): string {
+  if (s.n === 0) return 'n/a';
+  if (s.n === 1 || s.min === s.max) return `${num(s.median, digits)}${suffix}`;
+  return `${num(s.median, digits)}${suffix} (${num(s.min, digits)}–${num(s.max, digits)})`;
+}
+
+/** `+0.42` with an explicit sign, for overheads that may come out negative within noise. */
+function signed(s: Spread, digits: number): string {
+  if (s.n === 0) return 'n/a';
+  const f = (v: number) => (v >= 0 ? `+${num(v, digits)}` : num(v, digits));
+  if (s.n === 1 || s.min === s.max) return f(s.median);
+  return `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+}
+
+/**
+ * The results table in Markdown: one row per variant, medians over the rounds with (min–max), ratios and
+ * overheads against the variant's floor taken round by round.
+ */
+export function renderTable(summaries: readonly VariantSummary[]): string {
+  const header = [
+    'variant',
+    'openai',
+    'CPU µs/call',
+    '× floor',
+    'calls/s',
+    'CPU µs/chunk',
+    'overhead µs/chunk',
+    'concurrent CPU µs/call',
+    '× floor',
+    'concurrent calls/s',
+    'heap MiB',
+    'OTLP B/call',
+  ];
+  const rows = summaries.map((s) => {
+    const floor = s.floor === s.id;
+    return [
+      s.rounds === 0 ? `${s.label} (failed)` : s.label,
+      String(s.openaiMajor),
+      formatSpread(s.nonStreaming.cpuUsPerCall, 1),
+      floor ? '1 (floor)' : formatSpread(s.nonStreaming.ratioToFloor, 3, '×'),
+      num(s.nonStreaming.callsPerSec.median, 0),
+      formatSpread(s.streaming.cpuUsPerChunk, 2),
+      floor ? '0 (floor)' : signed(s.streaming.overheadUsPerChunk, 2),
+      formatSpread(s.concurrent.cpuUsPerCall, 1),
+      floor ? '1 (floor)' : formatSpread(s.concurrent.ratioToFloor, 3, '×'),
+      num(s.concurrent.callsPerSec.median, 0),
+      num(s.heapMiB.median, 1),
+      num(s.telemetryBytesPerCall.median, 0),
+    ];
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+/** The issue's targets as a Markdown table: measured figure and whether it was met. */
+export function renderTargets(checks: readonly TargetCheck[]): string {
+  const lines = ['| target | goal | measured | met |', '| --- | --- | --- | --- |'];
+  for (const c of checks) {
+    const unit = c.name.includes('per streamed chunk') ? ' µs' : '×';
+    const met = c.met === undefined ? 'not measured' : c.met ? 'yes' : '**no**';
+    lines.push(`| ${c.name} | ${c.target} | ${num(c.measured, 3)}${unit} | ${met} |`);
+  }
+  return lines.join('\n');
+}

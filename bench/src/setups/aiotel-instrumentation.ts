@@ -1,0 +1,8 @@
+import { OpenAIInstrumentation } from '@aiotel/instrumentation-openai';
+import type { SetupContext, Telemetry } from '../protocol.ts';
+import { startSdk } from './sdk.ts';
+
+/** Variant setup: `@aiotel/instrumentation-openai` with its defaults, on the hand-assembled SDK. */
+export async function setup(ctx: SetupContext): Promise<Telemetry> {
+  return startSdk(ctx, [new OpenAIInstrumentation()]);
+}

@@ -1,0 +1,49 @@
+import { context, metrics, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { SetupContext, Telemetry } from '../protocol.ts';
+
+/** Metric export interval of every hand-assembled SDK in the bench (the preload gets it by environment). */
+export const METRIC_EXPORT_INTERVAL_MS = 5000;
+
+/**
+ * The OTel SDK 3.1 assembled by hand, the way a user without our preload would: batch span processor and
+ * periodic metric reader, both OTLP/HTTP (JSON, the protocol every peer can use too) to the sink.
+ */
+export function startSdk(ctx: SetupContext, instrumentations: Instrumentation[]): Telemetry {
+  const resource = resourceFromAttributes({ 'service.name': ctx.serviceName });
+  const tracerProvider = new TracerProvider({
+    resource,
+    spanProcessors: [
+      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }) }),
+    ],
+  });
+  const meterProvider = new MeterProvider({
+    resource,
+    readers: [
+      new PeriodicExportingMetricReader({
+        exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
+        exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS,
+      }),
+    ],
+  });
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  trace.setGlobalTracerProvider(tracerProvider);
+  metrics.setGlobalMeterProvider(meterProvider);
+  registerInstrumentations({ instrumentations, tracerProvider, meterProvider });
+  return {
+    flush: async () => {
+      await tracerProvider.forceFlush();
+      await meterProvider.forceFlush();
+    },
+    shutdown: async () => {
+      await tracerProvider.shutdown();
+      await meterProvider.shutdown();
+    },
+  };
+}

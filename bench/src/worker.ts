@@ -1,0 +1,90 @@
+/**
+ * One variant, one round, in a fresh process: start the variant's telemetry, load `openai`, then run the
+ * three workloads, each after its own warm-up, measuring the CPU of this process (process.cpuUsage: user +
+ * system, so GC and exporter work count) and the heap after a full GC. Reports over IPC.
+ * Forked by bench.ts with --expose-gc; not meant to be started by hand.
+ */
+import type { Telemetry, WorkerResult, WorkerTask, WorkloadResult } from './protocol.ts';
+import { heapAfterGc, makeClient, startVariantTelemetry } from './runtime.ts';
+import { runConcurrent, runNonStreaming, runStreaming } from './workloads.ts';
+
+async function measure(
+  telemetry: Telemetry,
+  calls: number,
+  run: () => Promise<number>,
+): Promise<WorkloadResult> {
+  heapAfterGc();
+  const cpuStart = process.cpuUsage();
+  const wallStart = process.hrtime.bigint();
+  const chunks = await run();
+  const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
+  // The telemetry of the measured calls is exported inside the measurement, so every variant pays for
+  // all the telemetry it produced, not only for what its batch timers happened to send.
+  await telemetry.flush();
+  const cpu = process.cpuUsage(cpuStart);
+  const cpuUs = cpu.user + cpu.system;
+  return {
+    calls,
+    chunks,
+    cpuUs,
+    wallMs,
+    cpuUsPerCall: cpuUs / calls,
+    cpuUsPerChunk: chunks > 0 ? cpuUs / chunks : Number.NaN,
+    callsPerSec: calls / (wallMs / 1000),
+    heapAfterGcBytes: heapAfterGc(),
+  };
+}
+
+async function main(): Promise<void> {
+  const raw = process.env.BENCH_WORKER;
+  if (!raw) throw new Error('BENCH_WORKER is not set: this file is forked by bench.ts');
+  const task = JSON.parse(raw) as WorkerTask;
+  const s = task.sizes;
+  const ownLimit = task.variant.resilient;
+
+  const telemetry = await startVariantTelemetry(task.variant, task.sinkUrl);
+  const client = await makeClient(task.variant, task.fakeUrl, {
+    limit: s.concurrency,
+    queue: s.concurrentCalls,
+  });
+
+  await runNonStreaming(client, s.warmupCalls);
+  await telemetry.flush();
+  const heapAfterWarmupBytes = heapAfterGc();
+  const nonStreaming = await measure(telemetry, s.calls, async () => {
+    await runNonStreaming(client, s.calls);
+    return 0;
+  });
+
+  await runStreaming(client, s.warmupStreamCalls, s.chunks);
+  await telemetry.flush();
+  const streaming = await measure(telemetry, s.streamCalls, () =>
+    runStreaming(client, s.streamCalls, s.chunks),
+  );
+
+  await runConcurrent(client, s.warmupConcurrentCalls, s.concurrency, ownLimit);
+  await telemetry.flush();
+  const concurrent = await measure(telemetry, s.concurrentCalls, async () => {
+    await runConcurrent(client, s.concurrentCalls, s.concurrency, ownLimit);
+    return 0;
+  });
+
+  const result: WorkerResult = {
+    variant: task.variant.id,
+    round: task.round,
+    nonStreaming,
+    streaming,
+    concurrent,
+    heapAfterWarmupBytes,
+  };
+  await new Promise<void>((done) => process.send!(result, () => done()));
+  await Promise.race([telemetry.shutdown(), new Promise((done) => setTimeout(done, 5000).unref())]);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`[bench worker] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
