@@ -1,1 +1,10 @@
-export {};
+export {
+  type BusinessAttributes,
+  type BusinessAttributeValue,
+  METRIC_ATTRIBUTE_MAX_LENGTH,
+  withAttributes,
+} from './attribution.js';
+export type { CallPricer, PriceOverrides } from './cost.js';
+export { OpenAIInstrumentation, SUPPORTED_OPENAI_VERSIONS } from './instrumentation.js';
+export * from './semconv.js';
+export type { OpenAIInstrumentationConfig } from './types.js';

@@ -1,0 +1,88 @@
+import type { GenAICall } from './call.js';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+
+/**
+ * The SDK's `APIPromise` (openai 4 to 7): a Promise subclass holding `responsePromise` (the HTTP
+ * response, rejected with the SDK's error) and `parseResponse` (body → result), with `parse()` behind
+ * `then`/`await`/`withResponse()`, `asResponse()` for the raw `Response`, and `_thenUnwrap()` that SDK
+ * helpers (`parse()`, Responses' `output_text`) use to derive another APIPromise from it.
+ */
+interface ApiPromiseLike {
+  responsePromise: Promise<unknown>;
+  parseResponse: AnyFunction;
+  parse?: AnyFunction;
+  asResponse?: AnyFunction;
+  _thenUnwrap?: AnyFunction;
+}
+
+/** Whether `value` has the APIPromise shape this package knows how to observe. */
+export function isApiPromise(value: unknown): value is ApiPromiseLike {
+  const candidate = value as Partial<ApiPromiseLike> | null;
+  return (
+    typeof candidate?.parseResponse === 'function' &&
+    typeof (candidate.responsePromise as Promise<unknown> | undefined)?.then === 'function'
+  );
+}
+
+/**
+ * Observes a call through its APIPromise in place, so the caller keeps the very object the SDK made
+ * (with `withResponse()`, `asResponse()`, `_thenUnwrap()`…):
+ * - `responsePromise` is chained: a failure ends the call with the error (re-thrown unchanged);
+ * - `parseResponse` is wrapped: the parsed result (or stream) goes to the call and is returned as is;
+ * - `parse()`/`asResponse()` tell whether the caller wants the parsed body or the raw `Response`;
+ *   with only the raw one, the call ends when the response arrives (the body is the caller's).
+ */
+export function observeApiPromise(promise: ApiPromiseLike, call: GenAICall): void {
+  promise.responsePromise = promise.responsePromise.then(
+    (props) => {
+      call.responseReceived();
+      return props;
+    },
+    (err: unknown) => {
+      call.fail(err);
+      throw err;
+    },
+  );
+  const parseResponse = promise.parseResponse;
+  promise.parseResponse = async function observedParseResponse(this: unknown, ...args: unknown[]) {
+    let result: unknown;
+    try {
+      result = await parseResponse.apply(this, args);
+    } catch (err) {
+      call.fail(err);
+      throw err;
+    }
+    return call.onResult(result);
+  };
+  watchConsumers(promise, call, { parsed: false });
+}
+
+// Shared by an APIPromise and those derived from it by `_thenUnwrap()`, which read the same response.
+interface ConsumerState {
+  parsed: boolean;
+}
+
+function watchConsumers(promise: ApiPromiseLike, call: GenAICall, state: ConsumerState): void {
+  const { parse, asResponse, _thenUnwrap: thenUnwrap } = promise;
+  if (typeof parse === 'function') {
+    promise.parse = function observedParse(this: unknown, ...args: unknown[]) {
+      state.parsed = true;
+      return parse.apply(this, args);
+    };
+  }
+  if (typeof asResponse === 'function') {
+    promise.asResponse = function observedAsResponse(this: unknown, ...args: unknown[]) {
+      // withResponse() calls parse() first: only a caller that never parses owns the body.
+      if (!state.parsed) call.rawResponseTaken();
+      return asResponse.apply(this, args);
+    };
+  }
+  if (typeof thenUnwrap === 'function') {
+    promise._thenUnwrap = function observedThenUnwrap(this: unknown, ...args: unknown[]) {
+      const derived = thenUnwrap.apply(this, args);
+      if (isApiPromise(derived)) watchConsumers(derived, call, state);
+      return derived;
+    };
+  }
+}

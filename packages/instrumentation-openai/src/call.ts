@@ -1,0 +1,362 @@
+import { type TokenUsage, usageFromOpenAI } from '@aiotel/cost';
+import {
+  type Attributes,
+  type Context,
+  context,
+  type DiagLogger,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
+import { type ApiKind, operationName, requestAttributes } from './attributes.js';
+import { currentBusinessAttributes, metricBusinessAttributes } from './attribution.js';
+import { ChatChunkReader, ChunkKind, type ChunkReader, ResponsesEventReader } from './chunks.js';
+import {
+  chatInputMessages,
+  contentAttribute,
+  responsesInputMessages,
+  systemInstructions,
+} from './content.js';
+import type { CallCosting } from './cost.js';
+import { errorType, recordFailure } from './errors.js';
+import type { Instruments } from './metrics.js';
+import { resolveProvider } from './provider.js';
+import {
+  ATTR_ERROR_TYPE,
+  ATTR_GEN_AI_INPUT_MESSAGES,
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_OUTPUT_MESSAGES,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
+  ATTR_GEN_AI_RESPONSE_ID,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
+  ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_COST_AMOUNT,
+  ATTR_GEN_AI_USAGE_COST_CURRENCY,
+  ATTR_GEN_AI_USAGE_COST_SOURCE,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  TOKEN_TYPE_CACHE_CREATION,
+  TOKEN_TYPE_CACHE_READ,
+  TOKEN_TYPE_INPUT,
+  TOKEN_TYPE_OUTPUT,
+  TOKEN_TYPE_REASONING,
+} from './semconv.js';
+import { serverAttributes } from './server.js';
+import type { Settings } from './settings.js';
+import { observeStream } from './stream.js';
+import { type ResponseSummary, summarizeResult } from './summary.js';
+
+/** What a call needs from the instrumentation, captured when the call starts. */
+export interface Telemetry {
+  readonly tracer: Tracer;
+  readonly instruments: Instruments;
+  readonly settings: Settings;
+  readonly costing: CallCosting;
+  readonly diag: DiagLogger;
+}
+
+/** The SDK client fields we read (`this._client` of a resource). */
+export interface ClientLike {
+  baseURL?: unknown;
+  apiKey?: unknown;
+}
+
+/**
+ * One GenAI call: its span, and the metrics recorded when it ends. Ends exactly once, whichever of
+ * result, error, end of stream, early close or raw response comes first; later signals are ignored.
+ */
+export class GenAICall {
+  /** The context to run the SDK call in (the span is active there). */
+  readonly context: Context;
+  /** The parameters as sent: the caller's, or a copy asking for stream usage. */
+  readonly params: Record<string, unknown>;
+  private readonly span: Span;
+  private readonly startedAt = performance.now();
+  private readonly metricAttributes: Attributes;
+  private readonly requestModel: string;
+  private readonly providerForPricing: string | undefined;
+  private readonly apiKey: string | undefined;
+  private readonly usageInjected: boolean;
+  private ended = false;
+  private reader: ChunkReader | undefined;
+  private chunkAttributes: Attributes | undefined;
+  private firstChunkAt = 0;
+  private lastChunkAt = 0;
+  private rawResponseWanted = false;
+  private responseArrived = false;
+
+  constructor(
+    private readonly telemetry: Telemetry,
+    private readonly kind: ApiKind,
+    params: Record<string, unknown>,
+    client: ClientLike | undefined,
+  ) {
+    const { settings } = telemetry;
+    this.requestModel = typeof params.model === 'string' ? params.model : '';
+    this.apiKey = typeof client?.apiKey === 'string' ? client.apiKey : undefined;
+    const server = serverAttributes(client?.baseURL);
+    const provider = resolveProvider(this.requestModel, server.baseUrl, settings.providerName);
+    this.providerForPricing = provider.pricingProvider;
+    const operation = operationName(kind);
+
+    const withUsage = settings.injectStreamUsage ? streamUsageParams(kind, params) : undefined;
+    this.usageInjected = withUsage !== undefined;
+    this.params = withUsage ?? params;
+    const business = currentBusinessAttributes();
+    const common: Attributes = {
+      [ATTR_GEN_AI_OPERATION_NAME]: operation,
+      [ATTR_GEN_AI_PROVIDER_NAME]: provider.name,
+      [ATTR_GEN_AI_REQUEST_MODEL]: this.requestModel,
+      ...server.attributes,
+    };
+    this.metricAttributes = {
+      ...metricBusinessAttributes(business, settings.metricAttributes),
+      ...common,
+    };
+    const attributes: Attributes = { ...business, ...common };
+    requestAttributes(kind, params, attributes);
+    if (settings.captureMessageContent) this.captureInput(params, attributes);
+
+    const parent = context.active();
+    this.span = telemetry.tracer.startSpan(
+      this.requestModel ? `${operation} ${this.requestModel}` : operation,
+      { kind: SpanKind.CLIENT, attributes },
+      parent,
+    );
+    this.context = trace.setSpan(parent, this.span);
+  }
+
+  /** Called with the SDK's parsed result; returns it unchanged (a stream gets observed in place). */
+  onResult<T>(result: T): T {
+    if (this.ended) return result;
+    try {
+      if (this.params.stream === true) {
+        const stream = result as { iterator?: unknown } | null;
+        if (typeof stream?.iterator === 'function') observeStream(stream as never, this);
+        else this.finish({});
+        return result;
+      }
+      this.finish(summarizeResult(this.kind, result, this.telemetry.settings.captureMessageContent));
+    } catch (err) {
+      this.internalError(err);
+    }
+    return result;
+  }
+
+  /** The reader for this call's stream chunks (created when the stream is first read). */
+  streamReader(): ChunkReader {
+    this.reader ??=
+      this.kind === 'responses'
+        ? new ResponsesEventReader(this.telemetry.settings.captureMessageContent)
+        : new ChatChunkReader(this.usageInjected, this.telemetry.settings.captureMessageContent);
+    return this.reader;
+  }
+
+  /** Reads a streamed chunk and times it; returns whether to hide it from the caller. Never throws. */
+  readChunk(chunk: unknown): boolean {
+    if (this.ended) return false;
+    try {
+      const kind = this.streamReader().read(chunk);
+      if (kind === ChunkKind.Output) this.timeChunk();
+      return kind === ChunkKind.Hidden;
+    } catch (err) {
+      this.internalError(err);
+      return false;
+    }
+  }
+
+  /** The stream ended: normally, or (`aborted`) because the caller aborted its request. */
+  streamEnded(aborted: boolean): void {
+    if (this.ended) return;
+    const summary = this.reader?.summary() ?? {};
+    if (aborted)
+      this.finish(summary, { type: 'APIUserAbortError', error: new Error('Request was aborted.') });
+    else this.finish(summary);
+  }
+
+  /** The caller stopped reading early (`break`, `return()`, closing both tee branches). */
+  streamClosed(): void {
+    if (!this.ended) this.finish(this.reader?.summary() ?? {});
+  }
+
+  /** The call or its stream failed. */
+  fail(err: unknown): void {
+    if (this.ended) return;
+    let type: string;
+    try {
+      type = errorType(err);
+    } catch {
+      type = '_OTHER';
+    }
+    this.finish(this.reader?.summary() ?? {}, { type, error: err });
+  }
+
+  /** The caller took the raw `Response` (`asResponse()`): the body is theirs, end at its headers. */
+  rawResponseTaken(): void {
+    this.rawResponseWanted = true;
+    if (this.responseArrived) this.finish({});
+  }
+
+  /** The HTTP response (headers) arrived. */
+  responseReceived(): void {
+    this.responseArrived = true;
+    if (this.rawResponseWanted) this.finish({});
+  }
+
+  private captureInput(params: Record<string, unknown>, attributes: Attributes): void {
+    const max = this.telemetry.settings.contentMaxLength;
+    if (this.kind === 'chat.completions') {
+      attributes[ATTR_GEN_AI_INPUT_MESSAGES] = contentAttribute(chatInputMessages(params.messages), max);
+    } else if (this.kind === 'responses') {
+      attributes[ATTR_GEN_AI_INPUT_MESSAGES] = contentAttribute(responsesInputMessages(params.input), max);
+      const instructions = systemInstructions(params.instructions);
+      if (instructions) attributes[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = contentAttribute(instructions, max);
+    }
+  }
+
+  private timeChunk(): void {
+    const now = performance.now();
+    const { instruments } = this.telemetry;
+    if (this.chunkAttributes === undefined) {
+      this.firstChunkAt = now;
+      this.chunkAttributes = this.withResponseModel(this.reader?.summary().model);
+      instruments.timeToFirstChunk.record((now - this.startedAt) / 1000, this.chunkAttributes);
+    } else {
+      instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes);
+    }
+    this.lastChunkAt = now;
+  }
+
+  private withResponseModel(model: string | undefined): Attributes {
+    return model === undefined
+      ? this.metricAttributes
+      : { ...this.metricAttributes, [ATTR_GEN_AI_RESPONSE_MODEL]: model };
+  }
+
+  private finish(summary: ResponseSummary, failure?: { type: string; error: unknown }): void {
+    if (this.ended) return;
+    this.ended = true;
+    const span = this.span;
+    try {
+      const seconds = (performance.now() - this.startedAt) / 1000;
+      const { instruments, settings, costing } = this.telemetry;
+      const attributes: Attributes = {};
+      if (summary.id !== undefined) attributes[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
+      if (summary.model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
+      if (summary.finishReasons !== undefined) {
+        attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
+      }
+      if (this.chunkAttributes !== undefined) {
+        attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
+      }
+      const usage = summary.usage != null ? usageFromOpenAI(summary.usage) : undefined;
+      if (usage !== undefined) this.usageAttributes(usage, attributes);
+      if (settings.captureMessageContent && summary.outputMessages !== undefined) {
+        attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = contentAttribute(
+          summary.outputMessages,
+          settings.contentMaxLength,
+        );
+      }
+      const metricAttributes =
+        summary.model !== undefined && this.chunkAttributes?.[ATTR_GEN_AI_RESPONSE_MODEL] === summary.model
+          ? this.chunkAttributes
+          : this.withResponseModel(summary.model);
+      if (usage !== undefined) {
+        this.recordTokens(usage, metricAttributes);
+        const cost = costing.cost(
+          summary.usage,
+          usage,
+          { response: summary.model, request: this.requestModel },
+          this.providerForPricing,
+        );
+        if (cost === undefined) instruments.unpricedCalls.add(1, metricAttributes);
+        else {
+          attributes[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
+          attributes[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
+          attributes[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
+          instruments.cost.record(cost.amount, metricAttributes);
+        }
+      }
+      const errorType = failure?.type ?? summary.failure;
+      if (errorType !== undefined) {
+        attributes[ATTR_ERROR_TYPE] = errorType;
+        if (failure !== undefined) recordFailure(span, failure.error, errorType, this.apiKey);
+        else span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
+        instruments.duration.record(seconds, { ...metricAttributes, [ATTR_ERROR_TYPE]: errorType });
+      } else {
+        instruments.duration.record(seconds, metricAttributes);
+      }
+      span.setAttributes(attributes);
+    } catch (err) {
+      this.internalError(err);
+    } finally {
+      span.end();
+    }
+  }
+
+  private usageAttributes(usage: TokenUsage, into: Attributes): void {
+    into[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
+    if (this.kind !== 'embeddings') into[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
+    if (usage.cacheReadTokens !== undefined) {
+      into[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheReadTokens;
+    }
+    if (usage.cacheWriteTokens !== undefined) {
+      into[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWriteTokens;
+    }
+    if (usage.reasoningTokens !== undefined) {
+      into[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoningTokens;
+    }
+  }
+
+  private recordTokens(usage: TokenUsage, attributes: Attributes): void {
+    const { tokenUsage, tokens } = this.telemetry.instruments;
+    const input = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT };
+    tokenUsage.record(usage.inputTokens, input);
+    tokens.add(usage.inputTokens, input);
+    if (this.kind !== 'embeddings') {
+      const output = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT };
+      tokenUsage.record(usage.outputTokens, output);
+      tokens.add(usage.outputTokens, output);
+    }
+    if (usage.cacheReadTokens) {
+      tokens.add(usage.cacheReadTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_CACHE_READ });
+    }
+    if (usage.cacheWriteTokens) {
+      tokens.add(usage.cacheWriteTokens, {
+        ...attributes,
+        [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_CACHE_CREATION,
+      });
+    }
+    if (usage.reasoningTokens) {
+      tokens.add(usage.reasoningTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_REASONING });
+    }
+  }
+
+  private internalError(err: unknown): void {
+    this.telemetry.diag.error('telemetry for an openai call failed (the call itself is unaffected)', err);
+  }
+}
+
+/**
+ * A copy of streamed chat params that asks for usage in a final chunk, or `undefined` when the caller
+ * already decided (`stream_options.include_usage` set to anything) or this is not a streamed chat call.
+ * The caller's object is never changed.
+ */
+function streamUsageParams(
+  kind: ApiKind,
+  params: Record<string, unknown>,
+): Record<string, unknown> | undefined {
+  if (kind !== 'chat.completions' || params.stream !== true) return undefined;
+  const options = params.stream_options as Record<string, unknown> | null | undefined;
+  if (options?.include_usage != null) return undefined;
+  return { ...params, stream_options: { ...options, include_usage: true } };
+}

@@ -1,0 +1,160 @@
+import { chatOutputMessage } from './content.js';
+import { ERROR_TYPE_OTHER } from './semconv.js';
+import { type ResponseSummary, summarizeResponse } from './summary.js';
+
+/** What a chunk is to the stream observer. */
+export const ChunkKind = {
+  /** Not output (lifecycle event, usage, a chunk without choices): no chunk timing. */
+  Other: 0,
+  /** Output: timed (time to first chunk, time per output chunk). */
+  Output: 1,
+  /** The usage-only chunk we asked for: read, then hidden from the caller. */
+  Hidden: 2,
+} as const;
+export type ChunkKind = (typeof ChunkKind)[keyof typeof ChunkKind];
+
+/** Gathers what a call's stream says, chunk by chunk. */
+export interface ChunkReader {
+  /** Reads one chunk; may delete the `usage: null` field we caused. Never throws. */
+  read(chunk: unknown): ChunkKind;
+  summary(): ResponseSummary;
+}
+
+type Body = Record<string, unknown>;
+
+interface ChoiceText {
+  role?: string;
+  content: string;
+  toolCalls: { id?: unknown; type?: unknown; function: { name: string; arguments: string } }[];
+}
+
+/** Chat Completions chunks (`chat.completion.chunk`). */
+export class ChatChunkReader implements ChunkReader {
+  private id: string | undefined;
+  private model: string | undefined;
+  private usage: unknown;
+  private readonly finishReasons: string[] = [];
+  private readonly texts: ChoiceText[] | undefined;
+
+  /**
+   * @param usageInjected we added `stream_options.include_usage`: hide its usage-only chunk and the
+   *   `usage: null` field it adds to every other chunk, so the caller sees what it asked for.
+   */
+  constructor(
+    private readonly usageInjected: boolean,
+    withContent: boolean,
+  ) {
+    this.texts = withContent ? [] : undefined;
+  }
+
+  read(chunk: unknown): ChunkKind {
+    if (typeof chunk !== 'object' || chunk === null) return ChunkKind.Other;
+    const body = chunk as Body;
+    if (this.id === undefined && typeof body.id === 'string') this.id = body.id;
+    if (this.model === undefined && typeof body.model === 'string' && body.model !== '') {
+      this.model = body.model;
+    }
+    const usage = body.usage;
+    if (typeof usage === 'object' && usage !== null) this.usage = usage;
+    else if (usage === null && this.usageInjected) delete body.usage;
+    const choices = body.choices;
+    if (!Array.isArray(choices)) return ChunkKind.Other;
+    if (choices.length === 0) {
+      return this.usageInjected && this.usage === usage && usage != null ? ChunkKind.Hidden : ChunkKind.Other;
+    }
+    for (const choice of choices as Body[]) {
+      const index = typeof choice?.index === 'number' ? choice.index : 0;
+      if (typeof choice?.finish_reason === 'string') this.finishReasons[index] = choice.finish_reason;
+      if (this.texts !== undefined) this.gather(index, choice?.delta as Body | undefined);
+    }
+    return ChunkKind.Output;
+  }
+
+  summary(): ResponseSummary {
+    const finishReasons = Array.from(this.finishReasons, (reason) => reason ?? '');
+    return {
+      id: this.id,
+      model: this.model,
+      finishReasons: finishReasons.length > 0 ? finishReasons : undefined,
+      usage: this.usage,
+      outputMessages: this.texts?.map((text, index) =>
+        chatOutputMessage(
+          {
+            role: text.role ?? 'assistant',
+            content: text.content,
+            ...(text.toolCalls.length > 0 ? { tool_calls: text.toolCalls } : {}),
+          },
+          this.finishReasons[index],
+        ),
+      ),
+    };
+  }
+
+  private gather(index: number, delta: Body | undefined): void {
+    if (delta === undefined || this.texts === undefined) return;
+    let text = this.texts[index];
+    if (text === undefined) {
+      text = { content: '', toolCalls: [] };
+      this.texts[index] = text;
+    }
+    if (typeof delta.role === 'string') text.role = delta.role;
+    if (typeof delta.content === 'string') text.content += delta.content;
+    if (!Array.isArray(delta.tool_calls)) return;
+    for (const call of delta.tool_calls as Body[]) {
+      const at = typeof call?.index === 'number' ? call.index : text.toolCalls.length;
+      const fn = (call?.function ?? {}) as Body;
+      let gathered = text.toolCalls[at];
+      if (gathered === undefined) {
+        gathered = { id: call?.id, type: call?.type, function: { name: '', arguments: '' } };
+        text.toolCalls[at] = gathered;
+      }
+      if (typeof fn.name === 'string') gathered.function.name += fn.name;
+      if (typeof fn.arguments === 'string') gathered.function.arguments += fn.arguments;
+    }
+  }
+}
+
+const PROVIDER_ERROR_CODE = /^[a-z][a-z0-9_]{2,63}$/;
+
+/**
+ * Responses API events. Output chunks are the `*.delta` events (text, tool arguments, reasoning);
+ * lifecycle events (`response.created`, …) are not timed. The final `response.completed`,
+ * `response.incomplete` or `response.failed` event carries id, model, status and usage.
+ */
+export class ResponsesEventReader implements ChunkReader {
+  private started: Body | undefined;
+  private final: Body | undefined;
+
+  constructor(private readonly withContent: boolean) {}
+
+  read(event: unknown): ChunkKind {
+    if (typeof event !== 'object' || event === null) return ChunkKind.Other;
+    const type = (event as Body).type;
+    if (typeof type !== 'string') return ChunkKind.Other;
+    if (type.endsWith('.delta')) return ChunkKind.Output;
+    const response = (event as Body).response as Body | undefined;
+    if (typeof response !== 'object' || response === null) return ChunkKind.Other;
+    if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
+      this.final = response;
+    } else if (this.started === undefined) {
+      this.started = response;
+    }
+    return ChunkKind.Other;
+  }
+
+  summary(): ResponseSummary {
+    if (this.final === undefined) {
+      return { id: stringOr(this.started?.id), model: stringOr(this.started?.model) };
+    }
+    const summary = summarizeResponse(this.final, this.withContent);
+    if (this.final.status === 'failed') {
+      const code = (this.final.error as Body | undefined)?.code;
+      summary.failure = typeof code === 'string' && PROVIDER_ERROR_CODE.test(code) ? code : ERROR_TYPE_OTHER;
+    }
+    return summary;
+  }
+}
+
+function stringOr(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

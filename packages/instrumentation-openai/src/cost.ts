@@ -1,0 +1,72 @@
+import { createPricer, type PriceOverrides, type Pricer, type TokenUsage } from '@aiotel/cost';
+import { diag } from '@opentelemetry/api';
+
+export type { PriceOverrides } from '@aiotel/cost';
+
+/** Prices token usage: `@aiotel/cost`'s `createPricer()` result, or anything with its `price`. */
+export type CallPricer = Pick<Pricer, 'price'>;
+
+/** A call's cost in USD and where the figure comes from. */
+export interface SpanCost {
+  readonly amount: number;
+  /** `provider`: the API reported it (`usage.cost`, e.g. OpenRouter); `local`: the price table. */
+  readonly source: 'local' | 'provider';
+}
+
+const MAX_WARNED_MODELS = 1000;
+
+/** Costs calls; warns once per model that has no price. */
+export class CallCosting {
+  private pricer: CallPricer | undefined;
+  private readonly warned = new Set<string>();
+
+  constructor(
+    pricer: CallPricer | undefined,
+    private readonly prices: PriceOverrides | undefined,
+  ) {
+    this.pricer = pricer;
+  }
+
+  /**
+   * Cost of a call, or `undefined` when its model has no price (never a made-up 0). Tries the response
+   * model (e.g. the dated `gpt-4o-2024-08-06`) first, then the requested one.
+   */
+  cost(
+    rawUsage: unknown,
+    usage: TokenUsage,
+    models: { response: string | undefined; request: string },
+    provider: string | undefined,
+  ): SpanCost | undefined {
+    const reported = (rawUsage as { cost?: unknown } | undefined)?.cost;
+    if (typeof reported === 'number' && Number.isFinite(reported) && reported >= 0) {
+      return { amount: reported, source: 'provider' };
+    }
+    const pricer = this.getPricer();
+    const options = { provider };
+    const priced =
+      (models.response !== undefined ? pricer.price(usage, models.response, options) : undefined) ??
+      (models.response !== models.request ? pricer.price(usage, models.request, options) : undefined);
+    if (priced !== undefined && Number.isFinite(priced.amountUsd)) {
+      return { amount: priced.amountUsd, source: 'local' };
+    }
+    this.warnUnpriced(models.response ?? models.request, provider);
+    return undefined;
+  }
+
+  private getPricer(): CallPricer {
+    this.pricer ??= createPricer({
+      ...(this.prices !== undefined ? { overrides: this.prices } : {}),
+      onWarning: (message) => diag.warn(`@aiotel/instrumentation-openai: ${message}`),
+    });
+    return this.pricer;
+  }
+
+  private warnUnpriced(model: string, provider: string | undefined): void {
+    const key = `${provider ?? ''}/${model}`;
+    if (this.warned.has(key) || this.warned.size >= MAX_WARNED_MODELS) return;
+    this.warned.add(key);
+    diag.warn(
+      `@aiotel/instrumentation-openai: no price known for model ${model}${provider ? ` (provider ${provider})` : ''}; its calls get no cost (counted in aiotel.gen_ai.client.unpriced_calls). Add a price with the prices option or AIOTEL_PRICES_FILE.`,
+    );
+  }
+}

@@ -1,0 +1,85 @@
+import { type Span, SpanStatusCode } from '@opentelemetry/api';
+import { ERROR_TYPE_OTHER } from './semconv.js';
+
+// Class names are bounded (they come from code, not data), so they are safe as `error.type`;
+// anything else collapses to `_OTHER`.
+const KNOWN_ERROR_CLASSES = new Set([
+  'APIError',
+  'APIConnectionError',
+  'APIConnectionTimeoutError',
+  'APIUserAbortError',
+  'OpenAIError',
+  'SyntaxError',
+  'LengthFinishReasonError',
+  'ContentFilterFinishReasonError',
+  // @aiotel/resilience and cockatiel, usually the `cause` of an APIConnectionError.
+  'CircuitOpenError',
+  'BulkheadRejectedError',
+  'BudgetExceededError',
+  'RetryAfterTooLongError',
+  'StreamInterruptedError',
+  'StreamTruncatedError',
+  'BrokenCircuitError',
+  'IsolatedCircuitError',
+  'BulkheadRejectedError',
+  'TaskCancelledError',
+]);
+const PROVIDER_ERROR_TYPE = /^[a-z][a-z0-9_]{2,63}$/;
+
+/**
+ * Low-cardinality `error.type` of a failed call: the HTTP status as a string (`429`) for API errors
+ * with a status; for a status-less API error (an error event inside a stream) the provider's error
+ * type (`server_error`); for our own and the SDK's errors the class name (`APIConnectionError`, or the
+ * resilience error that caused it, e.g. `CircuitOpenError`); `_OTHER` otherwise.
+ */
+export function errorType(err: unknown): string {
+  if (typeof err !== 'object' || err === null) return ERROR_TYPE_OTHER;
+  const { status, type, cause } = err as { status?: unknown; type?: unknown; cause?: unknown };
+  if (typeof status === 'number' && status >= 100 && status < 600) return String(status);
+  const name = className(err);
+  if (name === 'APIError' && typeof type === 'string' && PROVIDER_ERROR_TYPE.test(type)) return type;
+  if (name === 'APIConnectionError' && cause !== undefined) {
+    const causeName = className(cause);
+    if (causeName !== undefined && causeName !== 'Error' && KNOWN_ERROR_CLASSES.has(causeName)) {
+      return causeName;
+    }
+  }
+  return name !== undefined && KNOWN_ERROR_CLASSES.has(name) ? name : ERROR_TYPE_OTHER;
+}
+
+function className(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const ctorName = (value as { constructor?: { name?: unknown } }).constructor?.name;
+  if (typeof ctorName === 'string' && ctorName !== 'Error' && ctorName !== 'Object') return ctorName;
+  const name = (value as { name?: unknown }).name;
+  return typeof name === 'string' ? name : undefined;
+}
+
+// Bearer tokens and key-shaped strings (`sk-…`, also relays' `sk-or-…`) that an error message may echo.
+const SECRET_PATTERNS = /(Bearer\s+)[^\s"',]+|\bsk-[A-Za-z0-9_*.-]{6,}/g;
+
+/** Removes the client's API key and key-shaped strings from a message or stack. */
+export function redact(text: string, apiKey: string | undefined): string {
+  let out = text;
+  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[REDACTED]');
+  return out.replace(SECRET_PATTERNS, (_match, bearer: string | undefined) =>
+    bearer ? `${bearer}[REDACTED]` : '[REDACTED]',
+  );
+}
+
+/** Marks the span failed and records the exception with the API key removed from it. */
+export function recordFailure(span: Span, err: unknown, type: string, apiKey: string | undefined): void {
+  const isError = typeof err === 'object' && err !== null;
+  const name = (isError && className(err)) || 'Error';
+  const message = redact(
+    isError ? String((err as { message?: unknown }).message ?? '') : String(err),
+    apiKey,
+  );
+  const stack = isError ? (err as { stack?: unknown }).stack : undefined;
+  span.recordException({
+    name,
+    message,
+    ...(typeof stack === 'string' ? { stack: redact(stack, apiKey) } : {}),
+  });
+  span.setStatus({ code: SpanStatusCode.ERROR, message: message || type });
+}

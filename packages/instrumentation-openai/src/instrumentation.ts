@@ -1,0 +1,182 @@
+import { context } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { isApiPromise, observeApiPromise } from './api-promise.js';
+import type { ApiKind } from './attributes.js';
+import { type ClientLike, GenAICall, type Telemetry } from './call.js';
+import { CallCosting } from './cost.js';
+import { createInstruments, type Instruments } from './metrics.js';
+import { resolveSettings } from './settings.js';
+import type { OpenAIInstrumentationConfig } from './types.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+/** Major versions of `openai` this package patches. */
+export const SUPPORTED_OPENAI_VERSIONS = '>=4 <8';
+const SUPPORTED_MAJORS = new Set([4, 5, 6, 7]);
+
+type AnyFunction = (...args: unknown[]) => unknown;
+type Prototype = Record<string, unknown>;
+
+// The SDK classes whose `create` is patched: every covered call (and the helpers built on them,
+// such as `chat.completions.parse`, `.stream()`, `responses.parse`) goes through one of these.
+const TARGETS: readonly { kind: ApiKind; path: readonly string[] }[] = [
+  { kind: 'chat.completions', path: ['Chat', 'Completions'] },
+  { kind: 'responses', path: ['Responses'] },
+  { kind: 'embeddings', path: ['Embeddings'] },
+];
+
+const warnedVersions = new Set<string>();
+
+/**
+ * OpenTelemetry instrumentation for the `openai` SDK 4.x to 7.x (ESM with the loader hook, and CJS):
+ * one CLIENT span and one set of GenAI metrics per `chat.completions.create`, `responses.create`
+ * and `embeddings.create` call, streamed or not, with token usage and cost. Register it before
+ * `openai` is loaded.
+ */
+export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
+  // `declare`: InstrumentationBase's constructor already calls the hooks that set these; a field
+  // initializer would reset them after super().
+  declare private instruments: Instruments;
+  declare private telemetry: Telemetry | undefined;
+
+  constructor(config: OpenAIInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this.telemetry = undefined;
+  }
+
+  override setTracerProvider(...args: Parameters<InstrumentationBase['setTracerProvider']>): void {
+    super.setTracerProvider(...args);
+    this.telemetry = undefined;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this.instruments = createInstruments(this.meter);
+    this.telemetry = undefined;
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        'openai',
+        // All versions reach patch(), so that an unsupported one is reported instead of ignored.
+        ['*'],
+        (exports: unknown, version?: string) => this.patch(exports, version),
+        (exports: unknown) => this.unpatch(exports),
+      ),
+    ];
+  }
+
+  private patch(exports: unknown, version: string | undefined): unknown {
+    try {
+      if (version !== undefined && !SUPPORTED_MAJORS.has(Number.parseInt(version, 10))) {
+        this.warnOnce(
+          version,
+          `openai ${version} is not supported (supported: ${SUPPORTED_OPENAI_VERSIONS}); its calls are not traced`,
+        );
+        return exports;
+      }
+      for (const { kind, path } of TARGETS) {
+        const proto = this.prototypeOf(exports, path);
+        if (proto === undefined) {
+          this.warnOnce(
+            `${version}:${kind}`,
+            `openai ${version ?? '(unknown version)'}: ${kind}.create not found; those calls are not traced`,
+          );
+          continue;
+        }
+        this._wrap(proto, 'create', (original) => this.patchedCreate(kind, original as AnyFunction));
+      }
+    } catch (err) {
+      this._diag.error('patching openai failed; its calls are not traced', err);
+    }
+    return exports;
+  }
+
+  private unpatch(exports: unknown): void {
+    for (const { path } of TARGETS) {
+      const proto = this.prototypeOf(exports, path);
+      if (proto !== undefined) this._unwrap(proto, 'create');
+    }
+  }
+
+  private prototypeOf(exports: unknown, path: readonly string[]): Prototype | undefined {
+    const mod = exports as { OpenAI?: unknown; default?: unknown } | undefined;
+    let target: unknown = mod?.OpenAI ?? mod?.default;
+    for (const key of path) target = (target as Record<string, unknown> | undefined)?.[key];
+    const proto = (target as { prototype?: Prototype } | undefined)?.prototype;
+    return typeof proto?.create === 'function' ? proto : undefined;
+  }
+
+  private patchedCreate(kind: ApiKind, original: AnyFunction): AnyFunction {
+    const instrumentation = this;
+    return function create(this: { _client?: ClientLike } | undefined, ...args: unknown[]) {
+      const params = args[0];
+      if (typeof params !== 'object' || params === null || !instrumentation.isEnabled()) {
+        return original.apply(this, args);
+      }
+      let call: GenAICall;
+      try {
+        call = new GenAICall(
+          instrumentation.currentTelemetry(),
+          kind,
+          params as Record<string, unknown>,
+          this?._client,
+        );
+      } catch (err) {
+        instrumentation._diag.error('starting a span for an openai call failed', err);
+        return original.apply(this, args);
+      }
+      const sentArgs = call.params === params ? args : [call.params, ...args.slice(1)];
+      let result: unknown;
+      try {
+        result = context.with(call.context, () => original.apply(this, sentArgs));
+      } catch (err) {
+        call.fail(err);
+        throw err;
+      }
+      try {
+        if (isApiPromise(result)) observeApiPromise(result, call);
+        else instrumentation.observeUnknownResult(result, call);
+      } catch (err) {
+        instrumentation._diag.error('observing an openai call failed', err);
+      }
+      return result;
+    };
+  }
+
+  // Not the APIPromise we know (a future SDK?): still end the span, from the plain promise.
+  private observeUnknownResult(result: unknown, call: GenAICall): void {
+    this.warnOnce('shape', 'openai returned an unknown promise type; spans may lack details');
+    if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+      (result as Promise<unknown>).then(
+        (value) => call.onResult(value),
+        (err: unknown) => call.fail(err),
+      );
+    } else {
+      call.onResult(result);
+    }
+  }
+
+  private currentTelemetry(): Telemetry {
+    if (this.telemetry === undefined) {
+      const config = this.getConfig();
+      this.telemetry = {
+        tracer: this.tracer,
+        instruments: this.instruments,
+        settings: resolveSettings(config),
+        costing: new CallCosting(config.pricer, config.prices),
+        diag: this._diag,
+      };
+    }
+    return this.telemetry;
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (warnedVersions.has(key)) return;
+    warnedVersions.add(key);
+    this._diag.warn(message);
+  }
+}

@@ -1,0 +1,68 @@
+import type { GenAICall } from './call.js';
+
+/** The part of the SDK's `Stream` we touch: `iterator()` feeds `for await`, `tee()` and `toReadableStream()`. */
+interface SdkStream<T> {
+  iterator: (...args: unknown[]) => AsyncIterator<T>;
+  controller?: { signal?: AbortSignal };
+}
+
+/**
+ * Observes a streamed call in place: the stream's `iterator` is replaced so every way of reading it
+ * (`for await`, `tee()`, `toReadableStream()`, helpers) passes through one observer, which times the
+ * chunks, reads usage and ends the call exactly once. Chunks reach the caller unchanged, except the
+ * usage-only chunk the instrumentation asked for, which is skipped.
+ */
+export function observeStream<T>(stream: SdkStream<T>, call: GenAICall): void {
+  const original = stream.iterator;
+  stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
+    return new ObservedIterator(original.apply(this, args), call, stream.controller?.signal);
+  };
+}
+
+/** Forwards to the SDK's iterator; one instance (and its two bound handlers) per stream read. */
+class ObservedIterator<T> implements AsyncIterator<T> {
+  constructor(
+    private readonly inner: AsyncIterator<T>,
+    private readonly call: GenAICall,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    this.onNext = this.onNext.bind(this);
+    this.onError = this.onError.bind(this);
+  }
+
+  next(...args: [] | [undefined]): Promise<IteratorResult<T>> {
+    return this.inner.next(...args).then(this.onNext, this.onError);
+  }
+
+  return(value?: unknown): Promise<IteratorResult<T>> {
+    this.call.streamClosed();
+    if (typeof this.inner.return === 'function') return this.inner.return(value as T);
+    return Promise.resolve({ done: true, value: value as T });
+  }
+
+  throw(err?: unknown): Promise<IteratorResult<T>> {
+    if (typeof this.inner.throw === 'function') {
+      return this.inner.throw(err).then(this.onNext, this.onError);
+    }
+    this.call.fail(err);
+    return Promise.reject(err);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  private onNext(result: IteratorResult<T>): IteratorResult<T> | Promise<IteratorResult<T>> {
+    if (result.done) {
+      this.call.streamEnded(this.signal?.aborted === true);
+      return result;
+    }
+    if (this.call.readChunk(result.value)) return this.next();
+    return result;
+  }
+
+  private onError(err: unknown): never {
+    this.call.fail(err);
+    throw err;
+  }
+}

@@ -1,0 +1,148 @@
+// In-process test bed: real OpenTelemetry SDK with in-memory exporters, the fake LLM server, and the
+// `openai` SDK loaded through CJS `require` after the instrumentation is enabled, so that it is
+// patched by the same require hook users get (not by calling patch() by hand).
+import { createRequire } from 'node:module';
+import { startFakeLlm } from '@aiotel/fake-llm';
+import { type Attributes, context, DiagLogLevel, diag } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { type DataPoint, type Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
+import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '../src/index.js';
+
+/** A metric reader that exports nothing: tests call collect() and read the points. */
+class CollectingReader extends MetricReader {
+  protected override async onForceFlush(): Promise<void> {}
+  protected override async onShutdown(): Promise<void> {}
+}
+
+/** Messages the OpenTelemetry diag logger received (warnings and errors). */
+export interface DiagMessages {
+  warn: string[];
+  error: string[];
+}
+
+export const API_KEY = 'sk-test-9f8e7d6c5b4a39281706';
+
+/** The `openai` package under test by name: `openai` (7.x) or an alias of an older major. */
+export type OpenAIPackage = 'openai' | 'openai6' | 'openai5' | 'openai4';
+
+// biome-ignore lint/suspicious/noExplicitAny: the SDK's module shape differs per major; tests use its public API.
+export type OpenAIModule = any;
+
+export interface TestBed {
+  OpenAI: OpenAIModule;
+  /** A client on the fake server with retries off. */
+  client: OpenAIModule;
+  fakeUrl: string;
+  instrumentation: OpenAIInstrumentation;
+  diag: DiagMessages;
+  /** Spans ended so far. */
+  spans(): ReadableSpan[];
+  /** Waits until `count` spans ended (streams end on the caller's last read). */
+  waitForSpans(count: number): Promise<ReadableSpan[]>;
+  /** Data points of a metric, collected now. */
+  points(name: string): Promise<DataPoint<unknown>[]>;
+  reset(): void;
+  close(): Promise<void>;
+}
+
+export async function startTestBed(
+  config: OpenAIInstrumentationConfig = {},
+  pkg: OpenAIPackage = 'openai',
+): Promise<TestBed> {
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  const messages: DiagMessages = { warn: [], error: [] };
+  diag.setLogger(
+    {
+      error: (message, ...args) => messages.error.push(format(message, args)),
+      warn: (message, ...args) => messages.warn.push(format(message, args)),
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    },
+    { logLevel: DiagLogLevel.WARN, suppressOverrideMessage: true },
+  );
+  const exporter = new InMemorySpanExporter();
+  const tracerProvider = new TracerProvider({
+    spanProcessors: [new SimpleSpanProcessor({ exporter })],
+  });
+  const reader = new CollectingReader();
+  const meterProvider = new MeterProvider({ readers: [reader] });
+  const instrumentation = new OpenAIInstrumentation(config);
+  instrumentation.setTracerProvider(tracerProvider);
+  instrumentation.setMeterProvider(meterProvider);
+  const mod = createRequire(import.meta.url)(pkg);
+  const OpenAI = mod.OpenAI ?? mod.default;
+  const fake = await startFakeLlm({ latency: false });
+  const client = new OpenAI({ baseURL: fake.url, apiKey: API_KEY, maxRetries: 0 });
+
+  const spans = () => exporter.getFinishedSpans();
+  return {
+    OpenAI,
+    client,
+    fakeUrl: fake.url,
+    instrumentation,
+    diag: messages,
+    spans,
+    async waitForSpans(count) {
+      for (let i = 0; i < 200 && spans().length < count; i++) {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return spans();
+    },
+    async points(name) {
+      const { resourceMetrics } = await reader.collect();
+      for (const scope of resourceMetrics.scopeMetrics) {
+        for (const metric of scope.metrics) {
+          if (metric.descriptor.name === name) return metric.dataPoints as DataPoint<unknown>[];
+        }
+      }
+      return [];
+    },
+    reset() {
+      exporter.reset();
+      messages.warn.length = 0;
+      messages.error.length = 0;
+      fake.reset();
+    },
+    async close() {
+      instrumentation.disable();
+      await fake.close();
+      await meterProvider.shutdown();
+      await tracerProvider.shutdown();
+    },
+  };
+}
+
+function format(message: string, args: unknown[]): string {
+  return [message, ...args.map((a) => (a instanceof Error ? a.message : String(a)))].join(' ');
+}
+
+/** The one point whose attributes include `match`; fails the test when there are none or several. */
+export function pointWith<T>(points: DataPoint<T>[], match: Attributes): DataPoint<T> {
+  const found = points.filter((p) =>
+    Object.entries(match).every(([key, value]) => p.attributes[key] === value),
+  );
+  if (found.length !== 1) {
+    throw new Error(
+      `expected one point with ${JSON.stringify(match)}, found ${found.length} in ${JSON.stringify(points.map((p) => p.attributes))}`,
+    );
+  }
+  return found[0] as DataPoint<T>;
+}
+
+/** Count and sum of a histogram point. */
+export function histogram(point: DataPoint<unknown>): { count: number; sum: number } {
+  const value = point.value as Histogram;
+  return { count: value.count, sum: value.sum ?? 0 };
+}
+
+/** Messages saying a span was ended (or changed) after it ended. */
+export function endedSpanWarnings(messages: DiagMessages): string[] {
+  return [...messages.warn, ...messages.error].filter((m) => /ended Span|already ended/i.test(m));
+}
