@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import type { WorkerResult, WorkloadResult } from '../src/protocol.ts';
+import { renderChart } from '../src/report/chart.ts';
+import { README_END, README_START, replaceBetweenMarkers } from '../src/report/readme.ts';
+import { checkTargets, type RoundRecord, summarise } from '../src/report/summary.ts';
+import { renderTable } from '../src/report/table.ts';
+import { VARIANTS } from '../src/variants.ts';
+
+function workload(cpuUsPerCall: number, cpuUsPerChunk = Number.NaN): WorkloadResult {
+  return {
+    calls: 100,
+    chunks: Number.isNaN(cpuUsPerChunk) ? 0 : 50_000,
+    cpuUs: cpuUsPerCall * 100,
+    wallMs: 100,
+    cpuUsPerCall,
+    cpuUsPerChunk,
+    callsPerSec: 1000,
+    heapAfterGcBytes: 20 * 1024 * 1024,
+  };
+}
+
+function round(variant: string, i: number, perCall: number, perChunk: number): RoundRecord {
+  const result: WorkerResult = {
+    variant,
+    round: i,
+    nonStreaming: workload(perCall),
+    streaming: workload(perChunk * 500, perChunk),
+    concurrent: workload(perCall),
+    heapAfterWarmupBytes: 19 * 1024 * 1024,
+  };
+  return { result, sinkBytes: 1000, callsMade: 10 };
+}
+
+const raw7 = VARIANTS.find((v) => v.id === 'raw7')!;
+const full7 = VARIANTS.find((v) => v.id === 'full7')!;
+
+describe('summary and table', () => {
+  const records = new Map<string, RoundRecord[]>([
+    ['raw7', [round('raw7', 0, 100, 10), round('raw7', 1, 200, 10), round('raw7', 2, 100, 10)]],
+    // Round 1 ran on a slow spell for both: per-round ratios stay 1.05 where the ratio of medians would not.
+    [
+      'full7',
+      [
+        round('full7', 0, 105, 10.5),
+        round('full7', 1, 210, 10.5),
+        { error: 'crashed', sinkBytes: 0, callsMade: 0 },
+      ],
+    ],
+  ]);
+  const summaries = summarise([raw7, full7], records);
+  const full = summaries.find((s) => s.id === 'full7')!;
+
+  it('takes ratios to the floor round by round and counts failed rounds out', () => {
+    expect(full.rounds).toBe(2);
+    expect(full.errors).toEqual(['crashed']);
+    expect(full.nonStreaming.ratioToFloor.median).toBeCloseTo(1.05);
+    expect(full.nonStreaming.ratioToFloor.max).toBeCloseTo(1.05);
+    expect(full.streaming.overheadUsPerChunk.median).toBeCloseTo(0.5);
+    expect(full.heapGrowthMiB.median).toBeCloseTo(1);
+    expect(full.telemetryBytesPerCall.median).toBe(100);
+  });
+
+  it('judges the full-kit targets from the medians', () => {
+    const targets = checkTargets(summaries);
+    expect(targets.find((t) => t.name.startsWith('full kit CPU per non-streaming'))?.met).toBe(true);
+    expect(targets.find((t) => t.name.startsWith('full kit CPU overhead per streamed chunk'))?.met).toBe(
+      true,
+    );
+    const slower = summarise([raw7, full7], new Map([...records, ['full7', [round('full7', 0, 120, 12)]]]));
+    expect(checkTargets(slower).find((t) => t.name.startsWith('full kit CPU per non-streaming'))?.met).toBe(
+      false,
+    );
+  });
+
+  it('prints one row per variant with median (min–max) and the floor marked', () => {
+    const table = renderTable(summaries).split('\n');
+    expect(table).toHaveLength(4);
+    expect(table[2]).toContain('| openai 7, raw | 7 | 100.0 (100.0–200.0) | 1 (floor) |');
+    expect(table[3]).toContain('| 1.050× |');
+    expect(table[3]).toContain('+0.50');
+  });
+
+  it('draws one labelled bar group per non-floor variant in a well-formed SVG', () => {
+    const svg = renderChart(summaries, 'test <chart>');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    expect(svg).toContain('test &#60;chart&#62;');
+    expect(svg).toContain('full kit (openai 7)');
+    expect(svg).not.toContain('openai 7, raw (openai 7)');
+    expect(svg).toContain('+5.0%');
+  });
+});
+
+describe('README markers', () => {
+  it('replaces only what lies between the markers', () => {
+    const readme = `# t\nbefore\n${README_START}\nold table\n${README_END}\nafter\n`;
+    const out = replaceBetweenMarkers(readme, 'new table');
+    expect(out).toBe(`# t\nbefore\n${README_START}\nnew table\n${README_END}\nafter\n`);
+    expect(replaceBetweenMarkers(out, 'newer')).toContain(`${README_START}\nnewer\n${README_END}`);
+  });
+
+  it('refuses a README without the markers', () => {
+    expect(() => replaceBetweenMarkers('# no markers', 'x')).toThrow(/markers/);
+  });
+});
