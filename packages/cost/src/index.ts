@@ -1,5 +1,3 @@
-export { BoundedCache } from './bounded-cache.js';
-export { type MarkupSetting, resolveMarkup } from './markup.js';
 export { type LoadedOverrides, loadPriceOverridesFile, validatePriceOverrides } from './overrides.js';
 export { createPricer, getDefaultPricer, isPriced, type Pricer, priceCall } from './pricer.js';
 export { inferProvider, type ProviderHint, type ProviderInfo } from './provider.js';

@@ -1,13 +1,8 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  BoundedCache,
-  createPricer,
-  isPriced,
-  priceCall,
-  resolveMarkup,
-  type TokenUsage,
-} from '../src/index.js';
+import { BoundedCache } from '../src/bounded-cache.js';
+import { createPricer, isPriced, priceCall, type TokenUsage } from '../src/index.js';
+import { resolveMarkup } from '../src/markup.js';
 
 const MILLION: TokenUsage = { inputTokens: 1_000_000, outputTokens: 1_000_000 };
 const quiet = { pricesFile: false as const, onWarning: () => {} };
