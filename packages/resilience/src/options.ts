@@ -1,0 +1,233 @@
+/** What a breaker key is computed from: the request's server (`host[:port]`) and model. */
+export interface BreakerKeyInput {
+  /** `host[:port]` of the request URL, e.g. `api.openai.com`. */
+  readonly server: string;
+  /** The `model` of the JSON body, when the request has one. */
+  readonly model: string | undefined;
+}
+
+/** Retry with exponential backoff and jitter, honouring Retry-After. */
+export interface RetryOptions {
+  /** Retries after the first attempt (so `3` means up to 4 requests). Default `3`. */
+  readonly maxRetries?: number;
+  /** Base of the exponential backoff, ms. Default `500`. */
+  readonly initialDelayMs?: number;
+  /** Cap of the exponential backoff, ms. Default `30000`. */
+  readonly maxDelayMs?: number;
+  /**
+   * Longest Retry-After the call waits for, ms; a longer one fails the call at once with
+   * `RetryAfterTooLongError`. Default `60000`.
+   */
+  readonly maxRetryAfterMs?: number;
+}
+
+/** A circuit breaker per key (server and model by default). */
+export interface CircuitBreakerOptions {
+  /** Consecutive provider faults (5xx, 529, connection errors, timeouts) that open the breaker. Default `5`. */
+  readonly consecutiveFailures?: number;
+  /** How long the breaker stays open before one probe is let through, ms. Default `30000`. */
+  readonly halfOpenAfterMs?: number;
+  /** Breaker key. Default `` `${server}/${model}` ``, e.g. `api.openai.com/gpt-4o`. */
+  readonly key?: (request: BreakerKeyInput) => string;
+  /** Count 429 (rate limited) as a provider fault. Default `false`. */
+  readonly countRateLimits?: boolean;
+}
+
+/** A concurrency limit with a bounded queue. */
+export interface BulkheadOptions {
+  /** Requests in flight at most (a stream holds its slot until it ends). Default `20`. */
+  readonly limit?: number;
+  /** Calls allowed to wait for a slot; more are rejected with `BulkheadRejectedError`. Default `1000`. */
+  readonly queue?: number;
+}
+
+/** Time limits. Each may be `false` (no limit). */
+export interface TimeoutOptions {
+  /** One HTTP attempt until its response (a JSON body: complete; a stream: its first chunk), ms. Default `600000`. */
+  readonly attemptMs?: number | false;
+  /** A stream's first chunk, counted from the start of its attempt, ms; retried like any attempt. Default `60000`. */
+  readonly firstChunkMs?: number | false;
+  /** Longest silence between two chunks of a stream, ms; ends it with `StreamInterruptedError`. Default `60000`. */
+  readonly idleMs?: number | false;
+  /** The whole call: queue, attempts and waits, until the response is handed over, ms. Default `false`. */
+  readonly totalMs?: number | false;
+}
+
+/** Other models to try when one is unavailable. */
+export interface FallbackOptions {
+  /**
+   * Models tried in order when the breaker for the requested model is open, or its retries are exhausted on
+   * rate limiting (429) or overload (503, 529). Default `[]`.
+   */
+  readonly models: readonly string[];
+}
+
+/** A spend limit over a sliding window. */
+export interface BudgetOptions {
+  /** Spend (USD) of completed calls within the window past which further calls are refused. */
+  readonly usd: number;
+  /** Length of the sliding window, ms. Default `86400000` (a day). */
+  readonly windowMs?: number;
+}
+
+/** Options of {@link resilient}. Every policy is on with its defaults unless set to `false`. */
+export interface ResilienceOptions {
+  readonly retry?: RetryOptions | false;
+  readonly circuitBreaker?: CircuitBreakerOptions | false;
+  readonly bulkhead?: BulkheadOptions | false;
+  readonly timeout?: TimeoutOptions | false;
+  /** Off unless given. */
+  readonly fallback?: FallbackOptions | false;
+  /** Off unless given. */
+  readonly budget?: BudgetOptions | false;
+}
+
+/** Options after validation, defaults filled in; a disabled policy is `undefined`. */
+export interface ResolvedOptions {
+  readonly retry: Required<RetryOptions> | undefined;
+  readonly circuitBreaker: Required<CircuitBreakerOptions> | undefined;
+  readonly bulkhead: Required<BulkheadOptions> | undefined;
+  readonly timeout: {
+    readonly attemptMs: number | undefined;
+    readonly firstChunkMs: number | undefined;
+    readonly idleMs: number | undefined;
+    readonly totalMs: number | undefined;
+  };
+  readonly fallbackModels: readonly string[];
+  readonly budget: Required<BudgetOptions> | undefined;
+}
+
+/** `${server}/${model}`, or the server alone for requests without a model. */
+export const defaultBreakerKey = ({ server, model }: BreakerKeyInput): string =>
+  model === undefined ? server : `${server}/${model}`;
+
+function fail(option: string, expected: string, got: unknown): never {
+  throw new TypeError(`resilient(): ${option} must be ${expected}, got ${describe(got)}`);
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  return Array.isArray(value) ? 'an array' : typeof value;
+}
+
+function section<T extends object>(name: string, value: T | false | undefined): T | false | undefined {
+  if (value === undefined || value === false) return value;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    fail(name, 'an object or false', value);
+  }
+  return value;
+}
+
+function known(name: string, value: object, keys: readonly string[]): void {
+  for (const key of Object.keys(value)) {
+    if (!keys.includes(key)) {
+      throw new TypeError(`resilient(): unknown option ${name}.${key} (known: ${keys.join(', ')})`);
+    }
+  }
+}
+
+function integer(name: string, value: unknown, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    fail(name, `an integer >= ${min}`, value);
+  }
+  return value;
+}
+
+function positiveMs(name: string, value: unknown, fallback: number | undefined): number | undefined {
+  if (value === undefined) return fallback;
+  if (value === false) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    fail(name, 'a positive number of milliseconds or false', value);
+  }
+  return value;
+}
+
+/** Validates the options and fills in defaults; throws a `TypeError` naming the first invalid option. */
+export function resolveOptions(options: ResilienceOptions | undefined): ResolvedOptions {
+  if (options === undefined) options = {};
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    fail('options', 'an object', options);
+  }
+  known('options', options, ['retry', 'circuitBreaker', 'bulkhead', 'timeout', 'fallback', 'budget']);
+
+  const retryIn = section('retry', options.retry);
+  let retry: ResolvedOptions['retry'];
+  if (retryIn !== false) {
+    const r = retryIn ?? {};
+    known('retry', r, ['maxRetries', 'initialDelayMs', 'maxDelayMs', 'maxRetryAfterMs']);
+    const initialDelayMs = integer('retry.initialDelayMs', r.initialDelayMs, 500, 0);
+    const maxDelayMs = integer('retry.maxDelayMs', r.maxDelayMs, 30_000, 0);
+    if (maxDelayMs < initialDelayMs)
+      fail('retry.maxDelayMs', `>= retry.initialDelayMs (${initialDelayMs})`, maxDelayMs);
+    retry = {
+      maxRetries: integer('retry.maxRetries', r.maxRetries, 3, 0),
+      initialDelayMs,
+      maxDelayMs,
+      maxRetryAfterMs: integer('retry.maxRetryAfterMs', r.maxRetryAfterMs, 60_000, 0),
+    };
+  }
+
+  const cbIn = section('circuitBreaker', options.circuitBreaker);
+  let circuitBreaker: ResolvedOptions['circuitBreaker'];
+  if (cbIn !== false) {
+    const c = cbIn ?? {};
+    known('circuitBreaker', c, ['consecutiveFailures', 'halfOpenAfterMs', 'key', 'countRateLimits']);
+    if (c.key !== undefined && typeof c.key !== 'function') fail('circuitBreaker.key', 'a function', c.key);
+    if (c.countRateLimits !== undefined && typeof c.countRateLimits !== 'boolean') {
+      fail('circuitBreaker.countRateLimits', 'a boolean', c.countRateLimits);
+    }
+    circuitBreaker = {
+      consecutiveFailures: integer('circuitBreaker.consecutiveFailures', c.consecutiveFailures, 5, 1),
+      halfOpenAfterMs: integer('circuitBreaker.halfOpenAfterMs', c.halfOpenAfterMs, 30_000, 1),
+      key: c.key ?? defaultBreakerKey,
+      countRateLimits: c.countRateLimits ?? false,
+    };
+  }
+
+  const bhIn = section('bulkhead', options.bulkhead);
+  let bulkhead: ResolvedOptions['bulkhead'];
+  if (bhIn !== false) {
+    const b = bhIn ?? {};
+    known('bulkhead', b, ['limit', 'queue']);
+    bulkhead = {
+      limit: integer('bulkhead.limit', b.limit, 20, 1),
+      queue: integer('bulkhead.queue', b.queue, 1000, 0),
+    };
+  }
+
+  const toIn = section('timeout', options.timeout);
+  const t = toIn === false ? {} : (toIn ?? {});
+  known('timeout', t, ['attemptMs', 'firstChunkMs', 'idleMs', 'totalMs']);
+  const off = toIn === false;
+  const timeout = {
+    attemptMs: off ? undefined : positiveMs('timeout.attemptMs', t.attemptMs, 600_000),
+    firstChunkMs: off ? undefined : positiveMs('timeout.firstChunkMs', t.firstChunkMs, 60_000),
+    idleMs: off ? undefined : positiveMs('timeout.idleMs', t.idleMs, 60_000),
+    totalMs: off ? undefined : positiveMs('timeout.totalMs', t.totalMs, undefined),
+  };
+
+  const fbIn = section('fallback', options.fallback);
+  let fallbackModels: readonly string[] = [];
+  if (fbIn) {
+    known('fallback', fbIn, ['models']);
+    const models: unknown = fbIn.models;
+    if (!Array.isArray(models) || models.some((m) => typeof m !== 'string' || m === '')) {
+      fail('fallback.models', 'an array of model names', models);
+    }
+    fallbackModels = [...(models as string[])];
+  }
+
+  const budgetIn = section('budget', options.budget);
+  let budget: ResolvedOptions['budget'];
+  if (budgetIn) {
+    known('budget', budgetIn, ['usd', 'windowMs']);
+    if (typeof budgetIn.usd !== 'number' || !Number.isFinite(budgetIn.usd) || budgetIn.usd <= 0) {
+      fail('budget.usd', 'a positive number of US dollars', budgetIn.usd);
+    }
+    budget = { usd: budgetIn.usd, windowMs: integer('budget.windowMs', budgetIn.windowMs, 86_400_000, 1) };
+  }
+
+  return { retry, circuitBreaker, bulkhead, timeout, fallbackModels, budget };
+}

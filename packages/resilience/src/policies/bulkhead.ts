@@ -1,0 +1,77 @@
+import { type BulkheadPolicy, bulkhead, isBulkheadRejectedError } from 'cockatiel';
+import { BulkheadRejectedError } from '../errors.js';
+import type { BulkheadOptions } from '../options.js';
+import { type CallAttributes, telemetry } from '../telemetry.js';
+
+/** What a call hands back to the bulkhead: its result now, and when its slot may be freed. */
+export interface Held<T> {
+  readonly value: T;
+  /** Settles when the response body is done (a stream: ended, failed or cancelled). Never rejects. */
+  readonly done: Promise<void>;
+}
+
+/**
+ * A cockatiel bulkhead whose slot outlives the function: a streaming call keeps its slot until `done`. A
+ * caller's abort rejects at once, also while queued (cockatiel would keep the place until a slot frees;
+ * the aborted entry is then skipped).
+ */
+export class Bulkhead {
+  private readonly policy: BulkheadPolicy;
+  private readonly options: Required<BulkheadOptions>;
+
+  constructor(options: Required<BulkheadOptions>) {
+    this.options = options;
+    this.policy = bulkhead(options.limit, options.queue);
+  }
+
+  /** Calls holding a slot now. */
+  get inFlight(): number {
+    return this.options.limit - this.policy.executionSlots;
+  }
+
+  run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      const queued = this.policy.executionSlots === 0;
+      let waiting = queued && this.policy.queueSlots > 0;
+      if (waiting) telemetry.bulkheadQueued(call.server, 1);
+      const leaveQueue = () => {
+        if (waiting) {
+          waiting = false;
+          telemetry.bulkheadQueued(call.server, -1);
+        }
+      };
+      const onAbort = () => {
+        leaveQueue();
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const start = performance.now();
+
+      this.policy
+        .execute(async () => {
+          leaveQueue();
+          if (signal.aborted) return;
+          telemetry.bulkheadSlot(call, performance.now() - start, queued);
+          telemetry.bulkheadInFlight(call.server, 1);
+          try {
+            const held = await work();
+            signal.removeEventListener('abort', onAbort);
+            resolve(held.value);
+            await held.done;
+          } finally {
+            telemetry.bulkheadInFlight(call.server, -1);
+          }
+        }, signal)
+        .catch((err: unknown) => {
+          signal.removeEventListener('abort', onAbort);
+          leaveQueue();
+          if (isBulkheadRejectedError(err)) {
+            telemetry.bulkheadRejected(call);
+            reject(new BulkheadRejectedError(this.options.limit, this.options.queue));
+          } else {
+            reject(err);
+          }
+        });
+    });
+  }
+}
