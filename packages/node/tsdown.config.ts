@@ -1,11 +1,17 @@
 import { defineConfig } from 'tsdown';
 
-export default defineConfig({
-  entry: ['src/index.ts', 'src/register.ts'],
-  format: ['esm', 'cjs'],
+const shared = {
   dts: true,
   platform: 'node',
   target: 'node22',
   sourcemap: true,
-  clean: true,
-});
+  // The package script empties dist/ once: two builds write there, and one must not clean the other's files.
+  clean: false,
+} as const;
+
+// `./register` has one source per module system: the ESM one installs the loader hook and awaits it at top level,
+// which a CommonJS file cannot do, and `--require` needs no hook.
+export default defineConfig([
+  { ...shared, entry: { index: 'src/index.ts', register: 'src/register.ts' }, format: 'esm' },
+  { ...shared, entry: { index: 'src/index.ts', register: 'src/register-require.ts' }, format: 'cjs' },
+]);

@@ -1,0 +1,62 @@
+import type { Attributes } from '@opentelemetry/api';
+import { UndiciInstrumentation, type UndiciRequest } from '@opentelemetry/instrumentation-undici';
+import { isSecretName, type Redactor } from './redact.js';
+
+/** Semconv attribute: the ordinal of an HTTP resend (1 for the first retry), absent on the first attempt. */
+export const ATTR_HTTP_REQUEST_RESEND_COUNT = 'http.request.resend_count';
+
+/** Header the openai SDK (Stainless) sends on every attempt: 0 on the first, n on the n-th retry. */
+const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
+
+/** Headers whose names look secret but hold per-request ids; remembering them would only crowd out real keys. */
+const NOT_CREDENTIALS = new Set(['idempotency-key', 'x-idempotency-key']);
+
+/**
+ * HTTP client spans for `fetch` (undici, via diagnostics_channel), one per attempt, as children of the GenAI span.
+ *
+ * - `http.request.resend_count`: instrumentation-undici 0.34 does not set it, so it is read from the
+ *   `x-stainless-retry-count` header the openai SDK sends (set only when > 0, as the convention says).
+ * - No request or response header is captured as an attribute; credential headers (`Authorization`, `api-key`,
+ *   `x-api-key`, …) are instead remembered by the redactor so their values are scrubbed wherever they show up.
+ */
+export function createHttpInstrumentation(redactor: Redactor): UndiciInstrumentation {
+  return new UndiciInstrumentation({
+    startSpanHook: (request) => inspectRequest(request, redactor),
+  });
+}
+
+/** Reads an outgoing request's headers once: harvests credentials, returns the span attributes they imply. */
+export function inspectRequest(request: Pick<UndiciRequest, 'headers'>, redactor: Redactor): Attributes {
+  const attributes: Attributes = {};
+  forEachHeader(request.headers, (name, value) => {
+    if (name === RETRY_COUNT_HEADER) {
+      const count = Number(value);
+      if (Number.isInteger(count) && count > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = count;
+    } else if (isSecretName(name) && !NOT_CREDENTIALS.has(name)) {
+      redactor.addSecretFromHeader(value);
+    }
+  });
+  return attributes;
+}
+
+/** Visits headers in undici's two shapes: `name: value\r\n` text (v5) or a flat `[name, value, …]` array (v6+). */
+function forEachHeader(
+  headers: UndiciRequest['headers'],
+  visit: (name: string, value: string) => void,
+): void {
+  if (Array.isArray(headers)) {
+    for (let i = 0; i + 1 < headers.length; i += 2) {
+      const name = headers[i];
+      const value = headers[i + 1];
+      if (typeof name !== 'string') continue;
+      const lower = name.toLowerCase();
+      if (Array.isArray(value)) for (const item of value) visit(lower, item);
+      else if (typeof value === 'string') visit(lower, value);
+    }
+  } else if (typeof headers === 'string') {
+    for (const line of headers.split('\r\n')) {
+      const colon = line.indexOf(':');
+      if (colon > 0) visit(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+    }
+  }
+}

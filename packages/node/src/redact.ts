@@ -1,0 +1,263 @@
+import type { Attributes, AttributeValue, Link } from '@opentelemetry/api';
+import type { MetricData, ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+
+/** What replaces a secret in exported telemetry (the word the semantic conventions use for `url.full`). */
+export const REDACTED = 'REDACTED';
+
+/**
+ * URL query parameters whose values are always redacted: exact names (matched case-insensitively, `-` and `_`
+ * alike) plus any name that contains one of {@link SECRET_NAME_PARTS}.
+ */
+export const REDACTED_QUERY_PARAMETERS: readonly string[] = [
+  'key',
+  'api_key',
+  'apikey',
+  'token',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'auth',
+  'authorization',
+  'sig',
+  'signature',
+  'x-goog-signature',
+  'x-amz-signature',
+  'x-amz-credential',
+  'x-amz-security-token',
+  'awsaccesskeyid',
+  'code',
+  'secret',
+  'client_secret',
+  'password',
+  'passwd',
+  'pwd',
+  'session',
+  'sessionid',
+  'credential',
+];
+
+/** Parts of a header or query parameter name that mark its value as a secret (`subscription-key`, `x-auth-token`…). */
+const SECRET_NAME_PARTS = [
+  'key',
+  'token',
+  'secret',
+  'password',
+  'signature',
+  'credential',
+  'auth',
+  'cookie',
+  'session',
+];
+
+/** Secrets shorter than this are not remembered: replacing short common strings everywhere would mangle telemetry. */
+const MIN_SECRET_LENGTH = 8;
+/** Remembered secrets are few (a process talks to a handful of APIs); the cap keeps memory and scan time bounded. */
+const MAX_SECRETS = 64;
+
+/** Environment variables that hold credentials, e.g. `OPENAI_API_KEY`, `AZURE_OPENAI_KEY`, `HF_TOKEN`. */
+const SECRET_ENV_NAME = /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD)$/i;
+const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
+  // Authorization header values that leak into messages.
+  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/g, `$1 ${REDACTED}`],
+  // OpenAI / Anthropic style keys (`sk-…`, `sk-proj-…`, `sk-ant-…`) and Google API keys.
+  [/\bsk-[A-Za-z0-9_-]{16,}/g, REDACTED],
+  [/\bAIza[0-9A-Za-z_-]{30,}/g, REDACTED],
+  // `user:password@` in URLs.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}:${REDACTED}@`],
+];
+const HEADER_ATTRIBUTE = /^http\.(?:request|response)\.header\.(.+)$/;
+
+/** Is a header or query parameter with this name a credential? */
+export function isSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  return SECRET_NAME_PARTS.some((part) => lower.includes(part));
+}
+
+/**
+ * Scrubs secrets out of telemetry values before export: key-like URL query parameter values, credential headers
+ * captured as attributes, `Bearer …` tokens, key-shaped strings, and the exact API keys this process is known to use
+ * (from credential environment variables and from the `Authorization` / `api-key` headers seen on outgoing requests),
+ * wherever they appear (URLs, exception messages, event attributes, status messages).
+ */
+export class Redactor {
+  readonly #secrets = new Set<string>();
+  readonly #queryParameter: RegExp;
+
+  constructor(
+    options: {
+      readonly queryParameters?: readonly string[];
+      readonly env?: Readonly<Record<string, string | undefined>>;
+    } = {},
+  ) {
+    const names = [...REDACTED_QUERY_PARAMETERS, ...(options.queryParameters ?? [])].map(namePattern);
+    const parts = SECRET_NAME_PARTS.filter((part) => part !== 'cookie').map(escapeRegExp);
+    // A parameter is `name=value` after `?`, `&` or `;`, or at the very start (a bare `url.query`).
+    this.#queryParameter = new RegExp(
+      `((?:^|[?&;])(?:${names.join('|')}|[^=&#?;\\s]*(?:${parts.join('|')})[^=&#?;\\s]*)=)[^&#;\\s"'<>]*`,
+      'gi',
+    );
+    for (const [name, value] of Object.entries(options.env ?? {})) {
+      if (value !== undefined && SECRET_ENV_NAME.test(name) && !/\s/.test(value)) this.addSecret(value);
+    }
+  }
+
+  /** Remembers a secret value so that it is replaced wherever it appears. Ignores values too short to be keys. */
+  addSecret(value: string): void {
+    const secret = value.trim();
+    if (secret.length < MIN_SECRET_LENGTH || this.#secrets.has(secret)) return;
+    // Tokens rotate (short-lived bearer tokens): forget the oldest rather than stop learning.
+    if (this.#secrets.size >= MAX_SECRETS) {
+      const oldest = this.#secrets.values().next().value;
+      if (oldest !== undefined) this.#secrets.delete(oldest);
+    }
+    this.#secrets.add(secret);
+  }
+
+  /** Remembers the credential in an `Authorization`-like header value (`Bearer sk-…` → `sk-…`). */
+  addSecretFromHeader(value: string): void {
+    const space = value.indexOf(' ');
+    this.addSecret(
+      space > 0 && /^(bearer|basic|token)$/i.test(value.slice(0, space)) ? value.slice(space + 1) : value,
+    );
+  }
+
+  /** Returns `text` with every secret replaced by {@link REDACTED}; the same string when there is nothing to scrub. */
+  redactString(text: string): string {
+    let result = text;
+    for (const secret of this.#secrets) {
+      if (result.includes(secret)) result = result.replaceAll(secret, REDACTED);
+    }
+    if (result.includes('=')) result = result.replace(this.#queryParameter, `$1${REDACTED}`);
+    for (const [pattern, replacement] of CREDENTIAL_PATTERNS) {
+      pattern.lastIndex = 0;
+      if (pattern.test(result)) result = result.replace(pattern, replacement);
+    }
+    return result;
+  }
+
+  /** Redacts one attribute value; credential headers lose their value entirely. */
+  redactValue(key: string, value: AttributeValue): AttributeValue {
+    const header = HEADER_ATTRIBUTE.exec(key);
+    if (header?.[1] !== undefined && isSecretName(header[1]))
+      return Array.isArray(value) ? [REDACTED] : REDACTED;
+    if (typeof value === 'string') return this.redactString(value);
+    if (Array.isArray(value) && value.some((item) => typeof item === 'string')) {
+      return value.map((item: unknown) =>
+        typeof item === 'string' ? this.redactString(item) : item,
+      ) as AttributeValue;
+    }
+    return value;
+  }
+
+  /** Redacts a set of attributes; returns the same object when nothing changed (no copy on the common path). */
+  redactAttributes(attributes: Attributes): Attributes {
+    let copy: Attributes | undefined;
+    for (const key in attributes) {
+      const value = attributes[key];
+      if (value === undefined || value === null) continue;
+      const redacted = this.redactValue(key, value);
+      if (redacted !== value && !sameArray(redacted, value)) {
+        copy ??= { ...attributes };
+        copy[key] = redacted;
+      }
+    }
+    return copy ?? attributes;
+  }
+}
+
+/**
+ * A redacted view of a finished span: the same span when nothing needed scrubbing, else a copy whose name,
+ * attributes, events, links and status message are scrubbed (the original stays untouched for other processors).
+ */
+export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
+  const name = redactor.redactString(span.name);
+  const attributes = redactor.redactAttributes(span.attributes);
+  const events = mapIfChanged(span.events, (event) => redactEvent(event, redactor));
+  const links = mapIfChanged(span.links, (link) => redactLink(link, redactor));
+  const message = span.status.message === undefined ? undefined : redactor.redactString(span.status.message);
+  if (
+    name === span.name &&
+    attributes === span.attributes &&
+    events === span.events &&
+    links === span.links &&
+    message === span.status.message
+  ) {
+    return span;
+  }
+  return {
+    name,
+    kind: span.kind,
+    spanContext: () => span.spanContext(),
+    parentSpanContext: span.parentSpanContext,
+    startTime: span.startTime,
+    endTime: span.endTime,
+    status: message === span.status.message ? span.status : { ...span.status, message },
+    attributes,
+    links,
+    events,
+    duration: span.duration,
+    ended: span.ended,
+    resource: span.resource,
+    instrumentationScope: span.instrumentationScope,
+    droppedAttributesCount: span.droppedAttributesCount,
+    droppedEventsCount: span.droppedEventsCount,
+    droppedLinksCount: span.droppedLinksCount,
+  };
+}
+
+function redactEvent(event: TimedEvent, redactor: Redactor): TimedEvent {
+  const name = redactor.redactString(event.name);
+  const attributes = event.attributes && redactor.redactAttributes(event.attributes);
+  if (name === event.name && attributes === event.attributes) return event;
+  return { ...event, name, attributes };
+}
+
+function redactLink(link: Link, redactor: Redactor): Link {
+  const attributes = link.attributes && redactor.redactAttributes(link.attributes);
+  return attributes === link.attributes ? link : { ...link, attributes };
+}
+
+/** Metric points with their attributes scrubbed; the same object when nothing needed scrubbing. */
+export function redactMetrics(metrics: ResourceMetrics, redactor: Redactor): ResourceMetrics {
+  const scopeMetrics = mapIfChanged(metrics.scopeMetrics, (scope) => {
+    const redacted = mapIfChanged(scope.metrics, (metric) => redactMetric(metric, redactor));
+    return redacted === scope.metrics ? scope : { ...scope, metrics: redacted };
+  });
+  return scopeMetrics === metrics.scopeMetrics ? metrics : { ...metrics, scopeMetrics };
+}
+
+function redactMetric(metric: MetricData, redactor: Redactor): MetricData {
+  const dataPoints = mapIfChanged<{ readonly attributes: Attributes }>(metric.dataPoints, (point) => {
+    const attributes = redactor.redactAttributes(point.attributes);
+    return attributes === point.attributes ? point : { ...point, attributes };
+  });
+  // The point shapes are unchanged (only attributes differ), so the union member is preserved.
+  return dataPoints === metric.dataPoints ? metric : ({ ...metric, dataPoints } as MetricData);
+}
+
+/** `items.map(fn)`, but returns `items` itself when `fn` returned every item unchanged. */
+function mapIfChanged<T>(items: readonly T[], fn: (item: T) => T): T[] {
+  let copy: T[] | undefined;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i] as T;
+    const mapped = fn(item);
+    if (mapped !== item) {
+      copy ??= items.slice();
+      copy[i] = mapped;
+    }
+  }
+  return copy ?? (items as T[]);
+}
+
+function namePattern(name: string): string {
+  return escapeRegExp(name.toLowerCase()).replace(/[-_]/g, '[-_]');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+function sameArray(a: AttributeValue, b: AttributeValue): boolean {
+  return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => item === b[i]);
+}

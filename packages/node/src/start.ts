@@ -1,0 +1,172 @@
+import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@aiotel/instrumentation-openai';
+import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import {
+  CompositePropagator,
+  setGlobalErrorHandler,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
+import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
+import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
+import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
+import { createHttpInstrumentation } from './http.js';
+import { installLogger, warnConfig } from './logger.js';
+import { Redactor } from './redact.js';
+import { createResource, findAppPackage } from './resource.js';
+import { handleProcessExit, withinTimeout } from './shutdown.js';
+
+/** The running telemetry, as returned by {@link startTelemetry}. */
+export interface Telemetry {
+  /**
+   * Exports what is pending and stops. Bounded by `shutdownTimeoutMillis` (default 5000 ms); never rejects.
+   * Call it before `process.exit()`, which gives no chance to flush.
+   */
+  shutdown(): Promise<void>;
+  /** Exports what is pending and keeps running. Bounded and never rejects, like {@link Telemetry.shutdown}. */
+  forceFlush(): Promise<void>;
+}
+
+/** Where the running instance lives: one per process, shared by the ESM and CJS copies of this package. */
+const RUNNING = Symbol.for('@aiotel/node.telemetry');
+type GlobalWithTelemetry = typeof globalThis & { [RUNNING]?: Telemetry };
+
+const NOTHING_RUNNING: Telemetry = {
+  shutdown: () => Promise.resolve(),
+  forceFlush: () => Promise.resolve(),
+};
+
+/**
+ * Starts OpenTelemetry for an app that calls AI APIs through the `openai` SDK: GenAI spans and metrics from
+ * `@aiotel/instrumentation-openai`, one HTTP child span per attempt from undici instrumentation, both exported over
+ * OTLP/HTTP with secrets scrubbed, flushed on exit and on SIGTERM/SIGINT. Options fall back to the `OTEL_*` /
+ * `AIOTEL_*` environment variables (see README). Never throws: a bad setting gives one `[aiotel]` warning and its
+ * default. A second call returns the instance already running.
+ *
+ * Patching works for `require('openai')` and for `import 'openai'` when the ESM hook is in place: prefer
+ * `node --import @aiotel/node/register app.js`; call this yourself only before the app loads `openai`.
+ */
+export function startTelemetry(options: TelemetryOptions = {}): Telemetry {
+  const global = globalThis as GlobalWithTelemetry;
+  const running = global[RUNNING];
+  if (running) {
+    diag.warn('telemetry is already started in this process; using the running instance.');
+    return running;
+  }
+  let telemetry: Telemetry;
+  try {
+    telemetry = start(options);
+  } catch (error) {
+    warnConfig(
+      `could not start telemetry, the app runs without it: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    telemetry = NOTHING_RUNNING;
+  }
+  global[RUNNING] = telemetry;
+  return telemetry;
+}
+
+/**
+ * Flushes and stops the telemetry started by the preload or by {@link startTelemetry}, if any. For apps with their
+ * own SIGTERM handler that call `process.exit()`: `await shutdownTelemetry()` first.
+ */
+export function shutdownTelemetry(): Promise<void> {
+  return ((globalThis as GlobalWithTelemetry)[RUNNING] ?? NOTHING_RUNNING).shutdown();
+}
+
+function start(options: TelemetryOptions): Telemetry {
+  const { config, warnings } = resolveConfig(options);
+  const redactor = new Redactor({ queryParameters: config.redactQueryParameters, env: process.env });
+  installLogger(config.diagLogLevel, redactor);
+  for (const warning of warnings) diag.warn(warning);
+  if (config.disabled) return NOTHING_RUNNING;
+
+  const health = new ExportHealth();
+  setGlobalErrorHandler((error) => {
+    // While the collector is down, the SDK's own follow-up errors repeat what ExportHealth already said once.
+    if (health.failing) diag.debug('telemetry error:', error);
+    else diag.warn('telemetry error:', error);
+  });
+
+  const resource = createResource(config, findAppPackage());
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(
+    new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
+  );
+
+  let tracerProvider: TracerProvider | undefined;
+  if (config.traces) {
+    const processor = new BatchSpanProcessor({
+      exporter: createSpanExporter(config, redactor, health),
+      maxQueueSize: config.maxQueueSize,
+      maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
+      scheduledDelayMillis: config.scheduledDelayMillis,
+      // Its timer is not unref'd: keep it no longer than the exporter's own request timeout.
+      exportTimeoutMillis: config.exportTimeoutMillis,
+    });
+    tracerProvider = new TracerProvider({ resource, spanProcessors: [processor] });
+    trace.setGlobalTracerProvider(tracerProvider);
+  }
+
+  let meterProvider: MeterProvider | undefined;
+  if (config.metrics) {
+    const reader = new PeriodicExportingMetricReader({
+      exporter: createMetricExporter(config, redactor, health),
+      exportIntervalMillis: config.metricExportIntervalMillis,
+      // The reader refuses a timeout longer than the interval.
+      exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
+    });
+    meterProvider = new MeterProvider({ resource, readers: [reader] });
+    metrics.setGlobalMeterProvider(meterProvider);
+  }
+
+  const instrumentations: Instrumentation[] = [
+    new OpenAIInstrumentation(openAIConfig(config)),
+    createHttpInstrumentation(redactor),
+  ];
+  const unregister = registerInstrumentations({
+    instrumentations,
+    ...(tracerProvider ? { tracerProvider } : {}),
+    ...(meterProvider ? { meterProvider } : {}),
+  });
+
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()]).then(() => {
+      unregister();
+    });
+    return stopped;
+  };
+  const flush = (): Promise<void> =>
+    Promise.all([tracerProvider?.forceFlush(), meterProvider?.forceFlush()]).then(() => undefined);
+
+  let disposeExitHandlers: (() => void) | undefined;
+  const telemetry: Telemetry = {
+    shutdown: async () => {
+      disposeExitHandlers?.();
+      await withinTimeout(stop, config.shutdownTimeoutMillis);
+    },
+    forceFlush: async () => {
+      await withinTimeout(flush, config.shutdownTimeoutMillis);
+    },
+  };
+  if (config.handleSignals) {
+    disposeExitHandlers = handleProcessExit(
+      { shutdown: stop, forceFlush: flush },
+      config.shutdownTimeoutMillis,
+    );
+  }
+  diag.debug(`telemetry started: traces → ${config.tracesUrl}, metrics → ${config.metricsUrl}`);
+  return telemetry;
+}
+
+/** Passes on only what was set (in code or environment); the instrumentation keeps its own defaults otherwise. */
+function openAIConfig(config: TelemetryConfig): OpenAIInstrumentationConfig {
+  const result: OpenAIInstrumentationConfig = { captureMessageContent: config.captureMessageContent };
+  if (config.injectStreamUsage !== undefined) result.injectStreamUsage = config.injectStreamUsage;
+  if (config.genAiProvider !== undefined) result.providerName = config.genAiProvider;
+  if (config.metricAttributes !== undefined) result.metricAttributes = config.metricAttributes;
+  return result;
+}

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PACKAGE_DIR } from './app.js';
+
+const PACKAGES_DIR = join(PACKAGE_DIR, '..');
+/** The packages a preloaded app loads from dist/, with the files that must exist. */
+const BUILT: Readonly<Record<string, readonly string[]>> = {
+  node: ['register.mjs', 'register.cjs', 'index.mjs', 'index.cjs'],
+  'instrumentation-openai': ['index.mjs', 'index.cjs'],
+  cost: ['index.mjs', 'index.cjs'],
+};
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile() && !entry.name.endsWith('.test.ts')) {
+      newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/** What is missing or older than its sources, as `package/dist/file` names; empty when all is built. */
+export function staleBuilds(): string[] {
+  const stale: string[] = [];
+  for (const [name, files] of Object.entries(BUILT)) {
+    const sources = newestMtime(join(PACKAGES_DIR, name, 'src'));
+    for (const file of files) {
+      const path = join(PACKAGES_DIR, name, 'dist', file);
+      let built = 0;
+      try {
+        built = statSync(path).mtimeMs;
+      } catch {
+        // Missing: reported as stale.
+      }
+      if (built < sources) stale.push(`${name}/dist/${file}`);
+    }
+  }
+  return stale;
+}
+
+/**
+ * The spawned apps run the built packages (that is what users run). Builds them when missing or older than their
+ * sources (`pnpm --filter @aiotel/node... build`), one test file at a time; fails with the command to run when the
+ * build does not work.
+ */
+export function ensureBuilt(): void {
+  if (staleBuilds().length === 0) return;
+  const lock = join(
+    tmpdir(),
+    `aiotel-node-build-${Buffer.from(PACKAGES_DIR).toString('hex').slice(-32)}.lock`,
+  );
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`waited too long for another build (lock ${lock})`);
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
+    }
+  }
+  try {
+    if (staleBuilds().length === 0) return;
+    const pnpm = process.env.npm_execpath;
+    const [command, args] =
+      pnpm?.endsWith('.cjs') || pnpm?.endsWith('.js') ? [process.execPath, [pnpm]] : ['pnpm', []];
+    try {
+      execFileSync(command, [...args, '--filter', '@aiotel/node...', 'build'], {
+        cwd: PACKAGE_DIR,
+        stdio: 'pipe',
+        timeout: 170_000,
+      });
+    } catch (error) {
+      const output = error instanceof Error && 'stderr' in error ? String(error.stderr) : String(error);
+      throw new Error(`building failed; run \`pnpm build\` and retry. ${output.slice(-2000)}`);
+    }
+    const still = staleBuilds();
+    if (still.length > 0) throw new Error(`run \`pnpm build\` first; missing or stale: ${still.join(', ')}`);
+  } finally {
+    rmdirSync(lock);
+  }
+}

@@ -1,0 +1,205 @@
+import { type SpanContext, SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { emptyResource } from '@opentelemetry/resources';
+import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { describe, expect, it } from 'vitest';
+import { REDACTED, Redactor, redactMetrics, redactSpan } from '../src/redact.js';
+
+const KEY = 'sk-test-0123456789abcdefghijKLMN';
+
+describe('Redactor.redactString', () => {
+  const redactor = new Redactor();
+
+  it('redacts key-like query parameter values in full URLs and leaves the others', () => {
+    expect(
+      redactor.redactString('https://api.example.com/v1/chat?api_key=SECRET123&model=gpt-4o&token=abc'),
+    ).toBe(`https://api.example.com/v1/chat?api_key=${REDACTED}&model=gpt-4o&token=${REDACTED}`);
+  });
+
+  it('redacts the built-in names case-insensitively, and names containing key/token/secret', () => {
+    const url =
+      'http://h/p?KEY=1&Signature=2&sig=3&code=4&password=5&access_token=6&subscription-key=7&x-auth-token=8&keep=9';
+    expect(redactor.redactString(url)).toBe(
+      `http://h/p?KEY=${REDACTED}&Signature=${REDACTED}&sig=${REDACTED}&code=${REDACTED}&password=${REDACTED}` +
+        `&access_token=${REDACTED}&subscription-key=${REDACTED}&x-auth-token=${REDACTED}&keep=9`,
+    );
+  });
+
+  it('redacts a bare query string as url.query carries it', () => {
+    expect(redactor.redactString('?apikey=abc&q=1')).toBe(`?apikey=${REDACTED}&q=1`);
+    expect(redactor.redactString('secret=abc')).toBe(`secret=${REDACTED}`);
+  });
+
+  it('redacts user:password in URLs', () => {
+    expect(redactor.redactString('https://user:pa55@proxy.example/v1')).toBe(
+      `https://${REDACTED}:${REDACTED}@proxy.example/v1`,
+    );
+  });
+
+  it('redacts bearer tokens and key-shaped strings inside messages', () => {
+    expect(redactor.redactString('401: header was Bearer abcdefgh12345678')).toBe(
+      `401: header was Bearer ${REDACTED}`,
+    );
+    expect(redactor.redactString(`Incorrect API key provided: ${KEY}.`)).toBe(
+      `Incorrect API key provided: ${REDACTED}.`,
+    );
+  });
+
+  it('redacts a remembered secret wherever it appears, whatever its shape', () => {
+    const own = new Redactor();
+    own.addSecretFromHeader('Bearer plain-looking-credential');
+    expect(own.redactString('failed with plain-looking-credential in it')).toBe(
+      `failed with ${REDACTED} in it`,
+    );
+  });
+
+  it('learns API keys from credential environment variables only', () => {
+    const own = new Redactor({ env: { OPENAI_API_KEY: 'key-from-env-12345', HOME: '/home/someone-long' } });
+    expect(own.redactString('x key-from-env-12345 y')).toBe(`x ${REDACTED} y`);
+    expect(own.redactString('/home/someone-long')).toBe('/home/someone-long');
+  });
+
+  it('ignores values too short to be keys', () => {
+    const own = new Redactor();
+    own.addSecret('abc');
+    expect(own.redactString('abc abc')).toBe('abc abc');
+  });
+
+  it('redacts extra query parameter names given in options', () => {
+    const own = new Redactor({ queryParameters: ['tenant_ref'] });
+    expect(own.redactString('http://h/?tenant-ref=1&other=2')).toBe(
+      `http://h/?tenant-ref=${REDACTED}&other=2`,
+    );
+  });
+
+  it('returns the very same string when there is nothing to redact', () => {
+    const text = 'https://api.openai.com/v1/chat/completions?model=x';
+    expect(redactor.redactString(text)).toBe(text);
+  });
+});
+
+describe('Redactor.redactAttributes', () => {
+  it('replaces credential header attributes and keeps other headers', () => {
+    const redactor = new Redactor();
+    const out = redactor.redactAttributes({
+      'http.request.header.authorization': [`Bearer ${KEY}`],
+      'http.request.header.api-key': ['x'],
+      'http.request.header.x-api-key': 'x',
+      'http.request.header.cookie': ['a=b'],
+      'http.response.header.content-type': ['application/json'],
+    });
+    expect(out).toEqual({
+      'http.request.header.authorization': [REDACTED],
+      'http.request.header.api-key': [REDACTED],
+      'http.request.header.x-api-key': REDACTED,
+      'http.request.header.cookie': [REDACTED],
+      'http.response.header.content-type': ['application/json'],
+    });
+  });
+
+  it('copies only when something changed', () => {
+    const redactor = new Redactor();
+    const clean = { 'url.full': 'http://h/v1', 'http.response.status_code': 200, tags: ['a', 'b'] };
+    expect(redactor.redactAttributes(clean)).toBe(clean);
+    const dirty = { 'url.full': 'http://h/v1?key=abc', other: 1 };
+    const out = redactor.redactAttributes(dirty);
+    expect(out).not.toBe(dirty);
+    expect(out).toEqual({ 'url.full': `http://h/v1?key=${REDACTED}`, other: 1 });
+    expect(dirty['url.full']).toBe('http://h/v1?key=abc');
+  });
+});
+
+function span(overrides: Partial<ReadableSpan> = {}): ReadableSpan {
+  const spanContext: SpanContext = { traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 };
+  return {
+    name: 'POST',
+    kind: SpanKind.CLIENT,
+    spanContext: () => spanContext,
+    startTime: [1, 0],
+    endTime: [2, 0],
+    status: { code: SpanStatusCode.UNSET },
+    attributes: { 'url.full': 'http://h/v1/chat' },
+    links: [],
+    events: [],
+    duration: [1, 0],
+    ended: true,
+    resource: emptyResource(),
+    instrumentationScope: { name: 'test' },
+    droppedAttributesCount: 0,
+    droppedEventsCount: 0,
+    droppedLinksCount: 0,
+    ...overrides,
+  };
+}
+
+describe('redactSpan', () => {
+  it('returns the same span when nothing needs scrubbing', () => {
+    const clean = span();
+    expect(redactSpan(clean, new Redactor())).toBe(clean);
+  });
+
+  it('scrubs attributes, exception events and the status message, keeping identity and timing', () => {
+    const redactor = new Redactor();
+    redactor.addSecret(KEY);
+    const dirty = span({
+      attributes: { 'url.full': 'http://h/v1/chat?api_key=SECRETVALUE', 'url.query': '?api_key=SECRETVALUE' },
+      status: { code: SpanStatusCode.ERROR, message: `bad key ${KEY}` },
+      events: [
+        {
+          name: 'exception',
+          time: [1, 5],
+          attributes: { 'exception.message': `401 Incorrect API key ${KEY}` },
+        },
+        { name: 'aiotel.retry', time: [1, 6], attributes: { 'aiotel.retry.attempt': 1 } },
+      ],
+    });
+    const out = redactSpan(dirty, redactor);
+    expect(out.attributes).toEqual({
+      'url.full': `http://h/v1/chat?api_key=${REDACTED}`,
+      'url.query': `?api_key=${REDACTED}`,
+    });
+    expect(out.status).toEqual({ code: SpanStatusCode.ERROR, message: `bad key ${REDACTED}` });
+    expect(out.events[0]?.attributes).toEqual({ 'exception.message': `401 Incorrect API key ${REDACTED}` });
+    expect(out.events[1]).toBe(dirty.events[1]);
+    expect(out.spanContext()).toEqual(dirty.spanContext());
+    expect(out.startTime).toBe(dirty.startTime);
+    expect(JSON.stringify(out)).not.toContain('SECRETVALUE');
+    expect(JSON.stringify(out)).not.toContain(KEY);
+  });
+});
+
+describe('redactMetrics', () => {
+  it('scrubs data point attributes and leaves clean metrics untouched', () => {
+    const metrics: ResourceMetrics = {
+      resource: emptyResource(),
+      scopeMetrics: [
+        {
+          scope: { name: 'test' },
+          metrics: [
+            {
+              descriptor: { name: 'm', description: '', unit: '1', valueType: 1 },
+              aggregationTemporality: AggregationTemporality.CUMULATIVE,
+              dataPointType: DataPointType.SUM,
+              isMonotonic: true,
+              dataPoints: [
+                {
+                  startTime: [0, 0],
+                  endTime: [1, 0],
+                  attributes: { 'url.full': 'http://h/?key=abc' },
+                  value: 1,
+                },
+                { startTime: [0, 0], endTime: [1, 0], attributes: { 'server.address': 'h' }, value: 2 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const out = redactMetrics(metrics, new Redactor());
+    const points = out.scopeMetrics[0]?.metrics[0]?.dataPoints;
+    expect(points?.[0]?.attributes).toEqual({ 'url.full': `http://h/?key=${REDACTED}` });
+    expect(points?.[1]).toBe(metrics.scopeMetrics[0]?.metrics[0]?.dataPoints[1]);
+    const clean = { ...metrics, scopeMetrics: [] };
+    expect(redactMetrics(clean, new Redactor())).toBe(clean);
+  });
+});
