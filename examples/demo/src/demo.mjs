@@ -1,0 +1,174 @@
+// @ts-check
+/**
+ * The aiotel demo: a short mixed workload (several models, streamed and not, more concurrency than the
+ * bulkhead allows, injected faults) through resilient() clients, observed by the aiotel preload, ending with a
+ * per-model summary built from the GenAI spans the preload exported.
+ *
+ * Run it with `pnpm demo` at the repository root (see README.md for the environment variables).
+ */
+import { writeFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { startFakeLlm } from '@aiotel/fake-llm';
+import { resilient } from '@aiotel/resilience';
+import OpenAI from 'openai';
+import { readDemoConfig } from './config.mjs';
+import { metricFacts } from './metric-facts.mjs';
+import { Progress } from './progress.mjs';
+import { runCall } from './run-call.mjs';
+import { summarize } from './summary.mjs';
+import { formatUsd, renderMetricFacts, renderSummaryTable } from './summary-table.mjs';
+import { telemetry } from './telemetry.mjs';
+import { buildWorkload, totalCalls } from './workload.mjs';
+
+/**
+ * The policies of the app's main client. The limits are small on purpose so a short run shows them at work.
+ */
+const MAIN_POLICIES = Object.freeze({
+  retry: { maxRetries: 2, initialDelayMs: 200, maxDelayMs: 2000, maxRetryAfterMs: 5000 },
+  circuitBreaker: { consecutiveFailures: 5, halfOpenAfterMs: 2000 },
+  bulkhead: { limit: 4, queue: 256 },
+  timeout: { attemptMs: 20_000, firstChunkMs: 10_000, idleMs: 5000 },
+});
+
+/** Fake-llm timing that looks like a fast provider but keeps the run near 25 s. */
+const FAKE_LATENCY = Object.freeze({ ttftMs: 120, tokenMs: 6 });
+
+/** Concurrent ordinary calls: twice the main bulkhead limit, so calls visibly queue. */
+const CONCURRENCY = 8;
+
+/**
+ * @param {string} line
+ */
+const say = (line) => process.stdout.write(`${line}\n`);
+
+/**
+ * Runs the calls of a phase, `concurrency` at a time.
+ *
+ * @template T
+ * @param {readonly T[]} items
+ * @param {number} concurrency
+ * @param {(item: T) => Promise<void>} work
+ */
+async function runPool(items, concurrency, work) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = /** @type {T} */ (items[next++]);
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
+}
+
+async function main() {
+  const config = readDemoConfig(process.env);
+  for (const warning of config.warnings) process.stderr.write(`[demo] ${warning}\n`);
+
+  const fake = config.target === 'fake' ? await startFakeLlm({ latency: FAKE_LATENCY }) : undefined;
+  const baseURL = fake?.url ?? config.baseURL;
+  const apiKey = fake ? 'demo-key-for-the-fake-server' : config.apiKey;
+  say(
+    fake
+      ? `aiotel demo: ${config.models.join(', ')} on the embedded fake-llm (${fake.url}), faults injected`
+      : `aiotel demo: ${config.models.join(', ')} on ${baseURL ?? 'https://api.openai.com/v1'} (real API, no faults injected)`,
+  );
+  say(
+    telemetry.exporting
+      ? `telemetry: exporting over OTLP/HTTP to ${telemetry.endpoint}`
+      : `telemetry: nothing listens at ${telemetry.endpoint}; not exporting (start the stack to see traces and dashboards), summary below`,
+  );
+
+  const base = new OpenAI({ baseURL, apiKey });
+  const clients = {
+    main: resilient(base, MAIN_POLICIES),
+    batch: resilient(base, { ...MAIN_POLICIES, bulkhead: { limit: 2, queue: 4 } }),
+    freeTier: resilient(base, { ...MAIN_POLICIES, budget: { usd: 0.0001, windowMs: 60_000 } }),
+    withFallback: resilient(base, { ...MAIN_POLICIES, fallback: { models: ['gpt-4o-mini'] } }),
+  };
+
+  const phases = buildWorkload({
+    calls: config.calls,
+    models: config.models,
+    faults: fake !== undefined,
+    concurrency: CONCURRENCY,
+    halfOpenAfterMs: MAIN_POLICIES.circuitBreaker.halfOpenAfterMs,
+    breakerFailures: MAIN_POLICIES.circuitBreaker.consecutiveFailures,
+    fallbackAttempts: MAIN_POLICIES.retry.maxRetries + 1,
+  });
+  const progress = new Progress({ total: totalCalls(phases) });
+  const startedAt = performance.now();
+  /** @type {Record<string, number>} */
+  const failures = {};
+  let unexpectedFailures = 0;
+  for (const phase of phases) {
+    progress.phase(phase.name);
+    await runPool(phase.calls, phase.concurrency, async (call) => {
+      const outcome = await runCall(clients[call.client], call);
+      if (!outcome.ok) {
+        const key = outcome.error ?? 'unknown';
+        failures[key] = (failures[key] ?? 0) + 1;
+        if (!call.faulty) unexpectedFailures++;
+      }
+      progress.tick(outcome.ok);
+    });
+    if (phase.pauseAfterMs) await sleep(phase.pauseAfterMs);
+  }
+  progress.finish();
+  const durationS = (performance.now() - startedAt) / 1000;
+  await fake?.close();
+  // Everything exported (and forwarded to the collector) before the summary is read from it.
+  await telemetry.finish();
+
+  const summary = summarize(telemetry.recorder.records);
+  const exportedMetrics = metricFacts(telemetry.metrics);
+  say('');
+  say(
+    `summary of ${summary.totals.calls} GenAI spans in ${durationS.toFixed(1)} s (from the telemetry, per gen_ai.request.model):`,
+  );
+  say('');
+  say(renderSummaryTable(summary));
+  say('');
+  const failed = Object.entries(failures)
+    .map(([name, count]) => `${name} ×${count}`)
+    .join(', ');
+  say(
+    `the app saw: ${failed || 'no failures'}${unexpectedFailures > 0 ? ` (${unexpectedFailures} not injected)` : ''}`,
+  );
+  say(renderMetricFacts(exportedMetrics));
+  if (telemetry.exporting) {
+    say(`traces:     ${config.jaegerUrl}/search?service=${encodeURIComponent(telemetry.serviceName)}`);
+    say(`dashboards: ${config.grafanaUrl}/dashboards`);
+  }
+
+  if (config.summaryFile) {
+    const json = {
+      target: config.target,
+      durationS,
+      telemetry: {
+        endpoint: telemetry.endpoint,
+        exporting: telemetry.exporting,
+        serviceName: telemetry.serviceName,
+      },
+      appFailures: failures,
+      unexpectedFailures,
+      ...summary,
+      metrics: exportedMetrics,
+    };
+    await writeFile(config.summaryFile, `${JSON.stringify(json, null, 2)}\n`);
+    say(`summary written to ${config.summaryFile} (total cost ${formatUsd(summary.totals.costUsd)})`);
+  }
+
+  if (summary.totals.calls === 0) {
+    process.stderr.write(
+      '[demo] no GenAI span was recorded: the instrumentation is not active, the summary is empty\n',
+    );
+    process.exitCode = 1;
+  }
+}
+
+main().catch((error) => {
+  process.stderr.write(
+    `[demo] the demo broke: ${error instanceof Error ? (error.stack ?? error.message) : error}\n`,
+  );
+  process.exitCode = 1;
+});
