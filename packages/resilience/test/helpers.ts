@@ -71,7 +71,7 @@ class TestMetricReader extends MetricReader {
 export function useTelemetry() {
   const exporter = new InMemorySpanExporter();
   const reader = new TestMetricReader();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const meterProvider = new MeterProvider({ readers: [reader] });
   beforeAll(() => {
     context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
