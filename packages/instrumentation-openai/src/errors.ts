@@ -30,7 +30,8 @@ const PROVIDER_ERROR_TYPE = /^[a-z][a-z0-9_]{2,63}$/;
  * Low-cardinality `error.type` of a failed call: the HTTP status as a string (`429`) for API errors
  * with a status; for a status-less API error (an error event inside a stream) the provider's error
  * type (`server_error`); for our own and the SDK's errors the class name (`APIConnectionError`, or the
- * resilience error that caused it, e.g. `CircuitOpenError`); `_OTHER` otherwise.
+ * resilience error that caused it, e.g. `CircuitOpenError`); a connection lost mid-stream is also
+ * `APIConnectionError`; `_OTHER` otherwise.
  */
 export function errorType(err: unknown): string {
   if (typeof err !== 'object' || err === null) return ERROR_TYPE_OTHER;
@@ -44,8 +45,21 @@ export function errorType(err: unknown): string {
       return causeName;
     }
   }
+  if (name === 'TypeError' && isConnectionLoss(cause)) return 'APIConnectionError';
   return name !== undefined && KNOWN_ERROR_CLASSES.has(name) ? name : ERROR_TYPE_OTHER;
 }
+
+// A connection lost while a body streams surfaces as undici's `TypeError: terminated` (not wrapped
+// by the SDK); report it like a connection lost before the response.
+function isConnectionLoss(cause: unknown): boolean {
+  if (typeof cause !== 'object' || cause === null) return false;
+  const { code, name } = cause as { code?: unknown; name?: unknown };
+  return (
+    name === 'SocketError' ||
+    (typeof code === 'string' && (code.startsWith('UND_ERR_') || NETWORK_CODES.has(code)))
+  );
+}
+const NETWORK_CODES = new Set(['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ECONNREFUSED', 'ENOTFOUND']);
 
 function className(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
