@@ -10,9 +10,9 @@ import type { CallCost, PriceCallOptions, PriceOverride, PricerOptions, TokenUsa
 export interface Pricer {
   /**
    * Cost of a call, or `undefined` when the model has no price (not in the table, no override) or the usage
-   * is inconsistent. Never throws.
+   * is missing or inconsistent. Never throws.
    */
-  price(usage: TokenUsage, model: string, options?: PriceCallOptions): CallCost | undefined;
+  price(usage: TokenUsage | undefined, model: string, options?: PriceCallOptions): CallCost | undefined;
   /** Whether `price` would find prices for this model (with these options). Never throws. */
   isPriced(model: string, options?: PriceCallOptions): boolean;
   /** The multiplier applied to every cost. */

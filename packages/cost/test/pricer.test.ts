@@ -47,6 +47,10 @@ describe('unpriced models', () => {
     expect(createPricer(quiet).price(usage as TokenUsage, 'gpt-4o')).toBeUndefined();
   });
 
+  it('gives no cost when the usage is missing (usageFromOpenAI found no counts)', () => {
+    expect(priceCall(undefined, 'gpt-4o')).toBeUndefined();
+  });
+
   it('never throws on garbage input', () => {
     const pricer = createPricer(quiet);
     expect(pricer.price(null as unknown as TokenUsage, 'gpt-4o')).toBeUndefined();
