@@ -1,0 +1,76 @@
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { resilient } from '../src/index.js';
+import { resolveOptions } from '../src/options.js';
+
+const openai = () => new OpenAI({ baseURL: 'http://127.0.0.1:1/v1', apiKey: 'test' });
+
+describe('options', () => {
+  it('fills in the documented defaults', () => {
+    const o = resolveOptions(undefined);
+    expect(o.retry).toEqual({
+      maxRetries: 3,
+      initialDelayMs: 500,
+      maxDelayMs: 30_000,
+      maxRetryAfterMs: 60_000,
+    });
+    expect(o.circuitBreaker).toMatchObject({
+      consecutiveFailures: 5,
+      halfOpenAfterMs: 30_000,
+      countRateLimits: false,
+    });
+    expect(o.circuitBreaker?.key({ server: 'api.openai.com', model: 'gpt-4o' })).toBe(
+      'api.openai.com/gpt-4o',
+    );
+    expect(o.bulkhead).toEqual({ limit: 20, queue: 1000 });
+    expect(o.timeout).toEqual({
+      attemptMs: 600_000,
+      firstChunkMs: 60_000,
+      idleMs: 60_000,
+      totalMs: undefined,
+    });
+    expect(o.fallbackModels).toEqual([]);
+    expect(o.budget).toBeUndefined();
+  });
+
+  it('disables a policy given false', () => {
+    const o = resolveOptions({ retry: false, circuitBreaker: false, bulkhead: false, timeout: false });
+    expect(o.retry).toBeUndefined();
+    expect(o.circuitBreaker).toBeUndefined();
+    expect(o.bulkhead).toBeUndefined();
+    expect(o.timeout).toEqual({
+      attemptMs: undefined,
+      firstChunkMs: undefined,
+      idleMs: undefined,
+      totalMs: undefined,
+    });
+  });
+
+  it.each([
+    [{ retry: { maxRetries: -1 } }, 'retry.maxRetries'],
+    [{ retry: { maxRetries: 1.5 } }, 'retry.maxRetries'],
+    [{ retry: { initialDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
+    [{ retry: { maxRetryAfterMs: '60s' } }, 'retry.maxRetryAfterMs'],
+    [{ circuitBreaker: { consecutiveFailures: 0 } }, 'circuitBreaker.consecutiveFailures'],
+    [{ circuitBreaker: { key: 'model' } }, 'circuitBreaker.key'],
+    [{ bulkhead: { limit: 0 } }, 'bulkhead.limit'],
+    [{ bulkhead: { queue: -1 } }, 'bulkhead.queue'],
+    [{ bulkhead: { concurrency: 5 } }, 'bulkhead.concurrency'],
+    [{ timeout: { idleMs: 0 } }, 'timeout.idleMs'],
+    [{ timeout: { attemptMs: Number.NaN } }, 'timeout.attemptMs'],
+    [{ fallback: { models: 'gpt-4o' } }, 'fallback.models'],
+    [{ fallback: { models: [''] } }, 'fallback.models'],
+    [{ budget: { usd: 0 } }, 'budget.usd'],
+    [{ budget: { usd: 5, windowMs: 0 } }, 'budget.windowMs'],
+    [{ retries: 3 }, 'options.retries'],
+    [{ retry: 3 }, 'retry'],
+  ])('throws at construction naming the invalid option %j', (options, name) => {
+    // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong options, as untyped JavaScript callers pass them
+    expect(() => resilient(openai(), options as any)).toThrow(name);
+  });
+
+  it('refuses something that is not an OpenAI client', () => {
+    // biome-ignore lint/suspicious/noExplicitAny: a wrong argument, as untyped JavaScript callers pass it
+    expect(() => resilient({} as any)).toThrow(/OpenAI client/);
+  });
+});
