@@ -24,7 +24,8 @@ export function withinTimeout(
   return new Promise<boolean>((resolve) => {
     const timer = setTimeout(() => {
       diag.warn(
-        `flushing telemetry took longer than ${timeoutMillis} ms; giving up (AIOTEL_SHUTDOWN_TIMEOUT_MS).`,
+        `flushing telemetry took longer than ${timeoutMillis} ms (AIOTEL_SHUTDOWN_TIMEOUT_MS); is the collector ` +
+          'reachable? Giving up on the pending telemetry so that the app is not held up.',
       );
       resolve(false);
     }, timeoutMillis);

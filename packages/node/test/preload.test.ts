@@ -1,0 +1,312 @@
+import { createServer } from 'node:net';
+import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AppRun, aiotelLines, appResult, runApp } from './harness/app.js';
+import { ensureBuilt } from './harness/build.js';
+import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './harness/otlp-receiver.js';
+
+// A key the redactor can only know from the Authorization header the SDK sends (FIXTURE_KEY is not a
+// credential-looking variable name), so finding it nowhere proves header-learnt redaction.
+const API_KEY = 'fixture-credential-7f3a9c2e5b1d4680';
+const QUERY_SECRET = 'QUERYSECRET123456';
+const IMPORT = ['--import', '@aiotel/node/register'];
+const REQUIRE = ['--require', '@aiotel/node/register'];
+
+let fake: FakeLlm;
+const receivers: OtlpReceiver[] = [];
+
+beforeAll(async () => {
+  ensureBuilt();
+  fake = await startFakeLlm({ latency: false });
+}, 200_000);
+
+afterAll(async () => {
+  await fake?.close();
+  await Promise.all(receivers.map((receiver) => receiver.close()));
+});
+
+async function receiver(mode?: 'answer' | 'never-answer'): Promise<OtlpReceiver> {
+  const started = await startOtlpReceiver(mode);
+  receivers.push(started);
+  return started;
+}
+
+function appEnv(otlp: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    FAKE_LLM_URL: fake.url,
+    FIXTURE_KEY: API_KEY,
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    ...extra,
+  };
+}
+
+function genAiSpans(spans: ReceivedSpan[]): ReceivedSpan[] {
+  return spans.filter((span) => span.scope === '@aiotel/instrumentation-openai');
+}
+
+function httpSpans(spans: ReceivedSpan[]): ReceivedSpan[] {
+  return spans.filter((span) => span.scope === '@opentelemetry/instrumentation-undici');
+}
+
+/** Every GenAI span has exactly one HTTP attempt below it: same trace, parent = the GenAI span. */
+function expectAttemptChildren(spans: ReceivedSpan[]): void {
+  const http = httpSpans(spans);
+  for (const genAi of genAiSpans(spans)) {
+    const children = http.filter((span) => span.parentSpanId === genAi.spanId);
+    expect(children).toHaveLength(1);
+    expect(children[0]?.traceId).toBe(genAi.traceId);
+    expect(children[0]?.name).toBe('POST');
+    expect(children[0]?.attributes['http.response.status_code']).toBe(200);
+  }
+}
+
+function expectCleanExit(run: AppRun): void {
+  expect(run.killedByWatchdog, run.stderr).toBe(false);
+  expect(run.code, run.stderr).toBe(0);
+}
+
+describe('an ESM app started with --import @aiotel/node/register', () => {
+  it('exports a GenAI span per call with the HTTP attempt as its child, and the GenAI metrics', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { CALLS: '2', STREAM: '1' }),
+    });
+    expectCleanExit(run);
+    expect(appResult(run.stdout)?.results).toHaveLength(3);
+
+    const spans = otlp.spans();
+    const genAi = genAiSpans(spans);
+    expect(genAi).toHaveLength(3);
+    expect(httpSpans(spans)).toHaveLength(3);
+    expectAttemptChildren(spans);
+    const [first] = genAi;
+    expect(first?.name).toBe('chat gpt-4o-mini');
+    expect(first?.kind).toBe(3);
+    expect(first?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'server.address': '127.0.0.1',
+      'server.port': fake.port,
+      'gen_ai.usage.cost.currency': 'USD',
+    });
+    expect(first?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
+    expect(first?.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+    expect(genAi.filter((span) => span.attributes['gen_ai.request.stream'] === true)).toHaveLength(1);
+    expect(first?.resource['service.name']).toBe('aiotel-fixture-app');
+    expect(first?.resource['service.version']).toBe('0.0.7');
+
+    const metrics = otlp.metrics();
+    const names = metrics.map((metric) => metric.name);
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'gen_ai.client.operation.duration',
+        'gen_ai.client.token.usage',
+        'gen_ai.client.operation.time_to_first_chunk',
+        'aiotel.gen_ai.client.tokens',
+        'aiotel.gen_ai.client.cost',
+        'http.client.request.duration',
+      ]),
+    );
+    const duration = metrics.find((metric) => metric.name === 'gen_ai.client.operation.duration');
+    expect(duration?.unit).toBe('s');
+    expect(duration?.points[0]?.attributes).toMatchObject({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'server.address': '127.0.0.1',
+    });
+    const tokens = metrics.find((metric) => metric.name === 'gen_ai.client.token.usage');
+    expect(tokens?.points.map((point) => point.attributes['gen_ai.token.type']).sort()).toEqual([
+      'input',
+      'output',
+    ]);
+    expect(aiotelLines(run.stderr)).toEqual([]);
+  });
+
+  it('is also loaded through NODE_OPTIONS', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      env: appEnv(otlp.url, { NODE_OPTIONS: '--import @aiotel/node/register' }),
+    });
+    expectCleanExit(run);
+    expect(genAiSpans(otlp.spans())).toHaveLength(1);
+    expectAttemptChildren(otlp.spans());
+  });
+});
+
+describe('a CommonJS app', () => {
+  it('started with --require exports GenAI spans, HTTP children and metrics, without loading gRPC', async () => {
+    const otlp = await receiver();
+    const run = await runApp({ file: 'chat.cjs', nodeArgs: REQUIRE, env: appEnv(otlp.url, { CALLS: '2' }) });
+    expectCleanExit(run);
+    expect(JSON.parse(run.stdout.split('\n')[0] ?? '{}').grpcLoaded).toBe(false);
+    const spans = otlp.spans();
+    expect(genAiSpans(spans)).toHaveLength(2);
+    expectAttemptChildren(spans);
+    expect(otlp.metrics().map((metric) => metric.name)).toContain('gen_ai.client.operation.duration');
+  });
+
+  it('started with --import is patched as well', async () => {
+    const otlp = await receiver();
+    const run = await runApp({ file: 'chat.cjs', nodeArgs: IMPORT, env: appEnv(otlp.url) });
+    expectCleanExit(run);
+    expect(genAiSpans(otlp.spans())).toHaveLength(1);
+    expectAttemptChildren(otlp.spans());
+  });
+});
+
+describe('export encoding', () => {
+  it('sends http/protobuf by default, to both signal paths, with no secret bytes', async () => {
+    const otlp = await receiver();
+    const env = appEnv(otlp.url, { FAKE_LLM_URL: `${fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1' });
+    delete env.OTEL_EXPORTER_OTLP_PROTOCOL;
+    const run = await runApp({ file: 'chat.mjs', nodeArgs: IMPORT, env });
+    expectCleanExit(run);
+    const paths = otlp.requests.map((request) => request.path).sort();
+    expect(paths).toEqual(['/v1/metrics', '/v1/traces']);
+    for (const request of otlp.requests) expect(request.contentType).toBe('application/x-protobuf');
+    const bytes = otlp.allBytes();
+    // The payload does carry what would have leaked, scrubbed: the span names and the redacted query.
+    expect(bytes.includes('chat gpt-4o-mini')).toBe(true);
+    expect(bytes.includes('api_key=REDACTED')).toBe(true);
+    expect(bytes.includes(API_KEY)).toBe(false);
+    expect(bytes.includes(QUERY_SECRET)).toBe(false);
+  });
+});
+
+describe('secrets', () => {
+  it('exports neither the API key nor key-like query parameters, wherever they appeared', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { FAKE_LLM_URL: `${fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1', STREAM: '1' }),
+    });
+    expectCleanExit(run);
+    const spans = otlp.spans();
+    const attempt = httpSpans(spans)[0];
+    expect(attempt?.attributes['url.full']).toBe(`${fake.url}/chat/completions?api_key=REDACTED`);
+    expect(attempt?.attributes['url.query']).toBe('?api_key=REDACTED');
+    const appSpan = spans.find((span) => span.name === 'app work');
+    expect(appSpan?.attributes['app.note']).toBe('Authorization: Bearer REDACTED');
+    expect(appSpan?.events[0]?.attributes['exception.message']).toBe('upstream refused credential REDACTED');
+    const text = otlp.allBytes().toString();
+    expect(text).not.toContain(API_KEY);
+    expect(text).not.toContain(QUERY_SECRET);
+    expect(run.stderr).not.toContain(API_KEY);
+  });
+});
+
+describe('shutdown', () => {
+  it('flushes all 50 spans on SIGTERM, then ends by SIGTERM as it would without the preload', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { CALLS: '50', AFTER: 'wait' }),
+      onStdout: (stdout, child) => {
+        if (stdout.includes('"done":true')) child.kill('SIGTERM');
+      },
+    });
+    expect(run.killedByWatchdog).toBe(false);
+    expect(run.signal).toBe('SIGTERM');
+    expect(run.code).toBeNull();
+    const spans = otlp.spans();
+    expect(genAiSpans(spans)).toHaveLength(50);
+    expect(httpSpans(spans)).toHaveLength(50);
+    expect(new Set(genAiSpans(spans).map((span) => span.traceId)).size).toBe(50);
+    expect(otlp.metrics().length).toBeGreaterThan(0);
+  });
+
+  it('lets an app with its own SIGTERM handler keep control, and still flushes', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { CALLS: '3', AFTER: 'own-handler' }),
+      onStdout: (stdout, child) => {
+        if (stdout.includes('"done":true') && !stdout.includes('app handler ran')) child.kill('SIGTERM');
+      },
+    });
+    expectCleanExit(run);
+    expect(run.signal).toBeNull();
+    expect(run.stdout).toContain('app handler ran');
+    expect(run.stdout).toContain('app finished its own shutdown');
+    expect(genAiSpans(otlp.spans())).toHaveLength(3);
+  });
+});
+
+describe('a collector that is down or hangs', () => {
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    return port;
+  }
+
+  it('leaves the app results unchanged and exits within the shutdown timeout with one warning (nothing listening)', async () => {
+    const baseline = await runApp({ file: 'chat.mjs', env: appEnv('http://127.0.0.1:9', { CALLS: '3' }) });
+    const port = await closedPort();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(`http://127.0.0.1:${port}`, { CALLS: '3', AIOTEL_SHUTDOWN_TIMEOUT_MS: '1000' }),
+      // Well below the exporter's own 10 s timeout: only the shutdown bound can end the app in time.
+      watchdogMs: 8000,
+    });
+    expectCleanExit(run);
+    expect(appResult(run.stdout)).toEqual(appResult(baseline.stdout));
+    expect(appResult(run.stdout)?.results).toHaveLength(3);
+    expect(aiotelLines(run.stderr)).toHaveLength(1);
+  });
+
+  it('exits within the shutdown timeout with one warning when the collector never answers', async () => {
+    const otlp = await receiver('never-answer');
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { CALLS: '3', AIOTEL_SHUTDOWN_TIMEOUT_MS: '1000' }),
+      watchdogMs: 8000,
+    });
+    expectCleanExit(run);
+    expect(appResult(run.stdout)?.results).toHaveLength(3);
+    expect(otlp.requests.length).toBeGreaterThan(0);
+    const lines = aiotelLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/took longer than 1000 ms/);
+  });
+});
+
+describe('configuration', () => {
+  it('OTEL_SDK_DISABLED=true exports nothing and the app runs', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { OTEL_SDK_DISABLED: 'true' }),
+    });
+    expectCleanExit(run);
+    expect(appResult(run.stdout)?.results).toHaveLength(1);
+    expect(otlp.requests).toHaveLength(0);
+  });
+
+  it('an invalid value gives one [aiotel] warning and its default; telemetry still flows', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { OTEL_METRIC_EXPORT_INTERVAL: 'often' }),
+    });
+    expectCleanExit(run);
+    expect(aiotelLines(run.stderr)).toEqual([
+      '[aiotel] warn: OTEL_METRIC_EXPORT_INTERVAL="often" is not a positive whole number; using 60000.',
+    ]);
+    expect(genAiSpans(otlp.spans())).toHaveLength(1);
+  });
+});
