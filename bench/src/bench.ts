@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServerProcess, startServerProcess } from './child.ts';
+import { telemetryEnv } from './env.ts';
 import { machineInfo, packageVersions } from './machine.ts';
 import { ensurePeer } from './peers.ts';
 import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
@@ -82,25 +83,6 @@ const official =
     (k) => opts[k as keyof typeof opts] === undefined,
   );
 
-/** Environment of every worker: the standard OTel variables pointing at the sink, identical for all. */
-function workerEnv(variant: Variant, task: WorkerTask): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  // An inherited preload would land in every variant, floors included.
-  delete env.NODE_OPTIONS;
-  return {
-    ...env,
-    BENCH_WORKER: JSON.stringify(task),
-    OTEL_SERVICE_NAME: `aiotel-bench-${variant.id}`,
-    OTEL_EXPORTER_OTLP_ENDPOINT: task.sinkUrl,
-    // JSON: the one OTLP/HTTP encoding every peer's exporter speaks, so the export cost is comparable.
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-    OTEL_METRIC_EXPORT_INTERVAL: '5000',
-    // OpenLIT's own name for the same setting.
-    OTEL_EXPORTER_OTLP_METRICS_EXPORT_INTERVAL: '5000',
-    OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'false',
-  };
-}
-
 function runWorker(
   variant: Variant,
   task: WorkerTask,
@@ -118,7 +100,7 @@ function runWorker(
     const child = fork(join(BENCH_DIR, 'src', 'worker.ts'), [], {
       cwd: BENCH_DIR,
       execArgv,
-      env: workerEnv(variant, task),
+      env: telemetryEnv(`aiotel-bench-${variant.id}`, task.sinkUrl, { BENCH_WORKER: JSON.stringify(task) }),
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: WorkerResult | undefined;
