@@ -19,7 +19,7 @@ describe.each([false, true])('client errors (stream: %s)', (stream) => {
       client(ctx.fake).chat.completions.create({ ...CHAT, stream }, fault('status=401')),
     );
     expect(err).toBeInstanceOf(OpenAI.AuthenticationError);
-    expect((err as OpenAI.APIError).status).toBe(401);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(401);
     expect((err as Error).message).toMatch(/Incorrect API key provided/);
     expect(chatRequests(ctx.fake)).toHaveLength(1);
   });
