@@ -31,9 +31,16 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike {
  * - `responsePromise` is chained: a failure ends the call with the error (re-thrown unchanged);
  * - `parseResponse` is wrapped: the parsed result (or stream) goes to the call and is returned as is;
  * - `parse()`/`asResponse()` tell whether the caller wants the parsed body or the raw `Response`;
- *   with only the raw one, the call ends when the response arrives (the body is the caller's).
+ *   with only the raw one, the call ends when the response arrives (the body is the caller's);
+ * - promises derived with `_thenUnwrap()` are observed the same way: openai 7 derives them from the
+ *   original request and parser (not from the fields above), and helpers such as
+ *   `chat.completions.parse()` return only the derived promise.
  */
-export function observeApiPromise(promise: ApiPromiseLike, call: GenAICall): void {
+export function observeApiPromise(
+  promise: ApiPromiseLike,
+  call: GenAICall,
+  state: ConsumerState = { parsed: false },
+): void {
   promise.responsePromise = promise.responsePromise.then(
     (props) => {
       call.responseReceived();
@@ -55,7 +62,7 @@ export function observeApiPromise(promise: ApiPromiseLike, call: GenAICall): voi
     }
     return call.onResult(result);
   };
-  watchConsumers(promise, call, { parsed: false });
+  watchConsumers(promise, call, state);
 }
 
 // Shared by an APIPromise and those derived from it by `_thenUnwrap()`, which read the same response.
@@ -81,7 +88,11 @@ function watchConsumers(promise: ApiPromiseLike, call: GenAICall, state: Consume
   if (typeof thenUnwrap === 'function') {
     promise._thenUnwrap = function observedThenUnwrap(this: unknown, ...args: unknown[]) {
       const derived = thenUnwrap.apply(this, args);
-      if (isApiPromise(derived)) watchConsumers(derived, call, state);
+      try {
+        if (isApiPromise(derived)) observeApiPromise(derived, call, state);
+      } catch {
+        // Unobserved derived promise: the call still ends through the original one, if read.
+      }
       return derived;
     };
   }

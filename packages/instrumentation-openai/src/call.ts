@@ -87,6 +87,7 @@ export class GenAICall {
   private readonly apiKey: string | undefined;
   private readonly usageInjected: boolean;
   private ended = false;
+  private resultSeen = false;
   private reader: ChunkReader | undefined;
   private chunkAttributes: Attributes | undefined;
   private firstChunkAt = 0;
@@ -135,9 +136,13 @@ export class GenAICall {
     this.context = trace.setSpan(parent, this.span);
   }
 
-  /** Called with the SDK's parsed result; returns it unchanged (a stream gets observed in place). */
+  /**
+   * Called with the SDK's parsed result; returns it unchanged (a stream gets observed in place). Only
+   * the first result counts: a helper's derived promise may report the same response again.
+   */
   onResult<T>(result: T): T {
-    if (this.ended) return result;
+    if (this.ended || this.resultSeen) return result;
+    this.resultSeen = true;
     try {
       if (this.params.stream === true) {
         const stream = result as { iterator?: unknown } | null;
