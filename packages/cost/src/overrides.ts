@@ -16,13 +16,28 @@ const EXAMPLE = '{"input": 2.5, "output": 10, "cachedInput": 1.25}';
  * in messages (e.g. `prices file /etc/prices.json`).
  */
 export function validatePriceOverrides(value: unknown, origin: string): LoadedOverrides {
-  const overrides: Record<string, PriceOverride> = {};
+  // Null prototype: a model named `__proto__` or `constructor` is just a key.
+  const overrides: Record<string, PriceOverride> = Object.create(null);
   const problems: string[] = [];
+  try {
+    collect(value, origin, overrides, problems);
+  } catch (error) {
+    problems.push(`aiotel cost: ${origin}: cannot be read (${String(error)}); ignored`);
+  }
+  return { overrides, problems };
+}
+
+function collect(
+  value: unknown,
+  origin: string,
+  overrides: Record<string, PriceOverride>,
+  problems: string[],
+): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(
       `aiotel cost: ${origin}: expected an object of model name → prices, e.g. {"my-model": ${EXAMPLE}}; ignored`,
     );
-    return { overrides, problems };
+    return;
   }
   for (const [model, entry] of Object.entries(value as Record<string, unknown>)) {
     const problem = entryProblem(model, entry);
@@ -32,7 +47,6 @@ export function validatePriceOverrides(value: unknown, origin: string): LoadedOv
       problems.push(`aiotel cost: ${origin}: ${problem}; entry ignored`);
     }
   }
-  return { overrides, problems };
 }
 
 function entryProblem(model: string, entry: unknown): string | undefined {
@@ -72,7 +86,10 @@ export function loadPriceOverridesFile(path: string): LoadedOverrides {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'file not found' : `cannot be read (${code ?? String(error)})`;
-    return { overrides: {}, problems: [`aiotel cost: ${origin}: ${why}; using the built-in prices only`] };
+    return {
+      overrides: Object.create(null),
+      problems: [`aiotel cost: ${origin}: ${why}; using the built-in prices only`],
+    };
   }
   let parsed: unknown;
   try {
@@ -80,7 +97,7 @@ export function loadPriceOverridesFile(path: string): LoadedOverrides {
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     return {
-      overrides: {},
+      overrides: Object.create(null),
       problems: [`aiotel cost: ${origin}: not valid JSON (${why}); using the built-in prices only`],
     };
   }

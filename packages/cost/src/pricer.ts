@@ -74,7 +74,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
   const problems: string[] = [];
 
-  const merged: Record<string, PriceOverride> = {};
+  const merged: Record<string, PriceOverride> = Object.create(null);
   const file = options.pricesFile === undefined ? process.env.AIOTEL_PRICES_FILE : options.pricesFile;
   if (typeof file === 'string' && file.trim() !== '') {
     const loaded = loadPriceOverridesFile(file);
@@ -137,7 +137,9 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     const given = options?.provider;
     const provider =
       typeof given === 'string' && given !== ''
-        ? (SEMCONV_TO_PRICING[given] ?? given)
+        ? Object.hasOwn(SEMCONV_TO_PRICING, given)
+          ? SEMCONV_TO_PRICING[given]
+          : given
         : inferProvider({ model, baseUrl: options?.baseUrl }).pricing;
     return resolve(model, provider);
   }
@@ -163,7 +165,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
         const resolved = lookup(model, callOptions);
         if (resolved === undefined) return undefined;
         const at = callOptions?.at;
-        const atMs = at === undefined ? Date.now() : typeof at === 'number' ? at : at.getTime();
+        const given = at === undefined ? Number.NaN : typeof at === 'number' ? at : at.getTime();
+        const atMs = Number.isFinite(given) ? given : Date.now();
         const parts = computeCost(ratesAt(resolved.rates, atMs), usage, markup);
         if (parts === undefined) return undefined;
         return {
@@ -201,7 +204,7 @@ export function getDefaultPricer(): Pricer {
  * `usage` is a `TokenUsage` (see `usageFromOpenAI` to get one from an OpenAI response).
  */
 export function priceCall(
-  usage: TokenUsage,
+  usage: TokenUsage | undefined,
   model: string,
   options?: PriceCallOptions,
 ): CallCost | undefined {

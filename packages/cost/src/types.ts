@@ -94,6 +94,6 @@ export interface PriceCallOptions {
   readonly provider?: string | undefined;
   /** Base URL the call went to (e.g. the OpenAI client's `baseURL`); used to infer the provider. */
   readonly baseUrl?: string | undefined;
-  /** When the call was made, for prices that change by date or time of day. Default: now. */
+  /** When the call was made, for prices that change by date or time of day. Default (and when invalid): now. */
   readonly at?: Date | number | undefined;
 }

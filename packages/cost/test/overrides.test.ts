@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPricer, loadPriceOverridesFile } from '../src/index.js';
+import { createPricer, loadPriceOverridesFile, validatePriceOverrides } from '../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'aiotel-cost-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -91,6 +91,28 @@ describe('loadPriceOverridesFile', () => {
     expect(loadPriceOverridesFile(path).problems).toEqual([
       `aiotel cost: prices file ${path}: "bad": expected prices in USD per million tokens, e.g. {"input": 2.5, "output": 10, "cachedInput": 1.25}; entry ignored`,
     ]);
+  });
+});
+
+describe('validatePriceOverrides', () => {
+  it('treats a model named __proto__ as a plain key (no prototype pollution)', () => {
+    const path = file('proto.json', '{"__proto__": {"input": 1, "output": 2}}');
+    const { overrides } = loadPriceOverridesFile(path);
+    expect(Object.keys(overrides)).toEqual(['__proto__']);
+    expect(({} as Record<string, unknown>).input).toBeUndefined();
+    const pricer = createPricer({ pricesFile: path, onWarning: () => {} });
+    expect(pricer.price({ inputTokens: 1_000_000, outputTokens: 0 }, '__proto__')?.amountUsd).toBe(1);
+  });
+
+  it('reports overrides whose getters throw instead of throwing', () => {
+    const hostile = Object.defineProperty({}, 'm', {
+      enumerable: true,
+      get() {
+        throw new Error('boom');
+      },
+    });
+    const { problems } = validatePriceOverrides(hostile, 'overrides option');
+    expect(problems).toEqual(['aiotel cost: overrides option: cannot be read (Error: boom); ignored']);
   });
 });
 

@@ -142,6 +142,11 @@ describe('prices from the genai-prices table', () => {
     expect(before?.amountUsd).not.toBe(after?.amountUsd);
   });
 
+  it('uses the current price when the call time given is invalid', () => {
+    const now = calcPrice(libraryUsage(usage), 'o3', { providerId: 'openai' })?.total_price;
+    expect(pricer.price(usage, 'o3', { provider: 'openai', at: new Date('garbage') })?.amountUsd).toBe(now);
+  });
+
   it('uses the price in force at the call time for off-peak (time of day) prices', () => {
     const peak = new Date('2026-11-26T08:00:00Z');
     const offPeak = new Date('2026-11-26T20:00:00Z');
