@@ -1,0 +1,132 @@
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { StackBinaries } from './binaries.js';
+import { SHIPPED } from './paths.js';
+import { freePorts } from './ports.js';
+import { ProcessGroup } from './processes.js';
+import { getJson, waitFor } from './wait.js';
+
+/** Where the running stack listens (all on 127.0.0.1, free ports). */
+export interface RunningStack {
+  /** Base URL for OTLP/HTTP, what an app gets as OTEL_EXPORTER_OTLP_ENDPOINT. */
+  otlpHttpUrl: string;
+  collectorHealthUrl: string;
+  /** The collector's Prometheus exporter, `<url>/metrics`. */
+  collectorMetricsUrl: string;
+  jaegerUrl: string;
+  prometheusUrl: string;
+  /** Folder with the logs and the rendered Prometheus config. */
+  workDir: string;
+  /** Stops every process of the stack (SIGTERM, then SIGKILL). */
+  stop(): Promise<void>;
+}
+
+/** The scrape target in the shipped prometheus.yml (the compose service). */
+const COMPOSE_SCRAPE_TARGET = 'collector:8889';
+
+/**
+ * Prometheus 2.x reads no environment variables in its config, so the suite renders the shipped file with the
+ * collector's loopback address as the only change, and copies the shipped alert rules next to it.
+ */
+function renderPrometheusConfig(workDir: string, collectorMetricsPort: number): string {
+  const shipped = readFileSync(SHIPPED.prometheusConfig, 'utf8');
+  if (!shipped.includes(COMPOSE_SCRAPE_TARGET)) {
+    throw new Error(
+      `${SHIPPED.prometheusConfig} no longer scrapes ${COMPOSE_SCRAPE_TARGET}: update the suite`,
+    );
+  }
+  const file = join(workDir, 'prometheus.yml');
+  writeFileSync(file, shipped.replaceAll(COMPOSE_SCRAPE_TARGET, `127.0.0.1:${collectorMetricsPort}`));
+  copyFileSync(SHIPPED.alertRules, join(workDir, 'alerts.yml'));
+  return file;
+}
+
+/**
+ * Starts Jaeger, the collector and Prometheus on loopback with the shipped configuration (ports through the
+ * configs' environment variables) and waits until each says it is ready and Prometheus scrapes the collector.
+ * On any failure, stops what it started before rethrowing.
+ */
+export async function startStack(binaries: StackBinaries, workDir: string): Promise<RunningStack> {
+  mkdirSync(workDir, { recursive: true });
+  const group = new ProcessGroup();
+  const [otlpGrpc, otlpHttp, health, promExporter, jOtlpGrpc, jOtlpHttp, jQuery, jQueryGrpc, jHealth, prom] =
+    await freePorts(10);
+  const stack: RunningStack = {
+    otlpHttpUrl: `http://127.0.0.1:${otlpHttp}`,
+    collectorHealthUrl: `http://127.0.0.1:${health}/`,
+    collectorMetricsUrl: `http://127.0.0.1:${promExporter}/metrics`,
+    jaegerUrl: `http://127.0.0.1:${jQuery}`,
+    prometheusUrl: `http://127.0.0.1:${prom}`,
+    workDir,
+    stop: () => group.stopAll(),
+  };
+  try {
+    const jaeger = group.start('jaeger', binaries.jaeger, ['--config', SHIPPED.jaegerConfig], {
+      logFile: join(workDir, 'jaeger.log'),
+      env: {
+        ...process.env,
+        JAEGER_LISTEN_HOST: '127.0.0.1',
+        JAEGER_OTLP_GRPC_PORT: String(jOtlpGrpc),
+        JAEGER_OTLP_HTTP_PORT: String(jOtlpHttp),
+        JAEGER_QUERY_HTTP_PORT: String(jQuery),
+        JAEGER_QUERY_GRPC_PORT: String(jQueryGrpc),
+        JAEGER_HEALTH_PORT: String(jHealth),
+      },
+    });
+    const collector = group.start('collector', binaries.otelcol, ['--config', SHIPPED.collectorConfig], {
+      logFile: join(workDir, 'collector.log'),
+      env: {
+        ...process.env,
+        COLLECTOR_LISTEN_HOST: '127.0.0.1',
+        COLLECTOR_OTLP_GRPC_PORT: String(otlpGrpc),
+        COLLECTOR_OTLP_HTTP_PORT: String(otlpHttp),
+        COLLECTOR_HEALTH_PORT: String(health),
+        COLLECTOR_PROMETHEUS_PORT: String(promExporter),
+        JAEGER_OTLP_GRPC_ENDPOINT: `127.0.0.1:${jOtlpGrpc}`,
+      },
+    });
+    const prometheusConfig = renderPrometheusConfig(workDir, promExporter!);
+    const prometheus = group.start(
+      'prometheus',
+      binaries.prometheus,
+      [
+        `--config.file=${prometheusConfig}`,
+        `--storage.tsdb.path=${join(workDir, 'prometheus-data')}`,
+        `--web.listen-address=127.0.0.1:${prom}`,
+        '--enable-feature=exemplar-storage',
+      ],
+      { logFile: join(workDir, 'prometheus.log') },
+    );
+    const alive = (p: typeof jaeger) => {
+      if (p.child.exitCode !== null)
+        throw new Error(`${p.name} exited (${p.child.exitCode}); see ${p.logFile}`);
+    };
+    await waitFor('Jaeger health', async () => {
+      alive(jaeger);
+      return (await fetch(`http://127.0.0.1:${jHealth}/status`)).ok || undefined;
+    });
+    await waitFor('collector health', async () => {
+      alive(collector);
+      return (await fetch(stack.collectorHealthUrl)).ok || undefined;
+    });
+    await waitFor('Prometheus ready', async () => {
+      alive(prometheus);
+      return (await fetch(`${stack.prometheusUrl}/-/ready`)).ok || undefined;
+    });
+    await waitFor(
+      'Prometheus scraping the collector',
+      async () => {
+        alive(prometheus);
+        const targets = await getJson<{ data: { activeTargets: { health: string }[] } }>(
+          `${stack.prometheusUrl}/api/v1/targets`,
+        );
+        return targets?.data.activeTargets.some((t) => t.health === 'up') || undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    return stack;
+  } catch (error) {
+    await group.stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,206 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { METRIC } from '../../collector/grafana/selectors.ts';
+import { installStack, type StackBinaries } from './src/binaries.js';
+import { type CheckWindow, checkDashboard, formatProblems } from './src/dashboard-check.js';
+import { type DemoRun, runDemo } from './src/demo.js';
+import { events, type JaegerSpan, parentId, tag, tracesOf } from './src/jaeger.js';
+import { SHIPPED } from './src/paths.js';
+import { type RunningStack, startStack } from './src/stack.js';
+import { getJson, waitFor } from './src/wait.js';
+
+// The real stack on loopback, fed by the real demo through the preload: nothing in the telemetry path is mocked.
+const workDir = mkdtempSync(join(tmpdir(), 'aiotel-e2e-'));
+let binaries: StackBinaries;
+let stack: RunningStack | undefined;
+let demo: DemoRun;
+
+beforeAll(async () => {
+  binaries = await installStack();
+  stack = await startStack(binaries, workDir);
+  console.error(`e2e: stack up (logs in ${workDir}); running the demo`);
+  demo = await runDemo(stack.otlpHttpUrl, workDir);
+  console.error(
+    `e2e: demo done in ${(demo.endedAt - demo.startedAt).toFixed(1)} s: ${demo.summary.totals.calls} calls, ` +
+      `${demo.summary.totals.retries} retries, $${demo.summary.totals.costUsd.toFixed(6)}`,
+  );
+  // The demo's last metric export reaches Prometheus at its next scrape (every 5 s): wait for it, so every
+  // test below sees the whole run. The cost test judges whether it ever matched.
+  await waitFor(
+    'Prometheus to scrape the final export',
+    async () => {
+      const value = await promInstant(totalCostQuery());
+      return value !== undefined && Math.abs(value - demo.summary.totals.costUsd) <= 1e-9 ? true : undefined;
+    },
+    { timeoutMs: 20_000, intervalMs: 1_000 },
+  ).catch(() => undefined);
+});
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+function totalCostQuery(): string {
+  return `sum(${METRIC.cost}_sum{service_name="${demo.summary.telemetry.serviceName}"})`;
+}
+
+async function promInstant(expr: string): Promise<number | undefined> {
+  const body = await getJson<{ data: { result: { value: [number, string] }[] } }>(
+    `${stack!.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`,
+  );
+  const value = body?.data.result[0]?.value[1];
+  return value === undefined ? undefined : Number(value);
+}
+
+/** The window the dashboards are checked over: from just before the demo to now. */
+function window(): CheckWindow {
+  return {
+    prometheusUrl: stack!.prometheusUrl,
+    start: Math.floor(demo.startedAt) - 10,
+    end: Math.ceil(Date.now() / 1000),
+    stepSeconds: 2,
+  };
+}
+
+function substitutions(w: CheckWindow) {
+  // What Grafana would use for this window with the datasource's 5 s scrape interval.
+  return {
+    rangeSeconds: w.end - w.start,
+    rateInterval: '20s',
+    interval: '5s',
+    variables: { service: '.*', provider: '.*', model: '.*' },
+  };
+}
+
+describe('the stack fed by the demo', () => {
+  it('the demo ran against the stack and exported its telemetry', () => {
+    expect(demo.summary.telemetry.exporting).toBe(true);
+    expect(demo.summary.totals.calls).toBeGreaterThan(10);
+    expect(demo.summary.totals.costUsd).toBeGreaterThan(0);
+    expect(demo.summary.totals.retries).toBeGreaterThan(0);
+  });
+
+  it("Jaeger returns the demo's GenAI spans with tokens and cost, HTTP attempts as children and retry events", async () => {
+    const service = demo.summary.telemetry.serviceName;
+    const genAi = (spans: JaegerSpan[]) => spans.filter((s) => tag(s, 'gen_ai.operation.name') !== undefined);
+    // Jaeger stores what the collector batches (1 s): wait until every GenAI span of the summary is there.
+    const spans = await waitFor(
+      `${demo.summary.totals.calls} GenAI spans of ${service} in Jaeger`,
+      async () => {
+        const all = (await tracesOf(stack!.jaegerUrl, service)).flatMap((t) => t.spans);
+        return genAi(all).length >= demo.summary.totals.calls ? all : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+    const calls = genAi(spans);
+    expect(calls.length).toBe(demo.summary.totals.calls);
+
+    const withUsage = calls.filter((s) => typeof tag(s, 'gen_ai.usage.input_tokens') === 'number');
+    expect(withUsage.length).toBeGreaterThan(calls.length / 2);
+    for (const span of withUsage)
+      expect(tag(span, 'gen_ai.usage.output_tokens'), span.operationName).toBeTypeOf('number');
+    const priced = calls.filter((s) => Number(tag(s, 'gen_ai.usage.cost.amount')) > 0);
+    expect(priced.length).toBeGreaterThan(0);
+    for (const span of priced) {
+      expect(tag(span, 'gen_ai.usage.cost.currency')).toBe('USD');
+      expect(['local', 'provider']).toContain(tag(span, 'gen_ai.usage.cost.source'));
+    }
+    const spanCost = priced.reduce((sum, s) => sum + Number(tag(s, 'gen_ai.usage.cost.amount')), 0);
+    expect(spanCost).toBeCloseTo(demo.summary.totals.costUsd, 9);
+
+    // undici's HTTP client spans sit below the GenAI span: one per attempt.
+    const httpChildren = new Map<string, JaegerSpan[]>();
+    for (const span of spans) {
+      const parent = parentId(span);
+      if (parent && tag(span, 'http.request.method') !== undefined) {
+        httpChildren.set(parent, [...(httpChildren.get(parent) ?? []), span]);
+      }
+    }
+    const callsWithAttempts = calls.filter((s) => (httpChildren.get(s.spanID) ?? []).length > 0);
+    expect(callsWithAttempts.length).toBeGreaterThan(calls.length / 2);
+
+    // Retries are events on the GenAI span, and a retried call has more than one attempt below it.
+    const retried = calls.filter((s) => events(s, 'aiotel.retry').length > 0);
+    const retryEvents = retried.reduce((n, s) => n + events(s, 'aiotel.retry').length, 0);
+    expect(retryEvents).toBe(demo.summary.totals.retries);
+    for (const span of retried) {
+      const fields = events(span, 'aiotel.retry')[0]!.fields.map((f) => f.key);
+      expect(fields).toEqual(
+        expect.arrayContaining(['aiotel.retry.attempt', 'aiotel.retry.reason', 'aiotel.retry.delay_ms']),
+      );
+    }
+    expect(retried.some((s) => (httpChildren.get(s.spanID) ?? []).length >= 2)).toBe(true);
+  });
+
+  it("the total cost in Prometheus equals the demo summary's total", async () => {
+    const actual = await promInstant(totalCostQuery());
+    expect(actual).toBeCloseTo(demo.summary.totals.costUsd, 9);
+  });
+
+  it('every dashboard panel query and variable returns data after the demo run', async () => {
+    const w = window();
+    const files = readdirSync(SHIPPED.dashboardsDir).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBe(2);
+    let checked = 0;
+    const problems = [];
+    for (const file of files) {
+      const dashboard = JSON.parse(readFileSync(join(SHIPPED.dashboardsDir, file), 'utf8'));
+      const report = await checkDashboard(dashboard, w, substitutions(w));
+      checked += report.checked;
+      problems.push(...report.problems);
+    }
+    console.error(`e2e: ${checked} dashboard queries checked against Prometheus`);
+    expect(checked).toBeGreaterThan(30);
+    expect(problems, formatProblems(problems)).toEqual([]);
+  });
+
+  it('the dashboard checker reports a panel with bad PromQL and a panel on a metric that does not exist', async () => {
+    const w = window();
+    const target = (expr: string) => ({ refId: 'A', expr });
+    const dashboard = {
+      title: 'broken on purpose',
+      panels: [
+        { title: 'good', targets: [target(`sum(rate(${METRIC.duration}_count[$__rate_interval]))`)] },
+        { title: 'bad PromQL', targets: [target(`sum(rate(${METRIC.duration}_count[$__rate_interval])`)] },
+        {
+          title: 'no such metric',
+          targets: [target('sum(rate(aiotel_no_such_metric_total[$__rate_interval]))')],
+        },
+      ],
+    };
+    const report = await checkDashboard(dashboard, w, substitutions(w));
+    expect(report.checked).toBe(3);
+    expect(report.problems.map((p) => p.where)).toEqual([
+      'broken on purpose / bad PromQL / A',
+      'broken on purpose / no such metric / A',
+    ]);
+    expect(report.problems[0]!.problem).toMatch(/syntax error/);
+    expect(report.problems[1]!.problem).toMatch(/no data/);
+  });
+});
+
+describe('the collector build', () => {
+  it('validate accepts the shipped collector config', () => {
+    const result = spawnSync(binaries.otelcol, ['validate', '--config', SHIPPED.collectorConfig], {
+      encoding: 'utf8',
+    });
+    expect(result.status, result.stderr).toBe(0);
+  });
+
+  it('validate rejects a config that names a component the build does not have', () => {
+    const broken = join(workDir, 'broken-otelcol.yaml');
+    const shipped = readFileSync(SHIPPED.collectorConfig, 'utf8');
+    // kafka is a real contrib exporter, but not one of the manifest's components.
+    const withKafka = shipped
+      .replace('\nexporters:\n', '\nexporters:\n  kafka:\n    brokers: [localhost:9092]\n')
+      .replace('exporters: [prometheus]', 'exporters: [prometheus, kafka]');
+    expect(withKafka).toContain('exporters: [prometheus, kafka]');
+    writeFileSync(broken, withKafka);
+    const result = spawnSync(binaries.otelcol, ['validate', '--config', broken], { encoding: 'utf8' });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/kafka/);
+  });
+});
