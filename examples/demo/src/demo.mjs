@@ -82,7 +82,7 @@ async function main() {
   const clients = {
     main: resilient(base, MAIN_POLICIES),
     batch: resilient(base, { ...MAIN_POLICIES, bulkhead: { limit: 2, queue: 4 } }),
-    freeTier: resilient(base, { ...MAIN_POLICIES, budget: { usd: 0.0001, windowMs: 60_000 } }),
+    freeTier: resilient(base, { ...MAIN_POLICIES, budget: { usd: 0.00003, windowMs: 60_000 } }),
     withFallback: resilient(base, { ...MAIN_POLICIES, fallback: { models: ['gpt-4o-mini'] } }),
   };
 

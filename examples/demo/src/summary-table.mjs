@@ -42,7 +42,10 @@ const COLUMNS = [
   { title: 'tokens in', value: (row) => formatCount(row.inputTokens) },
   { title: 'tokens out', value: (row) => formatCount(row.outputTokens) },
   { title: 'cached', value: (row) => formatCount(row.cachedTokens) },
-  { title: 'cost USD', value: (row) => formatUsd(row.costUsd) },
+  {
+    title: 'cost USD',
+    value: (row) => (row.pricedCalls === 0 && row.unpricedCalls > 0 ? 'unpriced' : formatUsd(row.costUsd)),
+  },
 ];
 
 /**

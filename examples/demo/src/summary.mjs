@@ -23,6 +23,7 @@
  * @property {number} cachedTokens cached input tokens
  * @property {number} costUsd sum of `gen_ai.usage.cost.amount`
  * @property {number} unpricedCalls calls with usage but no cost (model missing from the price table)
+ * @property {number} pricedCalls calls with a cost
  */
 
 /**
@@ -75,6 +76,7 @@ export function statsOf(records) {
   let cachedTokens = 0;
   let costUsd = 0;
   let unpricedCalls = 0;
+  let pricedCalls = 0;
   /** @type {number[]} */
   const durations = [];
   /** @type {number[]} */
@@ -92,8 +94,10 @@ export function statsOf(records) {
     inputTokens += record.inputTokens;
     outputTokens += record.outputTokens;
     cachedTokens += record.cachedTokens;
-    if (record.costUsd !== undefined) costUsd += record.costUsd;
-    else if (record.hasUsage) unpricedCalls++;
+    if (record.costUsd !== undefined) {
+      costUsd += record.costUsd;
+      pricedCalls++;
+    } else if (record.hasUsage) unpricedCalls++;
   }
   return {
     calls: records.length,
@@ -110,6 +114,7 @@ export function statsOf(records) {
     cachedTokens,
     costUsd,
     unpricedCalls,
+    pricedCalls,
   };
 }
 

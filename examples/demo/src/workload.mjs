@@ -7,8 +7,11 @@
 /** The models of the default run: one OpenAI model, and a Claude and a Gemini model as a relay serves them. */
 export const DEMO_MODELS = Object.freeze(['gpt-4o-mini', 'claude-sonnet-4-5', 'gemini-2.5-flash']);
 
+/** A self-hosted fine-tune behind the same relay: no price table has it, so its cost is unknown. */
+export const IN_HOUSE_MODEL = 'acme-support-ft-v2';
+
 /** Calls of ordinary traffic in the default run (the fault phases add a fixed few dozen). */
-export const DEFAULT_CALLS = 90;
+export const DEFAULT_CALLS = 150;
 
 /**
  * Which resilient client a call goes through; each has its own policies (see demo.mjs).
@@ -174,9 +177,10 @@ export function buildWorkload(options) {
       ),
     },
     {
+      // Two calls, two faults each: fewer consecutive failures than open the breaker.
       name: '529 overloaded twice, then success',
-      concurrency: 3,
-      calls: [0, 1, 2].map((i) =>
+      concurrency: 2,
+      calls: [0, 1].map((i) =>
         faulty(summary, { model: /** @type {string} */ (claude) }, scenario(`529-${i}`, 2, 'status=529')),
       ),
     },
@@ -229,6 +233,11 @@ export function buildWorkload(options) {
           {},
         ),
       ),
+    },
+    {
+      name: `${IN_HOUSE_MODEL}, a model no price table knows: its calls are counted as unpriced`,
+      concurrency: 3,
+      calls: [0, 1, 2].map((i) => ({ ...ordinaryCall(i, DEMO_MODELS), model: IN_HOUSE_MODEL })),
     },
     {
       name: 'ordinary traffic again',

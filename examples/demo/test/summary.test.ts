@@ -286,3 +286,15 @@ describe('MetricTotals', () => {
     expect(metricFacts(totals).retriesByReason).toEqual({ '429': 3, '500': 10 });
   });
 });
+
+describe('renderSummaryTable for a model without prices', () => {
+  it('says unpriced instead of a zero cost', () => {
+    const recorder = new CallRecorder();
+    recorder.addOtlpTraces(
+      exported(span({ attributes: genAi('acme-ft', { 'gen_ai.usage.input_tokens': 9 }) })),
+    );
+    const table = renderSummaryTable(summarize(recorder.records));
+    expect(table).toMatch(/^acme-ft\s.*\sunpriced$/m);
+    expect(table).toContain('calls without a price (cost not counted):\n  acme-ft: 1');
+  });
+});

@@ -63,7 +63,7 @@ describe('buildWorkload', () => {
     expect(
       faulty.flatMap((phase) => phase.calls).filter((call) => !call.faulty && call.client === 'main').length,
     ).toBe(
-      30 + 2, // plus the two calls that probe the half-open breaker
+      30 + 2 + 3, // plus the two calls that probe the half-open breaker and the in-house model calls
     );
   });
 });
