@@ -28,30 +28,21 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike {
 /**
  * Observes a call through its APIPromise in place, so the caller keeps the very object the SDK made
  * (with `withResponse()`, `asResponse()`, `_thenUnwrap()`…):
- * - `responsePromise` is chained: a failure ends the call with the error (re-thrown unchanged);
  * - `parseResponse` is wrapped: the parsed result (or stream) goes to the call and is returned as is;
- * - `parse()`/`asResponse()` tell whether the caller wants the parsed body or the raw `Response`;
- *   with only the raw one, the call ends when the response arrives (the body is the caller's);
+ * - `parse()` (behind `then`/`await`/`withResponse()`) is chained so a failed request ends the call,
+ *   keeping the SDK's error and the promise's identity across calls;
+ * - `asResponse()` alone (the caller owns the raw body) ends the call when the response arrives;
  * - promises derived with `_thenUnwrap()` are observed the same way: openai 7 derives them from the
  *   original request and parser (not from the fields above), and helpers such as
  *   `chat.completions.parse()` return only the derived promise.
+ * Only what the caller consumes is chained, so no rejection appears that the SDK would not have had.
  */
 export function observeApiPromise(
   promise: ApiPromiseLike,
   call: GenAICall,
   state: ConsumerState = { parsed: false },
 ): void {
-  promise.responsePromise = promise.responsePromise.then(
-    (props) => {
-      call.responseReceived();
-      return props;
-    },
-    (err: unknown) => {
-      call.fail(err);
-      throw err;
-    },
-  );
-  const parseResponse = promise.parseResponse;
+  const { parseResponse, parse, asResponse, _thenUnwrap: thenUnwrap } = promise;
   promise.parseResponse = async function observedParseResponse(this: unknown, ...args: unknown[]) {
     let result: unknown;
     try {
@@ -62,27 +53,36 @@ export function observeApiPromise(
     }
     return call.onResult(result);
   };
-  watchConsumers(promise, call, state);
-}
-
-// Shared by an APIPromise and those derived from it by `_thenUnwrap()`, which read the same response.
-interface ConsumerState {
-  parsed: boolean;
-}
-
-function watchConsumers(promise: ApiPromiseLike, call: GenAICall, state: ConsumerState): void {
-  const { parse, asResponse, _thenUnwrap: thenUnwrap } = promise;
   if (typeof parse === 'function') {
+    let parsed: unknown;
+    let observed: unknown;
     promise.parse = function observedParse(this: unknown, ...args: unknown[]) {
       state.parsed = true;
-      return parse.apply(this, args);
+      const next = parse.apply(this, args);
+      if (next !== parsed) {
+        parsed = next;
+        observed = (next as Promise<unknown>).then(undefined, (err: unknown) => {
+          call.fail(err);
+          throw err;
+        });
+      }
+      return observed;
     };
   }
   if (typeof asResponse === 'function') {
     promise.asResponse = function observedAsResponse(this: unknown, ...args: unknown[]) {
       // withResponse() calls parse() first: only a caller that never parses owns the body.
-      if (!state.parsed) call.rawResponseTaken();
-      return asResponse.apply(this, args);
+      const raw = !state.parsed;
+      return (asResponse.apply(this, args) as Promise<unknown>).then(
+        (response) => {
+          if (raw) call.rawResponseTaken();
+          return response;
+        },
+        (err: unknown) => {
+          call.fail(err);
+          throw err;
+        },
+      );
     };
   }
   if (typeof thenUnwrap === 'function') {
@@ -96,4 +96,9 @@ function watchConsumers(promise: ApiPromiseLike, call: GenAICall, state: Consume
       return derived;
     };
   }
+}
+
+// Shared by an APIPromise and those derived from it by `_thenUnwrap()`, which read the same response.
+interface ConsumerState {
+  parsed: boolean;
 }

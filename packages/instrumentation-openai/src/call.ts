@@ -92,8 +92,6 @@ export class GenAICall {
   private chunkAttributes: Attributes | undefined;
   private firstChunkAt = 0;
   private lastChunkAt = 0;
-  private rawResponseWanted = false;
-  private responseArrived = false;
 
   constructor(
     private readonly telemetry: Telemetry,
@@ -205,16 +203,9 @@ export class GenAICall {
     this.finish(this.reader?.summary() ?? {}, { type, error: err });
   }
 
-  /** The caller took the raw `Response` (`asResponse()`): the body is theirs, end at its headers. */
+  /** The caller took the raw `Response` (`asResponse()`): the body is theirs, the call ends here. */
   rawResponseTaken(): void {
-    this.rawResponseWanted = true;
-    if (this.responseArrived) this.finish({});
-  }
-
-  /** The HTTP response (headers) arrived. */
-  responseReceived(): void {
-    this.responseArrived = true;
-    if (this.rawResponseWanted) this.finish({});
+    this.finish({});
   }
 
   private captureInput(params: Record<string, unknown>, attributes: Attributes): void {
