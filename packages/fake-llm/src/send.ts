@@ -44,23 +44,28 @@ export async function sendJson(exchange: Exchange, reply: JsonReply): Promise<vo
     (fault.slowHeadersMs ?? 0) +
     (reply.status === 200 ? latency.ttftMs + reply.generatedTokens * latency.tokenMs : 0);
   if (!(await pause(processingMs, signal))) return;
-  const headers = {
+  const headers: Record<string, string> = {
     ...apiHeaders(entry.requestId, processingMs, JSON_TYPE, reply.promptTokens ?? 0),
     ...reply.headers,
     ...faultHeaders(fault),
   };
+  if (reply.status === 429) {
+    // A rate-limited answer says the window is used up, as the real one does.
+    headers['x-ratelimit-remaining-requests'] = '0';
+  }
   entry.status = reply.status;
   entry.promptTokens = reply.promptTokens;
   entry.completionTokens = reply.completionTokens;
+  let body = reply.body;
   if (fault.malformed && reply.status === 200) {
     entry.outcome = 'malformed';
-    res.writeHead(200, headers);
-    res.end(reply.body.slice(0, Math.max(1, Math.floor(reply.body.length / 2))));
-    return;
+    body = body.slice(0, Math.max(1, Math.floor(body.length / 2)));
+  } else if (reply.status >= 400) {
+    entry.outcome = 'error';
   }
-  if (reply.status >= 400) entry.outcome = 'error';
+  headers['content-length'] = String(Buffer.byteLength(body));
   res.writeHead(reply.status, headers);
-  res.end(reply.body);
+  res.end(body);
 }
 
 function write(res: ServerResponse, frames: readonly string[], from: number, to: number): void {

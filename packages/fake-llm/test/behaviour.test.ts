@@ -126,6 +126,21 @@ describe('tool calls', () => {
   });
 });
 
+describe('responses truncation', () => {
+  it('marks a Responses answer cut by max_output_tokens incomplete, streamed as response.incomplete', async () => {
+    const request = { model: 'gpt-4o-mini', input: 'Talk', max_output_tokens: 16 };
+    const headers = { headers: { 'x-fake-tokens': '40' } };
+    const response = await client.responses.create(request, headers);
+    expect(response.status).toBe('incomplete');
+    expect(response.incomplete_details).toEqual({ reason: 'max_output_tokens' });
+    expect(response.usage?.output_tokens).toBe(16);
+    const stream = await client.responses.create({ ...request, stream: true }, headers);
+    let last: string | undefined;
+    for await (const event of stream) last = event.type;
+    expect(last).toBe('response.incomplete');
+  });
+});
+
 describe('reasoning models', () => {
   it('report reasoning tokens inside completion tokens for o-series and gpt-5 models', async () => {
     const completion = await client.chat.completions.create(

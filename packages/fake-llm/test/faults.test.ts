@@ -64,6 +64,7 @@ describe('status faults', () => {
     expect(rateLimit.headers.get('retry-after')).toBe('2');
     expect(rateLimit.code).toBe('rate_limit_exceeded');
     expect(rateLimit.requestID).toMatch(/^req_/);
+    expect(rateLimit.headers.get('x-ratelimit-remaining-requests')).toBe('0');
   });
 
   it('429 with retry-after-ms sends the millisecond header', async () => {
