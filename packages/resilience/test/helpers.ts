@@ -118,3 +118,12 @@ export function useTelemetry() {
     },
   };
 }
+
+/** Waits until `condition` holds (polling every 5 ms), so tests do not depend on how loaded the machine is. */
+export async function until(condition: () => boolean, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}

@@ -1,0 +1,81 @@
+import OpenAI from 'openai';
+import { describe, expect, it } from 'vitest';
+import { CHAT, chatRequests, client, fault, rejection, until, useFakeLlm } from './helpers.js';
+
+const ctx = useFakeLlm();
+
+describe("a caller's abort", () => {
+  it('during a backoff wait returns within milliseconds, and nothing more is sent', async () => {
+    const c = client(ctx.fake, { retry: { maxRetries: 3, initialDelayMs: 20_000, maxDelayMs: 30_000 } });
+    const controller = new AbortController();
+    const call = c.chat.completions.create(CHAT, { ...fault('status=503'), signal: controller.signal });
+    await until(() => chatRequests(ctx.fake)[0]?.endedAt !== undefined, 'the first attempt');
+    await new Promise((r) => setTimeout(r, 20));
+    const aborted = performance.now();
+    controller.abort();
+    const err = await rejection(call);
+    expect(performance.now() - aborted).toBeLessThan(500);
+    expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
+    expect(chatRequests(ctx.fake)).toHaveLength(1);
+  });
+
+  it('during a Retry-After wait returns at once', async () => {
+    const c = client(ctx.fake);
+    const controller = new AbortController();
+    const call = c.chat.completions.create(CHAT, {
+      ...fault('status=429; retry-after=30'),
+      signal: controller.signal,
+    });
+    await until(() => chatRequests(ctx.fake)[0]?.endedAt !== undefined, 'the first attempt');
+    await new Promise((r) => setTimeout(r, 20));
+    const aborted = performance.now();
+    controller.abort();
+    expect(await rejection(call)).toBeInstanceOf(OpenAI.APIUserAbortError);
+    expect(performance.now() - aborted).toBeLessThan(500);
+    expect(chatRequests(ctx.fake)).toHaveLength(1);
+  });
+
+  it('in the bulkhead queue returns at once, and the call is never sent', async () => {
+    const c = client(ctx.fake, { bulkhead: { limit: 1, queue: 5 } });
+    const first = c.chat.completions.create(CHAT, fault('slow-headers=200'));
+    const controller = new AbortController();
+    const queued = c.chat.completions.create(CHAT, { signal: controller.signal });
+    await until(() => chatRequests(ctx.fake).length === 1, 'the first call to reach the server');
+    const aborted = performance.now();
+    controller.abort();
+    expect(await rejection(queued)).toBeInstanceOf(OpenAI.APIUserAbortError);
+    expect(performance.now() - aborted).toBeLessThan(100);
+    await first;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(chatRequests(ctx.fake)).toHaveLength(1);
+  });
+
+  it('of a request in flight is not retried', async () => {
+    const c = client(ctx.fake);
+    const controller = new AbortController();
+    const call = c.chat.completions.create(CHAT, { ...fault('hang'), signal: controller.signal });
+    await until(() => chatRequests(ctx.fake).length === 1, 'the request to reach the server');
+    controller.abort();
+    expect(await rejection(call)).toBeInstanceOf(OpenAI.APIUserAbortError);
+    await new Promise((r) => setTimeout(r, 30));
+    expect(chatRequests(ctx.fake)).toHaveLength(1);
+  });
+
+  it('ends a stream the caller is reading without an error and without a retry', async () => {
+    const c = client(ctx.fake, { timeout: { idleMs: 5_000 } });
+    const controller = new AbortController();
+    const stream = await c.chat.completions.create(
+      { ...CHAT, stream: true },
+      { ...fault('stall-after=3'), signal: controller.signal },
+    );
+    let chunks = 0;
+    const reading = (async () => {
+      for await (const _ of stream) chunks++;
+    })();
+    await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await reading;
+    expect(chunks).toBeGreaterThan(0);
+    expect(chatRequests(ctx.fake)).toHaveLength(1);
+  });
+});
