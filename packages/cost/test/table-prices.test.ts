@@ -35,6 +35,7 @@ describe('prices from the genai-prices table', () => {
     'prices %s with cached input at the cached rate and reasoning once, as output',
     (model, id, inp, cached, out) => {
       const cost = pricer.price(usage, model, { baseUrl: 'https://api.openai.com/v1', at: AT });
+      expect(pricer.price(usage, model, { baseUrl: RELAY, at: AT })).toEqual(cost);
       // 8000 uncached + 4000 cached input; 800 output of which 300 reasoning (inside the 800, not added).
       const expected = (8_000 * inp + 4_000 * cached + 800 * out) / 1e6;
       expect(cost?.amountUsd).toBeCloseTo(expected, 15);
