@@ -125,7 +125,16 @@ const cache = new BoundedCache<string, ProviderInfo>(1000);
  * 3. Without a base URL, the model family decides; else `openai` (the OpenAI SDK's default host).
  * Results are cached (bounded).
  */
-export function inferProvider(hint: ProviderHint): ProviderInfo {
+export function inferProvider(hint: ProviderHint): ProviderInfo;
+/** Positional form of `inferProvider({ model, baseUrl })`. */
+export function inferProvider(model: string, baseUrl?: string): ProviderInfo;
+export function inferProvider(hintOrModel: ProviderHint | string, baseUrlArg?: string): ProviderInfo {
+  const hint: ProviderHint =
+    typeof hintOrModel === 'string'
+      ? { model: hintOrModel, baseUrl: baseUrlArg }
+      : typeof hintOrModel === 'object' && hintOrModel !== null
+        ? hintOrModel
+        : {};
   const model = typeof hint.model === 'string' ? hint.model : '';
   const baseUrl = typeof hint.baseUrl === 'string' && hint.baseUrl !== '' ? hint.baseUrl : undefined;
   const key = baseUrl === undefined ? model : `${baseUrl}\u0000${model}`;

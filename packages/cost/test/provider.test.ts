@@ -134,6 +134,18 @@ describe('inferProvider', () => {
     });
   });
 
+  it('accepts the positional form inferProvider(model, baseUrl)', () => {
+    expect(inferProvider('claude-sonnet-4-5', RELAY)).toBe(
+      inferProvider({ model: 'claude-sonnet-4-5', baseUrl: RELAY }),
+    );
+    expect(inferProvider('gpt-4o')).toEqual({ semconv: 'openai', pricing: 'openai', source: 'model' });
+    expect(inferProvider(null as unknown as string)).toEqual({
+      semconv: 'openai',
+      pricing: undefined,
+      source: 'default',
+    });
+  });
+
   it('returns the same frozen object for a repeated call (no allocation on the hot path)', () => {
     const first = inferProvider({ model: 'gpt-4o', baseUrl: 'https://api.openai.com/v1' });
     expect(inferProvider({ model: 'gpt-4o', baseUrl: 'https://api.openai.com/v1' })).toBe(first);
