@@ -23,6 +23,9 @@ const SERVER_ERROR_FRAME = `data: ${JSON.stringify({
   },
 })}\n\n`;
 
+/** Most tokens one answer may hold across its choices (keeps a request from making the server build gigabytes). */
+const MAX_GENERATED_TOKENS = 200_000;
+
 function chatUsage(plan: CompletionPlan) {
   return {
     prompt_tokens: plan.promptTokens,
@@ -87,6 +90,15 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
   const maxTokens = optionalInteger(body, 'max_tokens', 1, 10_000_000);
   if (isReply(maxTokens)) return maxTokens;
 
+  if ((n ?? 1) * (context.requestedTokens ?? 0) > MAX_GENERATED_TOKENS) {
+    return errorReply(
+      400,
+      invalidParameterBody(
+        'n',
+        `n × x-fake-tokens must not exceed ${MAX_GENERATED_TOKENS} tokens in one answer.`,
+      ),
+    );
+  }
   const prompt = readPrompt(model, messages, body.tools, body.seed);
   const cachedTokens = context.promptCache?.lookupAndRemember(prompt.prefixHashes, prompt.prefixTokens) ?? 0;
   const plan = planCompletion({

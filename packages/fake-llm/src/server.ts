@@ -51,6 +51,8 @@ export interface FakeLlm {
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
+/** Longest answer `x-fake-tokens` may ask for (per choice), so no request can make the server build gigabytes. */
+const MAX_REQUESTED_TOKENS = 100_000;
 const BAD_BODY = Symbol('bad body');
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -253,8 +255,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     const tokensHeader = header(req, 'x-fake-tokens');
     if (tokensHeader !== undefined) {
       const n = Number(tokensHeader);
-      if (Number.isInteger(n) && n >= 0 && n <= 1_000_000) requestedTokens = n;
-      else faultError ??= `x-fake-tokens must be an integer from 0 to 1000000, got "${tokensHeader}"`;
+      if (Number.isInteger(n) && n >= 0 && n <= MAX_REQUESTED_TOKENS) requestedTokens = n;
+      else
+        faultError ??= `x-fake-tokens must be an integer from 0 to ${MAX_REQUESTED_TOKENS}, got "${tokensHeader}"`;
     }
 
     const exchange: Exchange = { res, entry, fault, cutHalfway, latency, signal };

@@ -297,6 +297,22 @@ describe('bad input', () => {
     expect(error.param).toBe(param);
   });
 
+  it('refuses answers too big to build instead of running out of memory', async () => {
+    const body = JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x' }], n: 128 });
+    const tooMany = await fetch(`${fake.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-fake-tokens': '100000' },
+      body,
+    });
+    expect(tooMany.status).toBe(400);
+    const tooLong = await fetch(`${fake.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-fake-tokens': '100000000' },
+      body,
+    });
+    expect(tooLong.status).toBe(400);
+  });
+
   it('answers unknown paths with a JSON 404', async () => {
     const response = await fetch(`${fake.url}/nope`);
     expect(response.status).toBe(404);

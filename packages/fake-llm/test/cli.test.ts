@@ -99,6 +99,29 @@ describe('the aiotel-fake-llm CLI', () => {
     expect(response.status).toBe(401);
   });
 
+  it('injects server-wide faults from --fault-rate-* flags', async () => {
+    const flaky = await startCli([
+      '--port',
+      '0',
+      '--no-latency',
+      '--fault-rate-429',
+      '1',
+      '--retry-after',
+      '3',
+    ]);
+    try {
+      const response = await fetch(`${flaky.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(response.status).toBe(429);
+      expect(response.headers.get('retry-after')).toBe('3');
+    } finally {
+      flaky.process.kill('SIGTERM');
+    }
+  });
+
   it('prints help and rejects bad flags', () => {
     expect(execFileSync(process.execPath, [cli, '--help']).toString()).toContain('--fault-rate-429');
     expect(() => execFileSync(process.execPath, [cli, '--port', 'abc'], { stdio: 'pipe' })).toThrow(/--port/);

@@ -168,6 +168,8 @@ describe('connection faults', () => {
         { headers: { 'x-fake-fault': 'hang' } },
       ),
     ).rejects.toBeInstanceOf(APIConnectionTimeoutError);
+    await expect.poll(() => fake.stats().inFlight).toBe(0);
+    expect(fake.stats().requests.at(-1)?.outcome).toBe('hang');
   });
 
   it('slow-headers delays the answer past a short SDK timeout', async () => {
