@@ -1,7 +1,7 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { BoundedCache } from './bounded-cache.js';
 import { resolveMarkup } from './markup.js';
-import { loadPriceOverridesFile, validatePriceOverrides } from './overrides.js';
+import { loadPriceOverridesFile, shown, validatePriceOverrides } from './overrides.js';
 import { inferProvider } from './provider.js';
 import { compileModelRates, computeCost, type ModelRates, overrideRates, ratesAt } from './rates.js';
 import type { CallCost, PriceCallOptions, PriceOverride, PricerOptions, TokenUsage } from './types.js';
@@ -89,6 +89,13 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   const markupSetting = resolveMarkup(options.markup, process.env.AIOTEL_PRICE_MARKUP);
   if (markupSetting.problem) problems.push(markupSetting.problem);
   const markup = markupSetting.markup;
+  const cacheSizeOk =
+    options.cacheSize === undefined || (Number.isFinite(options.cacheSize) && options.cacheSize >= 1);
+  if (!cacheSizeOk) {
+    problems.push(
+      `aiotel cost: cacheSize option: expected a number >= 1, got ${shown(options.cacheSize)}; using 1000`,
+    );
+  }
 
   for (const problem of problems) {
     try {
@@ -103,10 +110,7 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     overrideKeys.set(key.toLowerCase(), { key, override });
   const prefixes = [...overrideKeys.keys()].sort((a, b) => b.length - a.length);
 
-  const cacheSize = options.cacheSize ?? 1000;
-  const cache = new BoundedCache<string, Resolved | null>(
-    Number.isFinite(cacheSize) && cacheSize >= 1 ? cacheSize : 1000,
-  );
+  const cache = new BoundedCache<string, Resolved | null>(cacheSizeOk ? (options.cacheSize ?? 1000) : 1000);
 
   function overrideEntry(model: string, provider: string | undefined): Resolved | undefined {
     if (overrideKeys.size === 0) return undefined;

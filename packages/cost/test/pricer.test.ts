@@ -200,6 +200,14 @@ describe('lookup cache', () => {
     expect(pricer.price(MILLION, 'gpt-4o')?.amountUsd).toBe(12.5);
   });
 
+  it('rejects a bad cacheSize with a message and keeps the default', () => {
+    const warnings: string[] = [];
+    const pricer = createPricer({ pricesFile: false, cacheSize: 0, onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual(['aiotel cost: cacheSize option: expected a number >= 1, got 0; using 1000']);
+    for (let i = 0; i < 5; i++) pricer.price(MILLION, `unknown-${i}`);
+    expect(pricer.cachedLookups).toBe(5);
+  });
+
   it('clearCache forgets lookups', () => {
     const pricer = createPricer(quiet);
     pricer.price(MILLION, 'gpt-4o');
