@@ -17,7 +17,7 @@ interface Part {
   readonly slot: Slot;
   /** Flat price per `per` units; unused when `tiers` is set. */
   readonly flat: number;
-  /** Base price as a tier starting at 0, then the higher tiers, ascending. */
+  /** The base price (as a tier every count passes), then the higher tiers, ascending. */
   readonly tiers: readonly Tier[] | undefined;
   readonly per: number;
 }
@@ -29,7 +29,6 @@ export interface Rates {
   readonly pricesCacheRead: boolean;
   readonly pricesCacheWrite: boolean;
   readonly pricesReasoning: boolean;
-  readonly tiered: boolean;
 }
 
 interface TimedRates {
@@ -63,14 +62,12 @@ function isTiered(value: unknown): value is { base: number; tiers: { start: numb
  */
 export function compileRates(prices: ModelPrice): Rates {
   const parts: Part[] = [];
-  let tiered = false;
   for (const [key, value] of Object.entries(prices)) {
-    const unit = PRICE_KEYS[key];
+    const unit = Object.hasOwn(PRICE_KEYS, key) ? PRICE_KEYS[key] : undefined;
     if (unit === undefined || value === undefined) continue;
     if (typeof value === 'number') {
       parts.push({ slot: unit.slot, flat: value, tiers: undefined, per: unit.per });
     } else if (isTiered(value)) {
-      tiered = true;
       const tiers = [...value.tiers]
         .sort((a, b) => a.start - b.start)
         .map((t) => ({ start: t.start, price: t.price }));
@@ -90,7 +87,6 @@ export function compileRates(prices: ModelPrice): Rates {
     pricesCacheRead: has('cachedInput'),
     pricesCacheWrite: has('cacheWrite'),
     pricesReasoning: has('reasoning'),
-    tiered,
   };
 }
 
