@@ -90,11 +90,8 @@ function runWorker(
 ): Promise<WorkerResult> {
   const execArgv = ['--expose-gc', ...(variant.nodeArgs ?? [])];
   if (profileDir) {
-    execArgv.push(
-      '--cpu-prof',
-      `--cpu-prof-dir=${profileDir}`,
-      `--cpu-prof-name=${variant.id}-round${task.round}.cpuprofile`,
-    );
+    // One folder per process: a process with a loader hook writes one profile per thread.
+    execArgv.push('--cpu-prof', `--cpu-prof-dir=${join(profileDir, `${variant.id}-round${task.round}`)}`);
   }
   return new Promise((resolve, reject) => {
     const child = fork(join(BENCH_DIR, 'src', 'worker.ts'), [], {
@@ -193,7 +190,7 @@ async function main(): Promise<void> {
       packages: packageVersions([...peerErrors.keys()]),
       sizes,
       rounds,
-      otlpProtocol: 'http/json',
+      otlpProtocol: { full7: 'http/protobuf (the preload default)', others: 'http/json' },
       variants: summaries,
       targets,
       skipped,

@@ -15,8 +15,9 @@ export function telemetryEnv(
     ...extra,
     OTEL_SERVICE_NAME: serviceName,
     OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
-    // JSON: the one OTLP/HTTP encoding every peer's exporter speaks, so the export cost is comparable.
-    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+    // The preload's default encoding (http/protobuf), as its users get it. The hand-assembled SDKs of the
+    // instrumentation-only variants and the peers use the JSON exporters, the one encoding all of them have.
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf',
     OTEL_METRIC_EXPORT_INTERVAL: '5000',
     // OpenLIT's own name for the same setting.
     OTEL_EXPORTER_OTLP_METRICS_EXPORT_INTERVAL: '5000',

@@ -103,7 +103,7 @@ async function main(): Promise<void> {
       machine,
       packages: packageVersions([]),
       task: { ...task, fakeUrl: undefined, sinkUrl: undefined },
-      otlpProtocol: 'http/json',
+      otlpProtocol: 'http/protobuf',
       result,
       heapGrowthLimitPercent: HEAP_GROWTH_LIMIT_PERCENT,
       heapWithinLimit,
