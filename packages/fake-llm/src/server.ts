@@ -1,25 +1,22 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chatCompletions } from './chat.js';
-import { embeddings } from './embeddings.js';
 import {
   errorBodyForStatus,
   INSUFFICIENT_QUOTA_BODY,
-  INVALID_JSON_BODY,
   invalidApiKeyBody,
   invalidUrlBody,
   OVERLOADED_BODY,
 } from './errors.js';
-import { type Fault, parseFault } from './faults.js';
+import { type ChosenFault, FaultSelector } from './fault-selection.js';
+import type { Fault } from './faults.js';
 import { type Latency, NO_LATENCY, parseLatency } from './latency.js';
-import { LISTED_MODELS, MODEL_CREATED } from './models.js';
-import { DEFAULT_LATENCY, type FakeLlmOptions, type FaultRates } from './options.js';
-import { type Random, randomHexId, seededRandom } from './prng.js';
+import { DEFAULT_LATENCY, type FakeLlmOptions } from './options.js';
+import { randomHexId } from './prng.js';
 import { PromptCache } from './prompt-cache.js';
-import { errorReply, type JsonReply, type Reply } from './reply.js';
+import { errorReply, type JsonReply } from './reply.js';
 import type { EndpointContext, RequestBody } from './request-fields.js';
 import { RequestLog, type RequestLogEntry, type RequestOutcome } from './request-log.js';
-import { responses } from './responses.js';
+import { route } from './routes.js';
 import { type Exchange, sendJson, sendStream } from './send.js';
 
 /** Counters and the request log, from `stats()` or `GET /fake/stats`. */
@@ -85,45 +82,22 @@ function fakeHeaderError(message: string): JsonReply {
   });
 }
 
-/** The server-wide fault draw. */
-function drawFault(
-  rates: FaultRates,
-  random: Random,
-  stream: boolean,
-): { fault: Fault; label: string; cutHalfway: boolean } | undefined {
-  const r = random();
-  let edge = 0;
-  const retryAfter = String(rates.retryAfterSeconds ?? 1);
-  const table: [
-    number | undefined,
-    () => { fault: Fault; label: string; cutHalfway: boolean } | undefined,
-  ][] = [
-    [
-      rates.rate429,
-      () => ({
-        fault: { status: 429, retryAfter },
-        label: `status=429; retry-after=${retryAfter}`,
-        cutHalfway: false,
-      }),
-    ],
-    [rates.rate500, () => ({ fault: { status: 500 }, label: 'status=500', cutHalfway: false })],
-    [rates.rate503, () => ({ fault: { status: 503 }, label: 'status=503', cutHalfway: false })],
-    [rates.rate529, () => ({ fault: { status: 529 }, label: 'status=529', cutHalfway: false })],
-    [rates.resetRate, () => ({ fault: { reset: true }, label: 'reset', cutHalfway: false })],
-    [rates.cutRate, () => (stream ? { fault: {}, label: 'cut-halfway', cutHalfway: true } : undefined)],
-  ];
-  for (const [rate, make] of table) {
-    edge += rate ?? 0;
-    if (r < edge) return make();
-  }
-  return undefined;
+function statusFaultReply(status: number, fault: Fault, model: string | undefined): JsonReply {
+  if (status === 529) return errorReply(529, OVERLOADED_BODY);
+  if (status === 429 && fault.type === 'insufficient_quota') return errorReply(429, INSUFFICIENT_QUOTA_BODY);
+  return errorReply(status, errorBodyForStatus(status, model));
 }
 
-function statusFaultReply(fault: Fault & { status: number }, model: string | undefined): JsonReply {
-  if (fault.status === 529) return errorReply(529, OVERLOADED_BODY);
-  if (fault.status === 429 && fault.type === 'insufficient_quota')
-    return errorReply(429, INSUFFICIENT_QUOTA_BODY);
-  return errorReply(fault.status, errorBodyForStatus(fault.status, model));
+function parseBody(raw: string | typeof BAD_BODY): RequestBody | undefined {
+  if (raw === BAD_BODY) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? (parsed as RequestBody)
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -134,11 +108,9 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const host = options.host ?? '127.0.0.1';
   const baseLatency: Latency =
     options.latency === false ? NO_LATENCY : { ...DEFAULT_LATENCY, ...options.latency };
-  const rates = options.faults;
+  const faults = new FaultSelector(options.faults);
   const log = new RequestLog(Math.max(0, options.logLimit ?? 10_000));
   const promptCache = options.promptCache === false ? undefined : new PromptCache();
-  const scenarios = new Map<string, number>();
-  let faultRandom = seededRandom(rates?.seed ?? 1);
   let totalRequests = 0;
   let seq = 0;
   let inFlight = 0;
@@ -154,9 +126,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   });
   const reset = (): void => {
     log.clear();
-    scenarios.clear();
+    faults.reset();
     promptCache?.clear();
-    faultRandom = seededRandom(rates?.seed ?? 1);
     totalRequests = 0;
     seq = 0;
     maxInFlight = inFlight;
@@ -172,76 +143,39 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   ) {
     const method = req.method ?? 'GET';
     // Faults come first: they stand for the network and the provider, whatever the request says.
-    let fault: Fault = {};
-    let cutHalfway = false;
-    const faultHeader = header(req, 'x-fake-fault');
-    const scenario = entry.scenario;
-    let faultError: string | undefined;
-    if (faultHeader !== undefined && faultHeader.trim() !== '') {
-      let applies = true;
-      if (scenario !== undefined) {
-        const timesHeader = header(req, 'x-fake-fault-times') ?? '1';
-        const times = Number(timesHeader);
-        if (!Number.isInteger(times) || times < 0) {
-          faultError = `x-fake-fault-times must be a non-negative integer, got "${timesHeader}"`;
-        } else {
-          const count = (scenarios.get(scenario) ?? 0) + 1;
-          scenarios.set(scenario, count);
-          applies = count <= times;
-        }
-      }
-      if (applies && faultError === undefined) {
-        const parsed = parseFault(faultHeader);
-        if ('error' in parsed) faultError = parsed.error;
-        else {
-          fault = parsed.fault;
-          entry.fault = faultHeader;
-        }
-      }
-    }
-
-    if (fault.reset) {
-      entry.outcome = 'reset';
-      req.socket.destroy();
-      return;
-    }
-    if (fault.hang) {
-      entry.outcome = 'hang';
-      req.resume();
+    let problem: string | undefined;
+    let chosen: ChosenFault | undefined;
+    const asked = faults.fromHeaders(
+      header(req, 'x-fake-fault'),
+      entry.scenario,
+      header(req, 'x-fake-fault-times'),
+    );
+    if (asked && 'error' in asked) problem = asked.error;
+    else chosen = asked;
+    if (chosen?.fault.reset || chosen?.fault.hang) {
+      entry.fault = chosen.label;
+      entry.outcome = chosen.fault.reset ? 'reset' : 'hang';
+      if (chosen.fault.reset) req.socket.destroy();
+      else req.resume();
       return;
     }
 
     const raw = await readBody(req);
-    let body: RequestBody | undefined;
-    let bodyError: JsonReply | undefined;
-    if (method === 'POST') {
-      try {
-        const parsed: unknown = raw === BAD_BODY ? undefined : JSON.parse(raw);
-        if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed))
-          body = parsed as RequestBody;
-        else bodyError = errorReply(400, INVALID_JSON_BODY);
-      } catch {
-        bodyError = errorReply(400, INVALID_JSON_BODY);
-      }
-    }
+    const body = method === 'POST' ? parseBody(raw) : undefined;
     if (body) {
       if (typeof body.model === 'string') entry.model = body.model;
       entry.stream = body.stream === true;
     }
-
-    if (faultError === undefined && rates && entry.fault === undefined) {
-      const drawn = drawFault(rates, faultRandom, entry.stream);
-      if (drawn) {
-        fault = drawn.fault;
-        cutHalfway = drawn.cutHalfway;
-        entry.fault = drawn.label;
-        if (fault.reset) {
-          entry.outcome = 'reset';
-          req.socket.destroy();
-          return;
-        }
+    if (problem === undefined && chosen === undefined) {
+      chosen = faults.draw(entry.stream);
+      if (chosen?.fault.reset) {
+        entry.fault = chosen.label;
+        entry.outcome = 'reset';
+        req.socket.destroy();
+        return;
       }
     }
+    entry.fault = chosen?.label;
 
     let latency = baseLatency;
     const latencyHeader = header(req, 'x-fake-latency');
@@ -249,7 +183,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       const parsed = parseLatency(latencyHeader, baseLatency);
       if (parsed) latency = parsed;
       else
-        faultError ??= `x-fake-latency: cannot read "${latencyHeader}"; expected e.g. "ttft=50; per-token=5" or "off"`;
+        problem ??= `x-fake-latency: cannot read "${latencyHeader}"; expected e.g. "ttft=50; per-token=5" or "off"`;
     }
     let requestedTokens: number | undefined;
     const tokensHeader = header(req, 'x-fake-tokens');
@@ -257,14 +191,21 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       const n = Number(tokensHeader);
       if (Number.isInteger(n) && n >= 0 && n <= MAX_REQUESTED_TOKENS) requestedTokens = n;
       else
-        faultError ??= `x-fake-tokens must be an integer from 0 to ${MAX_REQUESTED_TOKENS}, got "${tokensHeader}"`;
+        problem ??= `x-fake-tokens must be an integer from 0 to ${MAX_REQUESTED_TOKENS}, got "${tokensHeader}"`;
     }
 
-    const exchange: Exchange = { res, entry, fault, cutHalfway, latency, signal };
-    if (faultError !== undefined) return sendJson(exchange, fakeHeaderError(faultError));
-    if (fault.status !== undefined) {
-      return sendJson(exchange, statusFaultReply(fault as Fault & { status: number }, entry.model));
-    }
+    const fault = chosen?.fault ?? {};
+    const exchange: Exchange = {
+      res,
+      entry,
+      fault,
+      cutHalfway: chosen?.cutHalfway ?? false,
+      latency,
+      signal,
+    };
+    if (problem !== undefined) return sendJson(exchange, fakeHeaderError(problem));
+    if (fault.status !== undefined)
+      return sendJson(exchange, statusFaultReply(fault.status, fault, entry.model));
     if (options.apiKey !== undefined) {
       const authorization = header(req, 'authorization');
       const key = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
@@ -276,46 +217,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       requestedTokens,
       nowSeconds: Math.floor(Date.now() / 1000),
     };
-    let reply: Reply;
-    if (
-      method === 'POST' &&
-      (path === '/v1/chat/completions' || path === '/v1/responses' || path === '/v1/embeddings')
-    ) {
-      if (bodyError || !body) reply = bodyError ?? errorReply(400, INVALID_JSON_BODY);
-      else if (path === '/v1/chat/completions') reply = chatCompletions(body, context);
-      else if (path === '/v1/responses') reply = responses(body, context);
-      else reply = embeddings(body, context);
-    } else if (method === 'GET' && path === '/v1/models') {
-      reply = {
-        kind: 'json',
-        status: 200,
-        body: JSON.stringify({
-          object: 'list',
-          data: LISTED_MODELS.map((id) => ({
-            id,
-            object: 'model',
-            created: MODEL_CREATED,
-            owned_by: 'system',
-          })),
-        }),
-        generatedTokens: 0,
-      };
-    } else if (method === 'GET' && path.startsWith('/v1/models/')) {
-      const id = decodeURIComponent(path.slice('/v1/models/'.length));
-      reply = LISTED_MODELS.includes(id)
-        ? {
-            kind: 'json',
-            status: 200,
-            body: JSON.stringify({ id, object: 'model', created: MODEL_CREATED, owned_by: 'system' }),
-            generatedTokens: 0,
-          }
-        : errorReply(404, errorBodyForStatus(404, id));
-    } else {
-      reply = errorReply(404, invalidUrlBody(method, path));
-    }
-    // Models and errors come back at once; only generating endpoints wait for the model.
+    const { reply, generating } = route(method, path, body, context);
     if (reply.kind === 'stream') return sendStream(exchange, reply);
-    const generating = path !== '/v1/models' && !path.startsWith('/v1/models/') && reply.status === 200;
     return sendJson(generating ? exchange : { ...exchange, latency: NO_LATENCY }, reply);
   }
 
