@@ -41,6 +41,8 @@ export interface TestBed {
   fakeUrl: string;
   instrumentation: OpenAIInstrumentation;
   diag: DiagMessages;
+  /** Loads another `openai` major (patched by the same instrumentation) and a client for it. */
+  load(pkg: OpenAIPackage): { OpenAI: OpenAIModule; client: OpenAIModule };
   /** Spans ended so far. */
   spans(): ReadableSpan[];
   /** Waits until `count` spans ended (streams end on the caller's last read). */
@@ -76,10 +78,16 @@ export async function startTestBed(
   const instrumentation = new OpenAIInstrumentation(config);
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
-  const mod = createRequire(import.meta.url)(pkg);
-  const OpenAI = mod.OpenAI ?? mod.default;
   const fake = await startFakeLlm({ latency: false });
-  const client = new OpenAI({ baseURL: fake.url, apiKey: API_KEY, maxRetries: 0 });
+  const load = (name: OpenAIPackage) => {
+    const mod = createRequire(import.meta.url)(name);
+    const OpenAIClass = mod.OpenAI ?? mod.default;
+    return {
+      OpenAI: OpenAIClass,
+      client: new OpenAIClass({ baseURL: fake.url, apiKey: API_KEY, maxRetries: 0 }),
+    };
+  };
+  const { OpenAI, client } = load(pkg);
 
   const spans = () => exporter.getFinishedSpans();
   return {
@@ -88,6 +96,7 @@ export async function startTestBed(
     fakeUrl: fake.url,
     instrumentation,
     diag: messages,
+    load,
     spans,
     async waitForSpans(count) {
       for (let i = 0; i < 200 && spans().length < count; i++) {
