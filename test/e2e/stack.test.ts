@@ -111,7 +111,8 @@ describe('the stack fed by the demo', () => {
     const spanCost = priced.reduce((sum, s) => sum + Number(tag(s, 'gen_ai.usage.cost.amount')), 0);
     expect(spanCost).toBeCloseTo(demo.summary.totals.costUsd, 9);
 
-    // undici's HTTP client spans sit below the GenAI span: one per attempt.
+    // undici's HTTP client spans sit below the GenAI span, one per attempt, inside the call's time: a call that
+    // got usage back reached the API, so it has at least one attempt of its own.
     const httpChildren = new Map<string, JaegerSpan[]>();
     for (const span of spans) {
       const parent = parentId(span);
@@ -119,8 +120,17 @@ describe('the stack fed by the demo', () => {
         httpChildren.set(parent, [...(httpChildren.get(parent) ?? []), span]);
       }
     }
-    const callsWithAttempts = calls.filter((s) => (httpChildren.get(s.spanID) ?? []).length > 0);
-    expect(callsWithAttempts.length).toBeGreaterThan(calls.length / 2);
+    const withoutAttempt = withUsage.filter((s) => (httpChildren.get(s.spanID) ?? []).length === 0);
+    expect(withoutAttempt.length, 'GenAI spans with usage but no HTTP attempt below them').toBe(0);
+    const outsideParent = calls.flatMap((call) =>
+      (httpChildren.get(call.spanID) ?? [])
+        .filter(
+          (attempt) =>
+            attempt.startTime < call.startTime || attempt.startTime > call.startTime + call.duration,
+        )
+        .map((attempt) => `${call.operationName} ${call.spanID} ← ${attempt.spanID}`),
+    );
+    expect(outsideParent, 'HTTP attempts that started outside their parent GenAI span').toEqual([]);
 
     // Retries are events on the GenAI span, and a retried call has more than one attempt below it.
     const retried = calls.filter((s) => events(s, 'aiotel.retry').length > 0);

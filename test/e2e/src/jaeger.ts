@@ -5,6 +5,10 @@ export interface JaegerSpan {
   traceID: string;
   spanID: string;
   operationName: string;
+  /** Microseconds since the epoch. */
+  startTime: number;
+  /** Microseconds. */
+  duration: number;
   references: { refType: string; traceID: string; spanID: string }[];
   tags: { key: string; type: string; value: unknown }[];
   logs: { timestamp: number; fields: { key: string; value: unknown }[] }[];
