@@ -8,6 +8,7 @@
  * A span as the summary needs it.
  *
  * @typedef {object} SpanFacts
+ * @property {string} name
  * @property {Record<string, unknown>} attributes
  * @property {number} durationS
  * @property {boolean} error status code ERROR
@@ -92,6 +93,7 @@ export function spansOf(payload) {
         const start = toBigInt(span?.startTimeUnixNano);
         const end = toBigInt(span?.endTimeUnixNano);
         spans.push({
+          name: String(span?.name ?? ''),
           attributes: attributesOf(span?.attributes),
           durationS: start !== undefined && end !== undefined ? Number(end - start) / 1e9 : 0,
           error: span?.status?.code === STATUS_ERROR,
