@@ -1,6 +1,7 @@
 import { type ChoicePlan, type CompletionPlan, planCompletion } from './completion.js';
 import { invalidParameterBody, missingParameterBody } from './errors.js';
 import { responseModel } from './models.js';
+import { chatOutputFormat } from './output-format.js';
 import { hashString, randomId } from './prng.js';
 import { readPrompt } from './prompt.js';
 import { errorReply, type Reply } from './reply.js';
@@ -109,6 +110,7 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
     maxTokens: maxCompletionTokens ?? maxTokens,
     requestedTokens: context.requestedTokens,
     toolFunction: chooseFunction(offeredFunctions(body.tools), body.tool_choice, prompt.lastUserText),
+    format: chatOutputFormat(body.response_format),
   });
   const id = randomId('chatcmpl-');
   const servedModel = responseModel(model);

@@ -1,10 +1,11 @@
 import { isReasoningModel } from './models.js';
-import { seededRandom } from './prng.js';
+import type { OutputFormat } from './output-format.js';
+import { type Random, seededRandom } from './prng.js';
 import type { Prompt } from './prompt.js';
 import { generatePieces, naturalLength } from './text.js';
 import { countTokens } from './tokens.js';
 import type { OfferedFunction, ToolCallPlan } from './tools.js';
-import { planToolCall } from './tools.js';
+import { exampleJson, planToolCall } from './tools.js';
 
 /** Why a choice ended, in Chat Completions words. */
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -43,6 +44,8 @@ export interface CompletionRequest {
   readonly requestedTokens: number | undefined;
   /** The function to call, if the tool rule chose one. */
   readonly toolFunction: OfferedFunction | undefined;
+  /** Structured output asked for (`response_format` / `text.format`). */
+  readonly format: OutputFormat;
 }
 
 /** Reasoning models think twice as many tokens as they show. */
@@ -66,6 +69,7 @@ function planChoice(request: CompletionRequest, index: number): ChoicePlan {
       reasoningTokens,
     };
   }
+  if (request.format !== undefined) return planStructured(request, random, reasoning);
   const wanted = request.requestedTokens ?? naturalLength(random);
   const limit = request.maxTokens ?? Number.POSITIVE_INFINITY;
   // Like the real API, reasoning is spent first and counts against the limit.
@@ -78,6 +82,35 @@ function planChoice(request: CompletionRequest, index: number): ChoicePlan {
     toolCall: undefined,
     finishReason: visible < wanted ? 'length' : 'stop',
     completionTokens: visible + reasoningTokens,
+    reasoningTokens,
+  };
+}
+
+/**
+ * Structured output: JSON fitting the schema (`json_object`: `{"answer":"…"}`), streamed in 4-character slices.
+ * Usage counts the token rule on the JSON text; a token limit keeps that many slices (so the JSON breaks, as it does
+ * with the real API).
+ */
+function planStructured(request: CompletionRequest, random: Random, reasoning: boolean): ChoicePlan {
+  const format = request.format;
+  const value =
+    format?.kind === 'json_schema'
+      ? exampleJson(format.schema, request.prompt.lastUserText ?? '')
+      : { answer: generatePieces(random, naturalLength(random)).join('') };
+  const json = JSON.stringify(value);
+  const slices: string[] = [];
+  for (let i = 0; i < json.length; i += 4) slices.push(json.slice(i, i + 4));
+  const limit = request.maxTokens ?? Number.POSITIVE_INFINITY;
+  const reasoningTokens = reasoning ? Math.min(countTokens(json) * REASONING_FACTOR, limit) : 0;
+  const kept = Math.max(0, Math.min(slices.length, limit - reasoningTokens));
+  const pieces = kept < slices.length ? slices.slice(0, kept) : slices;
+  const text = pieces.join('');
+  return {
+    pieces,
+    text,
+    toolCall: undefined,
+    finishReason: kept < slices.length ? 'length' : 'stop',
+    completionTokens: countTokens(text) + reasoningTokens,
     reasoningTokens,
   };
 }

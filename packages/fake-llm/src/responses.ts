@@ -1,6 +1,7 @@
 import { type ChoicePlan, type CompletionPlan, planCompletion } from './completion.js';
 import { invalidParameterBody, missingParameterBody } from './errors.js';
 import { isReasoningModel, responseModel } from './models.js';
+import { responsesOutputFormat } from './output-format.js';
 import { randomHexId, randomId } from './prng.js';
 import { readPrompt } from './prompt.js';
 import { errorReply, type Reply } from './reply.js';
@@ -61,6 +62,7 @@ export function responses(body: RequestBody, context: EndpointContext): Reply {
     maxTokens: maxOutputTokens,
     requestedTokens: context.requestedTokens,
     toolFunction: chooseFunction(offeredFunctions(body.tools), body.tool_choice, prompt.lastUserText),
+    format: responsesOutputFormat(body.text),
   });
   const choice = plan.choices[0] as ChoicePlan;
   const truncated = choice.finishReason === 'length';
@@ -109,7 +111,7 @@ export function responses(body: RequestBody, context: EndpointContext): Reply {
     },
     store: body.store ?? true,
     temperature: body.temperature ?? 1.0,
-    text: { format: { type: 'text' } },
+    text: body.text ?? { format: { type: 'text' } },
     tool_choice: body.tool_choice ?? 'auto',
     tools: body.tools ?? [],
     top_p: body.top_p ?? 1.0,

@@ -74,10 +74,23 @@ function properNoun(text: string): string | undefined {
   return match?.[1];
 }
 
-function exampleValue(schema: unknown, text: string): unknown {
-  if (!isRecord(schema)) return 'example';
-  if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
+/** Follow a local `$ref` (`#/$defs/X`, `#/definitions/X`) against the root schema. */
+function resolve(schema: unknown, root: unknown): unknown {
+  if (!isRecord(schema) || typeof schema.$ref !== 'string' || !schema.$ref.startsWith('#/')) return schema;
+  let target: unknown = root;
+  for (const key of schema.$ref.slice(2).split('/')) target = isRecord(target) ? target[key] : undefined;
+  return target;
+}
+
+function exampleValue(schema: unknown, text: string, root: unknown, depth: number): unknown {
+  const resolved = resolve(schema, root);
+  if (!isRecord(resolved) || depth > 16) return 'example';
+  if (resolved.const !== undefined) return resolved.const;
+  if (Array.isArray(resolved.enum) && resolved.enum.length > 0) return resolved.enum[0];
+  const alternatives = resolved.anyOf ?? resolved.oneOf;
+  if (Array.isArray(alternatives) && alternatives.length > 0)
+    return exampleValue(alternatives[0], text, root, depth + 1);
+  const type = Array.isArray(resolved.type) ? resolved.type[0] : resolved.type;
   switch (type) {
     case 'number':
     case 'integer':
@@ -85,31 +98,46 @@ function exampleValue(schema: unknown, text: string): unknown {
     case 'boolean':
       return true;
     case 'array':
-      return [];
+      return resolved.items === undefined ? [] : [exampleValue(resolved.items, text, root, depth + 1)];
     case 'object':
-      return exampleObject(schema, text);
+      return exampleObject(resolved, text, root, depth + 1);
     case 'null':
       return null;
     default:
-      return properNoun(text) ?? 'example';
+      return resolved.properties !== undefined
+        ? exampleObject(resolved, text, root, depth + 1)
+        : (properNoun(text) ?? 'example');
   }
 }
 
-function exampleObject(schema: Record<string, unknown>, text: string): Record<string, unknown> {
+function exampleObject(
+  schema: Record<string, unknown>,
+  text: string,
+  root: unknown,
+  depth: number,
+): Record<string, unknown> {
   const properties = isRecord(schema.properties) ? schema.properties : {};
   const required = Array.isArray(schema.required)
-    ? schema.required.filter((k) => typeof k === 'string')
+    ? schema.required.filter((k): k is string => typeof k === 'string')
     : undefined;
   const out: Record<string, unknown> = {};
-  for (const key of required ?? Object.keys(properties)) out[key] = exampleValue(properties[key], text);
+  for (const key of required ?? Object.keys(properties)) {
+    out[key] = exampleValue(properties[key], text, root, depth);
+  }
   return out;
 }
 
 /**
- * Arguments that fit the function's JSON schema: required properties (or all, if none are required) with a value of the
- * right type; strings take the first proper noun of the prompt ("New York City"), else `"example"`.
+ * A JSON value that fits a JSON schema (local `$ref`s, `anyOf`/`oneOf` first branch, `const`, `enum` first value):
+ * required properties (or all, if none are required), strings from the first proper noun of the prompt or
+ * `"example"`, numbers `1`, booleans `true`, arrays of one item.
  */
+export function exampleJson(schema: unknown, prompt: string): unknown {
+  return exampleValue(schema, prompt, schema, 0);
+}
+
+/** Arguments that fit the function's JSON schema, by the {@link exampleJson} rule ("New York City" for a string). */
 export function planToolCall(fn: OfferedFunction, prompt: string): ToolCallPlan {
-  const args = isRecord(fn.parameters) ? exampleObject(fn.parameters, prompt) : {};
+  const args = isRecord(fn.parameters) ? exampleJson(fn.parameters, prompt) : {};
   return { name: fn.name, arguments: JSON.stringify(args) };
 }

@@ -141,6 +141,62 @@ describe('responses truncation', () => {
   });
 });
 
+describe('structured output', () => {
+  const schema = {
+    type: 'object',
+    properties: {
+      city: { type: 'string' },
+      unit: { type: 'string', enum: ['celsius', 'fahrenheit'] },
+      days: { type: 'array', items: { $ref: '#/$defs/day' } },
+      note: { anyOf: [{ type: 'string' }, { type: 'null' }] },
+    },
+    required: ['city', 'unit', 'days', 'note'],
+    additionalProperties: false,
+    $defs: { day: { type: 'object', properties: { high: { type: 'number' } }, required: ['high'] } },
+  };
+  const expected = { city: 'Oslo', unit: 'celsius', days: [{ high: 1 }], note: 'Oslo' };
+
+  it('answers json_schema requests with JSON fitting the schema, which parse() reads', async () => {
+    const completion = await client.chat.completions.parse({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Forecast for Oslo please' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'forecast', schema, strict: true } },
+    });
+    expect(completion.choices[0]?.message.parsed).toEqual(expected);
+    expect(completion.usage?.completion_tokens).toBe(
+      countTokens(completion.choices[0]?.message.content ?? ''),
+    );
+  });
+
+  it('streams the same JSON in slices', async () => {
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Forecast for Oslo please' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'forecast', schema } },
+      stream: true,
+    });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(JSON.parse(text)).toEqual(expected);
+  });
+
+  it('answers json_object with a JSON object and Responses json_schema with JSON output text', async () => {
+    const object = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'Reply in JSON' }],
+      response_format: { type: 'json_object' },
+    });
+    expect(Object.keys(JSON.parse(object.choices[0]?.message.content ?? ''))).toEqual(['answer']);
+    const response = await client.responses.create({
+      model: 'gpt-4o-mini',
+      input: 'Forecast for Oslo please',
+      text: { format: { type: 'json_schema', name: 'forecast', schema } },
+    });
+    expect(JSON.parse(response.output_text)).toEqual(expected);
+    expect(response.text?.format?.type).toBe('json_schema');
+  });
+});
+
 describe('reasoning models', () => {
   it('report reasoning tokens inside completion tokens for o-series and gpt-5 models', async () => {
     const completion = await client.chat.completions.create(
