@@ -18,7 +18,7 @@ export interface StreamGuardOptions {
   /** The caller's signal: an abort is the caller's decision and passes through untouched. */
   readonly signal: AbortSignal;
   /** Called once when the body is done (ended, failed or cancelled), with the text tail if kept. */
-  readonly onDone: (tail: string | undefined, completed: boolean) => void;
+  readonly onDone: (tail: string | undefined) => void;
   /** Called when the stream ended without a final event, before the caller sees the error. */
   readonly onTruncated: (expected: string) => void;
 }
@@ -56,10 +56,10 @@ export function guardStream(
     }
   };
 
-  const finish = (completed: boolean) => {
+  const finish = () => {
     if (finished) return;
     finished = true;
-    options.onDone(options.keepTail ? tail : undefined, completed || sawFinal);
+    options.onDone(options.keepTail ? tail : undefined);
   };
 
   const read = (): Promise<ReadResult> => {
@@ -103,7 +103,7 @@ export function guardStream(
             cause: err,
           });
         }
-        finish(false);
+        finish();
         controller.error(error);
         return;
       }
@@ -111,11 +111,11 @@ export function guardStream(
         if (!sawFinal && options.finalEvents) {
           const expected = options.finalEvents.join(' or ');
           options.onTruncated(expected);
-          finish(false);
+          finish();
           controller.error(new StreamTruncatedError(expected));
           return;
         }
-        finish(true);
+        finish();
         controller.close();
         return;
       }
@@ -123,7 +123,7 @@ export function guardStream(
       controller.enqueue(result.value);
     },
     cancel(reason) {
-      finish(false);
+      finish();
       return reader.cancel(reason).catch(() => undefined);
     },
   });

@@ -24,11 +24,6 @@ export class Bulkhead {
     this.policy = bulkhead(options.limit, options.queue);
   }
 
-  /** Calls holding a slot now. */
-  get inFlight(): number {
-    return this.options.limit - this.policy.executionSlots;
-  }
-
   run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const queued = this.policy.executionSlots === 0;

@@ -44,11 +44,6 @@ export class Breaker {
     telemetry.breakerCreated(key);
   }
 
-  /** Current state: `closed`, `open` or `half_open`. */
-  get state(): BreakerStateName {
-    return STATE_NAMES[this.policy.state] ?? 'open';
-  }
-
   /** Runs `fn` through the breaker, or throws `CircuitOpenError` without calling it. */
   async execute<T>(fn: () => Promise<T>, signal: AbortSignal): Promise<T> {
     const state = this.policy.state;
