@@ -113,8 +113,9 @@ export class StreamInterruptedError extends ResilienceError {
 }
 
 /**
- * A stream ended without its final event (`data: [DONE]` for chat completions, `response.completed` /
- * `response.incomplete` / `response.failed` for Responses): the content received is incomplete.
+ * A stream ended without its final event (for chat completions `data: [DONE]` or a finish reason; for
+ * Responses `response.completed`, `response.incomplete` or `response.failed`): the content received is
+ * incomplete.
  */
 export class StreamTruncatedError extends ResilienceError {
   override name = 'StreamTruncatedError';

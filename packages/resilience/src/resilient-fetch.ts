@@ -22,9 +22,12 @@ type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['re
 /** The `fetch` signature the SDK calls. */
 export type Fetch = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** Final events per API: a stream that ends without one of them is truncated. */
+/**
+ * Final events per API: a stream that ends without one of them is truncated. For chat completions a finish
+ * reason also counts (a non-null `finish_reason` is a string), for relays that omit `data: [DONE]`.
+ */
 const FINAL_EVENTS: Record<ApiKind, readonly string[] | undefined> = {
-  chat: ['data: [DONE]'],
+  chat: ['data: [DONE]', '"finish_reason":"', '"finish_reason": "'],
   responses: [
     '"type":"response.completed"',
     '"type":"response.incomplete"',

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { RetryAfterTooLongError } from '../src/index.js';
+import { AttemptTimeoutError, RetryAfterTooLongError } from '../src/index.js';
 import { CHAT, chatRequests, client, fault, rejection, useFakeLlm, useTelemetry } from './helpers.js';
 
 const ctx = useFakeLlm();
@@ -128,6 +128,18 @@ describe('529 and 5xx bursts', () => {
     );
     expect(r.choices.length).toBe(1);
     expect(chatRequests(ctx.fake)).toHaveLength(2);
+  });
+
+  it('ends the whole call at timeout.totalMs, also during a backoff wait', async () => {
+    const c = client(ctx.fake, {
+      retry: { maxRetries: 5, initialDelayMs: 5_000, maxDelayMs: 5_000 },
+      timeout: { totalMs: 100 },
+    });
+    const err = await rejection(c.chat.completions.create(CHAT, fault('status=503')));
+    expect(err).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);
+    expect((err as Error).cause).toBeInstanceOf(AttemptTimeoutError);
+    expect(String((err as Error).cause)).toMatch(/timeout\.totalMs/);
+    expect(chatRequests(ctx.fake)).toHaveLength(1);
   });
 
   it('reports attempts that all time out as APIConnectionTimeoutError', async () => {

@@ -102,9 +102,19 @@ describe('streams', () => {
     expect(span.events.map((e) => e.name)).toContain('aiotel.stream.truncated');
   });
 
+  it('a chat stream with a finish reason but no data: [DONE] counts as complete', async () => {
+    const c = servingSse(
+      'data: {"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\ndata: {"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}\n\n',
+    );
+    expect(await collect(await c.chat.completions.create({ ...CHAT, stream: true }))).toEqual({
+      text: 'Hi',
+      error: undefined,
+    });
+  });
+
   it('a complete chat stream passes untouched', async () => {
     const c = servingSse(
-      'data: {"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":"stop"}]}\n\ndata: [DONE]\n\n',
+      'data: {"id":"1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}]}\n\ndata: [DONE]\n\n',
     );
     expect(await collect(await c.chat.completions.create({ ...CHAT, stream: true }))).toEqual({
       text: 'Hi',
