@@ -1,3 +1,4 @@
+import { createPricer } from '@aiotel/cost';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@aiotel/instrumentation-openai';
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -168,5 +169,11 @@ function openAIConfig(config: TelemetryConfig): OpenAIInstrumentationConfig {
   if (config.injectStreamUsage !== undefined) result.injectStreamUsage = config.injectStreamUsage;
   if (config.genAiProvider !== undefined) result.providerName = config.genAiProvider;
   if (config.metricAttributes !== undefined) result.metricAttributes = config.metricAttributes;
+  if (config.pricesFile !== undefined) {
+    result.pricer = createPricer({
+      pricesFile: config.pricesFile,
+      onWarning: (message) => diag.warn(message),
+    });
+  }
   return result;
 }

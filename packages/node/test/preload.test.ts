@@ -1,7 +1,10 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppRun, aiotelLines, appResult, runApp } from './harness/app.js';
+import { type AppRun, aiotelLines, appResult, PACKAGE_DIR, runApp } from './harness/app.js';
 import { ensureBuilt } from './harness/build.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './harness/otlp-receiver.js';
 
@@ -11,6 +14,7 @@ const API_KEY = 'fixture-credential-7f3a9c2e5b1d4680';
 const QUERY_SECRET = 'QUERYSECRET123456';
 const IMPORT = ['--import', '@aiotel/node/register'];
 const REQUIRE = ['--require', '@aiotel/node/register'];
+const AIOTEL_NODE_ENTRY = join(PACKAGE_DIR, 'dist', 'index.cjs');
 
 let fake: FakeLlm;
 const receivers: OtlpReceiver[] = [];
@@ -308,5 +312,58 @@ describe('configuration', () => {
       '[aiotel] warn: OTEL_METRIC_EXPORT_INTERVAL="often" is not a positive whole number; using 60000.',
     ]);
     expect(genAiSpans(otlp.spans())).toHaveLength(1);
+  });
+
+  it("AIOTEL_PRICES_FILE prices calls with the file's overrides", async () => {
+    const otlp = await receiver();
+    const prices = join(mkdtempSync(join(tmpdir(), 'aiotel-prices-')), 'prices.json');
+    // One dollar per input token, nothing for output: the cost equals the input token count.
+    writeFileSync(prices, JSON.stringify({ 'gpt-4o-mini': { input: 1_000_000, output: 0 } }));
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { AIOTEL_PRICES_FILE: prices }),
+    });
+    expectCleanExit(run);
+    const [span] = genAiSpans(otlp.spans());
+    expect(span?.attributes['gen_ai.usage.cost.amount']).toBe(span?.attributes['gen_ai.usage.input_tokens']);
+    expect(span?.attributes['gen_ai.usage.cost.source']).toBe('local');
+  });
+});
+
+describe('startTelemetry() in code', () => {
+  it('takes its options from code and flushes on an explicit shutdown before process.exit()', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'start-in-code.cjs',
+      env: {
+        FAKE_LLM_URL: fake.url,
+        FIXTURE_KEY: API_KEY,
+        TEST_ENDPOINT: otlp.url,
+        EXIT: '1',
+        AIOTEL_NODE_ENTRY,
+      },
+    });
+    expectCleanExit(run);
+    const spans = genAiSpans(otlp.spans());
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.resource['service.name']).toBe('from-code');
+    expectAttemptChildren(otlp.spans());
+  });
+
+  it('returns the running instance, with one warning, when the preload already started one', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'start-in-code.cjs',
+      nodeArgs: REQUIRE,
+      env: { ...appEnv(otlp.url), TEST_ENDPOINT: 'http://127.0.0.1:9', AIOTEL_NODE_ENTRY },
+    });
+    expectCleanExit(run);
+    expect(aiotelLines(run.stderr)).toEqual([
+      '[aiotel] warn: telemetry is already started in this process; using the running instance.',
+    ]);
+    const spans = genAiSpans(otlp.spans());
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.resource['service.name']).toBe('aiotel-fixture-app');
   });
 });

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PACKAGE_DIR } from './app.js';
@@ -22,11 +22,14 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** What is missing or older than its sources, as `package/dist/file` names; empty when all is built. */
+/**
+ * What is missing, or (for @aiotel/node itself) older than its sources, as `package/dist/file` names; empty when
+ * all is built. The dependencies are only required to exist: their owners may be editing them while these run.
+ */
 export function staleBuilds(): string[] {
   const stale: string[] = [];
   for (const [name, files] of Object.entries(BUILT)) {
-    const sources = newestMtime(join(PACKAGES_DIR, name, 'src'));
+    const sources = name === 'node' ? newestMtime(join(PACKAGES_DIR, name, 'src')) : 1;
     for (const file of files) {
       const path = join(PACKAGES_DIR, name, 'dist', file);
       let built = 0;
@@ -42,9 +45,8 @@ export function staleBuilds(): string[] {
 }
 
 /**
- * The spawned apps run the built packages (that is what users run). Builds them when missing or older than their
- * sources (`pnpm --filter @aiotel/node... build`), one test file at a time; fails with the command to run when the
- * build does not work.
+ * The spawned apps run the built packages (that is what users run). Builds them (`pnpm --filter @aiotel/node...
+ * build`, one test file at a time) when missing or stale; fails with the command to run when that does not work.
  */
 export function ensureBuilt(): void {
   if (staleBuilds().length === 0) return;
@@ -58,6 +60,9 @@ export function ensureBuilt(): void {
       mkdirSync(lock);
       break;
     } catch {
+      // A lock left by a crashed run (builds take seconds, not minutes) is taken over.
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+      if (age > 300_000) rmSync(lock, { recursive: true, force: true });
       if (Date.now() > deadline) throw new Error(`waited too long for another build (lock ${lock})`);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 200);
     }

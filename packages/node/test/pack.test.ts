@@ -1,0 +1,108 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PACKAGE_DIR, runApp } from './harness/app.js';
+import { ensureBuilt } from './harness/build.js';
+import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
+
+/** The packages a user installs for the preload: ours, packed the way `pnpm publish` would. */
+const PACKED = ['node', 'instrumentation-openai', 'cost'];
+
+const APP_MJS = `import OpenAI from 'openai';
+const client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456' });
+const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+console.log(completion.choices[0].message.content ? 'answered' : 'empty');
+`;
+const APP_CJS = `const OpenAI = require('openai');
+const client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456' });
+client.chat.completions
+  .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+  .then((completion) => console.log(completion.choices[0].message.content ? 'answered' : 'empty'));
+`;
+
+let dir: string;
+let fake: FakeLlm;
+let otlp: OtlpReceiver;
+
+beforeAll(async () => {
+  ensureBuilt();
+  // Outside the workspace, so nothing resolves from /work/main's node_modules.
+  dir = mkdtempSync(join(tmpdir(), 'aiotel-packed-app-'));
+  for (const name of PACKED) {
+    execFileSync('pnpm', ['pack', '--pack-destination', dir], {
+      cwd: join(PACKAGE_DIR, '..', name),
+      stdio: 'pipe',
+    });
+  }
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'packed-app', version: '1.0.0', private: true }),
+  );
+  writeFileSync(join(dir, 'app.mjs'), APP_MJS);
+  writeFileSync(join(dir, 'app.cjs'), APP_CJS);
+  const tarballs = readdirSync(dir).filter((file) => file.endsWith('.tgz'));
+  // One install for all tarballs: the packed @aiotel/* dependencies (0.1.0, not on the registry) resolve to them.
+  execFileSync(
+    'npm',
+    [
+      'install',
+      '--no-audit',
+      '--no-fund',
+      '--loglevel=error',
+      ...tarballs.map((t) => `./${t}`),
+      'openai@7.57.0',
+    ],
+    {
+      cwd: dir,
+      stdio: 'pipe',
+      timeout: 170_000,
+    },
+  );
+  fake = await startFakeLlm({ latency: false });
+  otlp = await startOtlpReceiver();
+}, 240_000);
+
+afterAll(async () => {
+  await fake?.close();
+  await otlp?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('the packed tarballs installed with npm in a fresh app', () => {
+  it('publish exports without the workspace source condition, and pull in no gRPC', () => {
+    const manifest = JSON.parse(
+      readFileSync(join(dir, 'node_modules', '@aiotel', 'node', 'package.json'), 'utf8'),
+    );
+    expect(JSON.stringify(manifest.exports)).not.toContain('@aiotel/source');
+    expect(manifest.exports['./register'].import.default).toBe('./dist/register.mjs');
+    expect(manifest.exports['./register'].require.default).toBe('./dist/register.cjs');
+    expect(JSON.stringify(manifest.dependencies)).not.toContain('workspace:');
+    expect(existsSync(join(dir, 'node_modules', '@grpc'))).toBe(false);
+  });
+
+  it.each([
+    ['ESM app with --import', 'app.mjs', '--import'],
+    ['CJS app with --require', 'app.cjs', '--require'],
+  ])('trace the %s', async (_label, file, flag) => {
+    const before = otlp.spans().length;
+    const run = await runApp({
+      file: join(dir, file),
+      cwd: dir,
+      nodeArgs: [flag, '@aiotel/node/register'],
+      env: {
+        FAKE_LLM_URL: fake.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('answered');
+    const spans = otlp.spans().slice(before);
+    const genAi = spans.find((span) => span.name === 'chat gpt-4o');
+    expect(genAi?.resource['service.name']).toBe('packed-app');
+    expect(spans.some((span) => span.parentSpanId === genAi?.spanId && span.name === 'POST')).toBe(true);
+  });
+});
