@@ -99,7 +99,11 @@ function main(): void {
 }
 
 function parse() {
+  const args = process.argv.slice(2);
+  // `pnpm start -- --port 1` passes the `--` through; accept it rather than fail on it.
+  if (args[0] === '--') args.shift();
   return parseArgs({
+    args,
     options: {
       port: { type: 'string' },
       host: { type: 'string' },

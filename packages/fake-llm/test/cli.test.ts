@@ -124,6 +124,8 @@ describe('the aiotel-fake-llm CLI', () => {
 
   it('prints help and rejects bad flags', () => {
     expect(execFileSync(process.execPath, [cli, '--help']).toString()).toContain('--fault-rate-429');
+    // pnpm passes `--` through (`pnpm start -- --help`).
+    expect(execFileSync(process.execPath, [cli, '--', '--help']).toString()).toContain('--fault-rate-429');
     expect(() => execFileSync(process.execPath, [cli, '--port', 'abc'], { stdio: 'pipe' })).toThrow(/--port/);
     expect(() => execFileSync(process.execPath, [cli, '--bogus'], { stdio: 'pipe' })).toThrow(/bogus/);
   });
