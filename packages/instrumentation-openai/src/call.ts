@@ -244,7 +244,7 @@ export class GenAICall {
     const span = this.span;
     try {
       const seconds = (performance.now() - this.startedAt) / 1000;
-      const { instruments, settings, costing } = this.telemetry;
+      const { instruments, settings } = this.telemetry;
       const attributes: Attributes = {};
       if (summary.id !== undefined) attributes[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
       if (summary.model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
@@ -268,19 +268,7 @@ export class GenAICall {
           : this.withResponseModel(summary.model);
       if (usage !== undefined) {
         this.recordTokens(usage, metricAttributes);
-        const cost = costing.cost(
-          summary.usage,
-          usage,
-          { response: summary.model, request: this.requestModel },
-          this.providerForPricing,
-        );
-        if (cost === undefined) instruments.unpricedCalls.add(1, metricAttributes);
-        else {
-          attributes[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
-          attributes[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
-          attributes[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
-          instruments.cost.record(cost.amount, metricAttributes);
-        }
+        this.recordCost(summary, usage, metricAttributes, attributes);
       }
       const errorType = failure?.type ?? summary.failure;
       if (errorType !== undefined) {
@@ -297,6 +285,36 @@ export class GenAICall {
     } finally {
       span.end();
     }
+  }
+
+  // Apart from the rest: a failing (user-given) pricer must not cost the call its other telemetry.
+  private recordCost(
+    summary: ResponseSummary,
+    usage: TokenUsage,
+    metricAttributes: Attributes,
+    into: Attributes,
+  ): void {
+    const { costing, instruments } = this.telemetry;
+    let cost: ReturnType<CallCosting['cost']>;
+    try {
+      cost = costing.cost(
+        summary.usage,
+        usage,
+        { response: summary.model, request: this.requestModel },
+        this.providerForPricing,
+      );
+    } catch (err) {
+      this.internalError(err);
+      return;
+    }
+    if (cost === undefined) {
+      instruments.unpricedCalls.add(1, metricAttributes);
+      return;
+    }
+    into[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
+    into[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
+    into[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
+    instruments.cost.record(cost.amount, metricAttributes);
   }
 
   private usageAttributes(usage: TokenUsage, into: Attributes): void {

@@ -30,8 +30,9 @@ class ObservedIterator<T> implements AsyncIterator<T> {
     this.onError = this.onError.bind(this);
   }
 
-  next(...args: [] | [undefined]): Promise<IteratorResult<T>> {
-    return this.inner.next(...args).then(this.onNext, this.onError);
+  // `for await` never passes a value to next(), so none is forwarded (no per-chunk rest array).
+  next(): Promise<IteratorResult<T>> {
+    return this.inner.next().then(this.onNext, this.onError);
   }
 
   return(value?: unknown): Promise<IteratorResult<T>> {

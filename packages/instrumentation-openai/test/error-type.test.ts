@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { errorType, redact } from '../src/errors.js';
+
+class APIError extends Error {
+  constructor(
+    readonly status?: number,
+    readonly type?: string,
+  ) {
+    super('x');
+  }
+}
+class RateLimitError extends APIError {}
+class APIConnectionError extends APIError {}
+class CircuitOpenError extends Error {}
+class SomethingCustomError extends Error {}
+
+describe('errorType', () => {
+  it('is the HTTP status for API errors with a status', () => {
+    expect(errorType(new RateLimitError(429))).toBe('429');
+    expect(errorType(new APIError(503))).toBe('503');
+  });
+
+  it('is the provider error type for a status-less API error (an error event in a stream)', () => {
+    expect(errorType(new APIError(undefined, 'server_error'))).toBe('server_error');
+    expect(errorType(new APIError(undefined, 'Free Text With Spaces'))).toBe('APIError');
+  });
+
+  it('is the resilience error class that caused a connection error', () => {
+    const err = new APIConnectionError();
+    Object.assign(err, { cause: new CircuitOpenError() });
+    expect(errorType(err)).toBe('CircuitOpenError');
+    Object.assign(err, { cause: new TypeError('fetch failed') });
+    expect(errorType(err)).toBe('APIConnectionError');
+  });
+
+  it('is APIConnectionError for a connection lost mid-stream (undici TypeError: terminated)', () => {
+    const err = new TypeError('terminated', { cause: { code: 'UND_ERR_SOCKET' } });
+    expect(errorType(err)).toBe('APIConnectionError');
+  });
+
+  it('is _OTHER for unknown classes and non-errors, keeping cardinality bounded', () => {
+    expect(errorType(new SomethingCustomError())).toBe('_OTHER');
+    expect(errorType(new Error('x'))).toBe('_OTHER');
+    expect(errorType('a string')).toBe('_OTHER');
+    expect(errorType(undefined)).toBe('_OTHER');
+  });
+});
+
+describe('redact', () => {
+  it('removes the API key, bearer tokens and sk- keys', () => {
+    expect(redact('key abc123secret rejected', 'abc123secret')).toBe('key [REDACTED] rejected');
+    expect(redact('Authorization: Bearer tok.en-1', undefined)).toBe('Authorization: Bearer [REDACTED]');
+    expect(redact('Incorrect API key provided: sk-proj-abcdef1234', undefined)).toBe(
+      'Incorrect API key provided: [REDACTED]',
+    );
+    expect(redact('nothing secret here', 'abc123secret')).toBe('nothing secret here');
+  });
+});
