@@ -137,7 +137,9 @@ async function main() {
   say(renderMetricFacts(exportedMetrics));
   if (telemetry.exporting) {
     say(`traces:     ${config.jaegerUrl}/search?service=${encodeURIComponent(telemetry.serviceName)}`);
-    say(`dashboards: ${config.grafanaUrl}/dashboards`);
+    // The dashboard uids of collector/grafana/dashboards.
+    say(`cost:       ${config.grafanaUrl}/d/aiotel-ai-cost`);
+    say(`latency:    ${config.grafanaUrl}/d/aiotel-ai-latency-reliability`);
   }
 
   if (config.summaryFile) {

@@ -61,6 +61,7 @@ describe('the demo', () => {
       }
       expect(run.stdout).toMatch(/^total cost: \$\d+\.\d{6}$/m);
       expect(run.stdout).toContain('traces:     http://localhost:16686/search?service=aiotel-demo');
+      expect(run.stdout).toContain('cost:       http://localhost:3000/d/aiotel-ai-cost');
 
       const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary;
       expect(summary.telemetry.exporting).toBe(true);
