@@ -1,12 +1,9 @@
+import { isRecord } from './is-record.js';
 /** Structured output the request asks for: JSON fitting a schema, or any JSON object. Undefined for plain text. */
 export type OutputFormat =
   | { readonly kind: 'json_schema'; readonly schema: unknown }
   | { readonly kind: 'json_object' }
   | undefined;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function read(format: unknown, schemaHolder: (format: Record<string, unknown>) => unknown): OutputFormat {
   if (!isRecord(format)) return undefined;

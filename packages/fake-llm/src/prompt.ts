@@ -1,3 +1,4 @@
+import { isRecord } from './is-record.js';
 import { hashString } from './prng.js';
 import { countTokens, TOKENS_PER_MESSAGE, TOKENS_PER_REPLY } from './tokens.js';
 
@@ -16,10 +17,6 @@ export interface Prompt {
   readonly prefixTokens: readonly number[];
   /** Hash of the whole prompt: the seed of the answer. */
   readonly hash: number;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 interface MessageCost {

@@ -18,7 +18,7 @@ export interface Exchange {
 }
 
 /** Wait, unless the exchange closes first; resolves false when it did. */
-export async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
+async function pause(ms: number, signal: AbortSignal): Promise<boolean> {
   if (signal.aborted) return false;
   if (ms <= 0) return true;
   try {

@@ -1,3 +1,4 @@
+import { isRecord } from './is-record.js';
 /** A function the request offers the model, normalised from the Chat (`{function:{name}}`) or Responses (`{name}`) shape. */
 export interface OfferedFunction {
   readonly name: string;
@@ -8,10 +9,6 @@ export interface OfferedFunction {
 export interface ToolCallPlan {
   readonly name: string;
   readonly arguments: string;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Functions offered by a `tools` array in either API's shape; other tool kinds (web search, …) are ignored. */
