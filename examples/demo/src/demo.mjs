@@ -21,16 +21,20 @@ import { telemetry } from './telemetry.mjs';
 import { buildWorkload, totalCalls } from './workload.mjs';
 
 /**
- * The policies of the app's main client. The limits are small on purpose so a short run shows them at work.
+ * The policies of the app's main client. The limits are small on purpose so a short run shows them at work;
+ * `totalMs` bounds every call, so the demo cannot hang on one.
  */
 const MAIN_POLICIES = Object.freeze({
   retry: { maxRetries: 2, initialDelayMs: 200, maxDelayMs: 2000, maxRetryAfterMs: 5000 },
   circuitBreaker: { consecutiveFailures: 5, halfOpenAfterMs: 2000 },
   bulkhead: { limit: 4, queue: 256 },
-  timeout: { attemptMs: 20_000, firstChunkMs: 10_000, idleMs: 5000 },
+  timeout: { attemptMs: 20_000, firstChunkMs: 10_000, idleMs: 5000, totalMs: 30_000 },
 });
 
-/** Fake-llm timing that looks like a fast provider but keeps the run near 25 s. */
+/** The free tier's spend limit: a few gpt-4o-mini calls, so the budget runs out within the phase. */
+const FREE_TIER_BUDGET_USD = 0.00003;
+
+/** Fake-llm timing that looks like a fast provider but keeps the default run near 20 s. */
 const FAKE_LATENCY = Object.freeze({ ttftMs: 120, tokenMs: 6 });
 
 /** Concurrent ordinary calls: twice the main bulkhead limit, so calls visibly queue. */
@@ -60,36 +64,34 @@ async function runPool(items, concurrency, work) {
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-async function main() {
-  const config = readDemoConfig(process.env);
-  for (const warning of config.warnings) process.stderr.write(`[demo] ${warning}\n`);
+/**
+ * How the workload went, as the app saw it (the summary itself comes from the telemetry).
+ *
+ * @typedef {object} WorkloadResult
+ * @property {number} durationS
+ * @property {Record<string, number>} failures failed calls per error class
+ * @property {number} unexpectedFailures failed calls that had no injected fault
+ */
 
-  const fake = config.target === 'fake' ? await startFakeLlm({ latency: FAKE_LATENCY }) : undefined;
-  const baseURL = fake?.url ?? config.baseURL;
-  const apiKey = fake ? 'demo-key-for-the-fake-server' : config.apiKey;
-  say(
-    fake
-      ? `aiotel demo: ${config.models.join(', ')} on the embedded fake-llm (${fake.url}), faults injected`
-      : `aiotel demo: ${config.models.join(', ')} on ${baseURL ?? 'https://api.openai.com/v1'} (real API, no faults injected)`,
-  );
-  say(
-    telemetry.exporting
-      ? `telemetry: exporting over OTLP/HTTP to ${telemetry.endpoint}`
-      : `telemetry: nothing listens at ${telemetry.endpoint}; not exporting (start the stack to see traces and dashboards), summary below`,
-  );
-
-  const base = new OpenAI({ baseURL, apiKey });
+/**
+ * Runs every phase against `baseURL` through the demo's resilient clients.
+ *
+ * @param {import('./config.mjs').DemoConfig} config
+ * @param {{ baseURL: string | undefined, apiKey: string | undefined, faults: boolean }} target
+ * @returns {Promise<WorkloadResult>}
+ */
+async function runWorkload(config, target) {
+  const base = new OpenAI({ baseURL: target.baseURL, apiKey: target.apiKey });
   const clients = {
     main: resilient(base, MAIN_POLICIES),
     batch: resilient(base, { ...MAIN_POLICIES, bulkhead: { limit: 2, queue: 4 } }),
-    freeTier: resilient(base, { ...MAIN_POLICIES, budget: { usd: 0.00003, windowMs: 60_000 } }),
+    freeTier: resilient(base, { ...MAIN_POLICIES, budget: { usd: FREE_TIER_BUDGET_USD, windowMs: 60_000 } }),
     withFallback: resilient(base, { ...MAIN_POLICIES, fallback: { models: ['gpt-4o-mini'] } }),
   };
-
   const phases = buildWorkload({
     calls: config.calls,
     models: config.models,
-    faults: fake !== undefined,
+    faults: target.faults,
     concurrency: CONCURRENCY,
     halfOpenAfterMs: MAIN_POLICIES.circuitBreaker.halfOpenAfterMs,
     breakerFailures: MAIN_POLICIES.circuitBreaker.consecutiveFailures,
@@ -114,26 +116,32 @@ async function main() {
     if (phase.pauseAfterMs) await sleep(phase.pauseAfterMs);
   }
   progress.finish();
-  const durationS = (performance.now() - startedAt) / 1000;
-  await fake?.close();
-  // Everything exported (and forwarded to the collector) before the summary is read from it.
-  await telemetry.finish();
+  return { durationS: (performance.now() - startedAt) / 1000, failures, unexpectedFailures };
+}
 
+/**
+ * Prints the summary of the exported telemetry and writes it as JSON when asked.
+ *
+ * @param {import('./config.mjs').DemoConfig} config
+ * @param {WorkloadResult} result
+ * @returns {Promise<import('./summary.mjs').RunSummary>}
+ */
+async function report(config, result) {
   const summary = summarize(telemetry.recorder.records);
   const exportedMetrics = metricFacts(telemetry.metrics);
   say('');
   say(
-    `summary of ${summary.totals.calls} GenAI spans in ${durationS.toFixed(1)} s (from the telemetry, per gen_ai.request.model):`,
+    `summary of ${summary.totals.calls} GenAI spans in ${result.durationS.toFixed(1)} s ` +
+      '(from the exported telemetry, per gen_ai.request.model):',
   );
   say('');
   say(renderSummaryTable(summary));
   say('');
-  const failed = Object.entries(failures)
+  const failed = Object.entries(result.failures)
     .map(([name, count]) => `${name} ×${count}`)
     .join(', ');
-  say(
-    `the app saw: ${failed || 'no failures'}${unexpectedFailures > 0 ? ` (${unexpectedFailures} not injected)` : ''}`,
-  );
+  const unexpected = result.unexpectedFailures > 0 ? ` (${result.unexpectedFailures} not injected)` : '';
+  say(`the app saw: ${failed || 'no failures'}${unexpected}`);
   say(renderMetricFacts(exportedMetrics));
   if (telemetry.exporting) {
     say(`traces:     ${config.jaegerUrl}/search?service=${encodeURIComponent(telemetry.serviceName)}`);
@@ -141,28 +149,60 @@ async function main() {
     say(`cost:       ${config.grafanaUrl}/d/aiotel-ai-cost`);
     say(`latency:    ${config.grafanaUrl}/d/aiotel-ai-latency-reliability`);
   }
-
   if (config.summaryFile) {
     const json = {
       target: config.target,
-      durationS,
+      durationS: result.durationS,
       telemetry: {
         endpoint: telemetry.endpoint,
         exporting: telemetry.exporting,
         serviceName: telemetry.serviceName,
       },
-      appFailures: failures,
-      unexpectedFailures,
+      appFailures: result.failures,
+      unexpectedFailures: result.unexpectedFailures,
       ...summary,
       metrics: exportedMetrics,
     };
     await writeFile(config.summaryFile, `${JSON.stringify(json, null, 2)}\n`);
     say(`summary written to ${config.summaryFile} (total cost ${formatUsd(summary.totals.costUsd)})`);
   }
+  return summary;
+}
 
+async function main() {
+  const config = readDemoConfig(process.env);
+  for (const warning of config.warnings) process.stderr.write(`[demo] ${warning}\n`);
+
+  const fake = config.target === 'fake' ? await startFakeLlm({ latency: FAKE_LATENCY }) : undefined;
+  /** @type {WorkloadResult} */
+  let result;
+  try {
+    const baseURL = fake?.url ?? config.baseURL;
+    say(
+      fake
+        ? `aiotel demo: ${config.models.join(', ')} on the embedded fake-llm (${fake.url}), faults injected`
+        : `aiotel demo: ${config.models.join(', ')} on ${baseURL ?? 'https://api.openai.com/v1'} (real API, no faults injected)`,
+    );
+    say(
+      telemetry.exporting
+        ? `telemetry: exporting over OTLP/HTTP to ${telemetry.endpoint}`
+        : `telemetry: nothing listens at ${telemetry.endpoint}; not exporting (start the stack to see traces and dashboards), summary below`,
+    );
+    result = await runWorkload(config, {
+      baseURL,
+      apiKey: fake ? 'demo-key-for-the-fake-server' : config.apiKey,
+      faults: fake !== undefined,
+    });
+  } finally {
+    // Also on a crash: an open server would keep the process alive.
+    await fake?.close();
+  }
+  // Everything exported (and forwarded to the collector) before the summary is read from it.
+  await telemetry.finish();
+  const summary = await report(config, result);
   if (summary.totals.calls === 0) {
     process.stderr.write(
-      '[demo] no GenAI span was recorded: the instrumentation is not active, the summary is empty\n',
+      '[demo] no GenAI span was exported: the instrumentation is not active, the summary is empty\n',
     );
     process.exitCode = 1;
   }
