@@ -137,6 +137,16 @@ describe('what goes through chat.completions.create', () => {
     expect(spans[0]?.attributes['gen_ai.usage.output_tokens']).toBe(completion.usage.completion_tokens);
   });
 
+  it('traces the chat.completions.stream() helper once, with usage', async () => {
+    const runner = bed.client.chat.completions.stream(hello);
+    const final = await runner.finalChatCompletion();
+    expect(final.choices[0].message.content).toBeTypeOf('string');
+    const spans = await bed.waitForSpans(1);
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.attributes['gen_ai.request.stream']).toBe(true);
+    expect(spans[0]?.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
+  });
+
   it('ends the span with the error when chat.completions.parse fails', async () => {
     if (typeof bed.client.chat.completions.parse !== 'function') return;
     await expect(

@@ -67,6 +67,15 @@ describe('responses.create', () => {
     expect(text.length).toBeGreaterThan(0);
   });
 
+  it('traces the responses.stream() helper once, with usage', async () => {
+    const stream = bed.client.responses.stream({ model: 'gpt-4o-mini', input: 'hi' });
+    const final = await stream.finalResponse();
+    expect(final.status).toBe('completed');
+    const spans = await bed.waitForSpans(1);
+    expect(spans).toHaveLength(1);
+    expect(spans[0]?.attributes['gen_ai.usage.output_tokens']).toBe(final.usage.output_tokens);
+  });
+
   it('records instructions and input/output as content when enabled', async () => {
     bed.instrumentation.setConfig({ captureMessageContent: true });
     const response = await bed.client.responses.create(request);
