@@ -270,6 +270,28 @@ describe('a collector that is down or hangs', () => {
     expect(aiotelLines(run.stderr)).toHaveLength(1);
   });
 
+  it('warns once per outage, not once per failed batch, while a running app keeps exporting', async () => {
+    const port = await closedPort();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(`http://127.0.0.1:${port}`, {
+        CALLS: '12',
+        CALL_DELAY_MS: '60',
+        // A batch every 50 ms, each failing fast: about a dozen failed trace exports, then the metrics at exit.
+        OTEL_BSP_SCHEDULE_DELAY: '50',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '200',
+      }),
+      watchdogMs: 15_000,
+    });
+    expectCleanExit(run);
+    const lines = aiotelLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      /cannot export (traces|metrics) to http:\/\/127\.0\.0\.1:\d+\/v1\/(traces|metrics) \(.*ECONNREFUSED/,
+    );
+  });
+
   it('exits within the shutdown timeout with one warning when the collector never answers', async () => {
     const otlp = await receiver('never-answer');
     const run = await runApp({
