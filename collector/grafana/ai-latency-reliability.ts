@@ -86,6 +86,22 @@ export const aiLatencyReliability: DashboardSpec = {
     ],
     [
       timeseries({
+        title: 'Call duration p95 by model, with trace links',
+        description:
+          'The same duration measured on the GenAI spans by the collector (span_metrics connector). Its buckets carry the trace ids of sampled calls as exemplars: click a dot to open that call in Jaeger.',
+        unit: 's',
+        width: 24,
+        queries: [
+          {
+            expr: quantile(0.95, METRIC.spanDuration, GENAI_FILTER, 'gen_ai_request_model'),
+            legend: 'p95 {{gen_ai_request_model}}',
+            exemplar: true,
+          },
+        ],
+      }),
+    ],
+    [
+      timeseries({
         title: 'Throughput by model',
         description: 'Logical calls per second by model, successful or not.',
         unit: 'reqps',

@@ -23,6 +23,8 @@ export const METRIC = {
   fallbacks: 'aiotel_resilience_fallbacks_total',
   budgetSpent: 'aiotel_resilience_budget_spent_USD',
   budgetRefusals: 'aiotel_resilience_budget_refusals_total',
+  /** From the collector's span_metrics connector (GenAI spans only), the one histogram with exemplars. */
+  spanDuration: 'aiotel_genai_spans_duration_seconds',
 } as const;
 
 /** Label matchers for the GenAI metrics: every dashboard variable applies. */

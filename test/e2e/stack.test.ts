@@ -150,6 +150,32 @@ describe('the stack fed by the demo', () => {
     expect(actual).toBeCloseTo(demo.summary.totals.costUsd, 9);
   });
 
+  it('a latency point links to its trace: duration exemplars carry trace ids that Jaeger has', async () => {
+    const w = window();
+    const params = new URLSearchParams({
+      query: `${METRIC.spanDuration}_bucket{service_name="${demo.summary.telemetry.serviceName}"}`,
+      start: String(w.start),
+      end: String(w.end),
+    });
+    const body = await getJson<{ data: { exemplars: { labels: Record<string, string> }[] }[] }>(
+      `${stack!.prometheusUrl}/api/v1/query_exemplars?${params}`,
+    );
+    const traceIds = [
+      ...new Set((body?.data ?? []).flatMap((s) => s.exemplars.map((e) => e.labels.trace_id))),
+    ];
+    expect(traceIds.length).toBeGreaterThan(0);
+    for (const traceId of traceIds.slice(0, 5)) {
+      const trace = await getJson<{ data: { spans: JaegerSpan[] }[] }>(
+        `${stack!.jaegerUrl}/api/traces/${traceId}`,
+      );
+      const spans = trace?.data[0]?.spans ?? [];
+      expect(
+        spans.some((s) => tag(s, 'gen_ai.operation.name') !== undefined),
+        traceId,
+      ).toBe(true);
+    }
+  });
+
   it('every dashboard panel query and variable returns data after the demo run', async () => {
     const w = window();
     const files = readdirSync(SHIPPED.dashboardsDir).filter((f) => f.endsWith('.json'));
