@@ -21,6 +21,29 @@ NICE=(nice -n 10)
 log() { echo "install-stack: $*" >&2; }
 elapsed() { echo "$(($(date +%s) - $1))s"; }
 
+# Runs "$@" and, while it runs, says every 30 s that it still does: the compile steps print nothing for minutes.
+with_heartbeat() {
+  local label="$1" started pid
+  shift
+  started=$(date +%s)
+  "$@" &
+  pid=$!
+  while ! wait_for_exit "$pid" 30; do
+    log "$label: still working ($(elapsed "$started"))"
+  done
+  wait "$pid"
+}
+
+# True once process $1 has exited, false after $2 seconds if it still runs.
+wait_for_exit() {
+  local pid="$1" seconds="$2" i
+  for ((i = 0; i < seconds; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 1
+  done
+  ! kill -0 "$pid" 2>/dev/null
+}
+
 need_go() {
   command -v go >/dev/null || { log "Go is needed to build the collector and Jaeger (go.dev toolchain >= 1.26)"; exit 1; }
 }
@@ -41,7 +64,7 @@ install_collector() {
     fi
     cp "$MANIFEST" "$dir/builder-config.yaml"
     # The builder resolves dist.output_path against its working directory.
-    (cd "$dir" && "${NICE[@]}" ./bin/builder --config builder-config.yaml >&2)
+    (cd "$dir" && with_heartbeat collector "${NICE[@]}" ./bin/builder --config builder-config.yaml >&2)
     [ -x "$bin" ] || { log "collector: the builder finished but $bin is missing"; exit 1; }
     log "collector: built in $(elapsed "$started")"
   fi
@@ -63,9 +86,9 @@ install_jaeger() {
       cd "$dir/src"
       [ -f go.mod ] || go mod init aiotel.local/jaeger-build >&2
       log "jaeger: fetching modules"
-      "${NICE[@]}" go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@v$JAEGER_VERSION" >&2
+      with_heartbeat jaeger "${NICE[@]}" go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@v$JAEGER_VERSION" >&2
       log "jaeger: compiling"
-      "${NICE[@]}" go build -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
+      with_heartbeat jaeger "${NICE[@]}" go build -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
       mv "$bin.tmp" "$bin"
     )
     log "jaeger: built in $(elapsed "$started")"
