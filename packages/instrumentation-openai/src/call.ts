@@ -44,6 +44,7 @@ import {
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  ERROR_TYPE_OTHER,
   TOKEN_TYPE_CACHE_CREATION,
   TOKEN_TYPE_CACHE_READ,
   TOKEN_TYPE_INPUT,
@@ -180,15 +181,19 @@ export class GenAICall {
   /** The stream ended: normally, or (`aborted`) because the caller aborted its request. */
   streamEnded(aborted: boolean): void {
     if (this.ended) return;
-    const summary = this.reader?.summary() ?? {};
-    if (aborted)
-      this.finish(summary, { type: 'APIUserAbortError', error: new Error('Request was aborted.') });
-    else this.finish(summary);
+    if (aborted) {
+      this.finish(this.streamSummary(), {
+        type: 'APIUserAbortError',
+        error: new Error('Request was aborted.'),
+      });
+    } else {
+      this.finish(this.streamSummary());
+    }
   }
 
   /** The caller stopped reading early (`break`, `return()`, closing both tee branches). */
   streamClosed(): void {
-    if (!this.ended) this.finish(this.reader?.summary() ?? {});
+    if (!this.ended) this.finish(this.streamSummary());
   }
 
   /** The call or its stream failed. */
@@ -198,9 +203,9 @@ export class GenAICall {
     try {
       type = errorType(err);
     } catch {
-      type = '_OTHER';
+      type = ERROR_TYPE_OTHER;
     }
-    this.finish(this.reader?.summary() ?? {}, { type, error: err });
+    this.finish(this.streamSummary(), { type, error: err });
   }
 
   /** The caller took the raw `Response` (`asResponse()`): the body is theirs, the call ends here. */
@@ -219,12 +224,22 @@ export class GenAICall {
     }
   }
 
+  // What the chunks read so far say (nothing for non-streamed calls).
+  private streamSummary(): ResponseSummary {
+    try {
+      return this.reader?.summary() ?? {};
+    } catch (err) {
+      this.internalError(err);
+      return {};
+    }
+  }
+
   private timeChunk(): void {
     const now = performance.now();
     const { instruments } = this.telemetry;
     if (this.chunkAttributes === undefined) {
       this.firstChunkAt = now;
-      this.chunkAttributes = this.withResponseModel(this.reader?.summary().model);
+      this.chunkAttributes = this.withResponseModel(this.streamSummary().model);
       instruments.timeToFirstChunk.record((now - this.startedAt) / 1000, this.chunkAttributes);
     } else {
       instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes);

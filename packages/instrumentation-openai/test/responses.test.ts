@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { endedSpanWarnings, histogram, pointWith, startTestBed, type TestBed } from './harness.js';
+import { API_KEY, endedSpanWarnings, histogram, pointWith, startTestBed, type TestBed } from './harness.js';
 
 let bed: TestBed;
 beforeAll(async () => {
@@ -97,6 +99,49 @@ describe('responses.create', () => {
     expect(spans).toHaveLength(1);
     expect(spans[0]?.status.code).toBe(0);
     expect(endedSpanWarnings(bed.diag)).toEqual([]);
+  });
+
+  it('marks a stream that ends in response.failed as failed with the provider error code', async () => {
+    const response = { id: 'resp_1', object: 'response', model: 'gpt-4o-mini-2024-07-18' };
+    const events = [
+      { type: 'response.created', response: { ...response, status: 'in_progress' } },
+      { type: 'response.output_text.delta', delta: 'Hi', output_index: 0, content_index: 0 },
+      {
+        type: 'response.failed',
+        response: {
+          ...response,
+          status: 'failed',
+          error: { code: 'server_error', message: 'boom' },
+          output: [],
+          usage: { input_tokens: 5, output_tokens: 1, total_tokens: 6 },
+        },
+      },
+    ];
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(''));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = new bed.OpenAI({
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        apiKey: API_KEY,
+        maxRetries: 0,
+      });
+      const stream = await client.responses.create({ ...request, stream: true });
+      const seen: string[] = [];
+      for await (const event of stream) seen.push(event.type);
+      expect(seen).toEqual(['response.created', 'response.output_text.delta', 'response.failed']);
+      const [span] = await bed.waitForSpans(1);
+      expect(span?.status.code).toBe(2);
+      expect(span?.attributes['error.type']).toBe('server_error');
+      expect(span?.attributes['gen_ai.usage.input_tokens']).toBe(5);
+      expect(span?.attributes['gen_ai.response.finish_reasons']).toEqual(['failed']);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
   });
 
   it('records the error of a failed Responses call', async () => {
