@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertPackagesBuilt,
@@ -109,6 +110,38 @@ describe('the demo', () => {
       expect(run.stdout).not.toContain('localhost:16686');
       // The preload has nothing to complain about: it exported to the demo's tee, which forwarded nothing.
       expect(run.stderr).not.toMatch(/\[aiotel\].*export/i);
+    },
+    DEMO_TIMEOUT_MS + 5_000,
+  );
+
+  it(
+    'calls the API at OPENAI_BASE_URL instead of the embedded fake, with ordinary traffic only',
+    async () => {
+      const relay = await startFakeLlm({ latency: false, apiKey: 'relay-key' });
+      try {
+        const summaryFile = join(dir, 'real.json');
+        const run = await runStart(
+          'demo',
+          {
+            OPENAI_BASE_URL: relay.url,
+            OPENAI_API_KEY: 'relay-key',
+            AIOTEL_DEMO_CALLS: '9',
+            AIOTEL_DEMO_SUMMARY_FILE: summaryFile,
+            OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
+          },
+          DEMO_TIMEOUT_MS,
+        );
+        expect(run.code, run.stderr).toBe(0);
+        expect(run.stdout).toContain(`on ${relay.url} (real API, no faults injected)`);
+        const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as Summary & { target: string };
+        expect(summary.target).toBe('real');
+        expect(summary.totals).toMatchObject({ calls: 9, errors: 0, retries: 0 });
+        expect(summary.models.map((row) => row.model).sort()).toEqual([...DEMO_MODELS].sort());
+        expect(relay.stats().totalRequests).toBe(9);
+        expect(relay.stats().requests.every((request) => request.fault === undefined)).toBe(true);
+      } finally {
+        await relay.close();
+      }
     },
     DEMO_TIMEOUT_MS + 5_000,
   );
