@@ -21,6 +21,8 @@ Usage: aiotel-fake-llm [options]
   --fault-rate-cut P     probability that a stream is cut half-way
   --fault-seed N         seed of the fault draws (default 1)
   --retry-after S        retry-after seconds on drawn 429s (default 1)
+  --rpm N                enforce N requests per minute per model (429 beyond)
+  --tpm N                enforce N tokens per minute per model (429 beyond)
   --no-prompt-cache      never report cached tokens
   --log-limit N          requests kept in the log (default 10000)
   -h, --help             show this help
@@ -82,6 +84,14 @@ function main(): void {
         },
     ...(values['api-key'] !== undefined ? { apiKey: values['api-key'] } : {}),
     ...(anyFaults ? { faults } : {}),
+    ...(values.rpm !== undefined || values.tpm !== undefined
+      ? {
+          rateLimits: {
+            requestsPerMinute: number('rpm', values.rpm, 1, 1e9),
+            tokensPerMinute: number('tpm', values.tpm, 1, 1e12),
+          },
+        }
+      : {}),
     promptCache: !values['no-prompt-cache'],
     logLimit: number('log-limit', values['log-limit'], 0, 10_000_000) ?? 10_000,
   };
@@ -119,6 +129,8 @@ function parse() {
       'fault-rate-cut': { type: 'string' },
       'fault-seed': { type: 'string' },
       'retry-after': { type: 'string' },
+      rpm: { type: 'string' },
+      tpm: { type: 'string' },
       'no-prompt-cache': { type: 'boolean' },
       'log-limit': { type: 'string' },
       help: { type: 'boolean', short: 'h' },

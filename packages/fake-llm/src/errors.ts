@@ -39,6 +39,21 @@ export function invalidApiKeyBody(key: string | undefined): OpenAIErrorBody {
   );
 }
 
+/** OpenAI's body for a request refused by the per-minute limits (`kind`: requests or tokens). */
+export function rateLimitedBody(
+  model: string,
+  kind: 'requests' | 'tokens',
+  limit: number,
+  retryIn: string,
+): OpenAIErrorBody {
+  const what = kind === 'requests' ? 'requests per min (RPM)' : 'tokens per min (TPM)';
+  return body(
+    `Rate limit reached for ${model} in organization org-fakellm on ${what}: Limit ${limit}, Used ${limit}, Requested 1. Please try again in ${retryIn}. Visit https://platform.openai.com/account/rate-limits to learn more.`,
+    kind,
+    'rate_limit_exceeded',
+  );
+}
+
 /** OpenAI's body for an exhausted quota (status 429, not worth retrying). */
 export const INSUFFICIENT_QUOTA_BODY: OpenAIErrorBody = body(
   'You exceeded your current quota, please check your plan and billing details. For more information on this error, read the docs: https://platform.openai.com/docs/guides/error-codes/api-errors.',

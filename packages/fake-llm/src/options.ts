@@ -1,4 +1,5 @@
 import type { Latency } from './latency.js';
+import type { RateLimits } from './rate-limits.js';
 
 /**
  * Server-wide fault rates, each the probability (0 to 1) that a request gets that fault. One seeded draw per request
@@ -39,6 +40,11 @@ export interface FakeLlmOptions {
   readonly apiKey?: string;
   /** Server-wide random faults (default: none). */
   readonly faults?: FaultRates;
+  /**
+   * Per-model requests and tokens per minute to enforce with 429s (`retry-after`, `retry-after-ms`) and to report in
+   * the `x-ratelimit-*` headers (default: none enforced; the headers show 5000 requests / 4,000,000 tokens).
+   */
+  readonly rateLimits?: RateLimits;
   /** Report `cached_tokens` for prompt prefixes seen before (default true). */
   readonly promptCache?: boolean;
   /** How many requests the log keeps, oldest dropped first (default 10,000). */

@@ -15,6 +15,8 @@ export interface Exchange {
   readonly cutHalfway: boolean;
   readonly latency: Latency;
   readonly signal: AbortSignal;
+  /** `x-ratelimit-*` headers of enforced limits, replacing the static ones. */
+  readonly rateLimitHeaders?: Readonly<Record<string, string>>;
 }
 
 /** Wait, unless the exchange closes first; resolves false when it did. */
@@ -48,8 +50,9 @@ export async function sendJson(exchange: Exchange, reply: JsonReply): Promise<vo
     ...apiHeaders(entry.requestId, processingMs, JSON_TYPE, reply.promptTokens ?? 0),
     ...reply.headers,
     ...faultHeaders(fault),
+    ...exchange.rateLimitHeaders,
   };
-  if (reply.status === 429) {
+  if (reply.status === 429 && !exchange.rateLimitHeaders) {
     // A rate-limited answer says the window is used up, as the real one does.
     headers['x-ratelimit-remaining-requests'] = '0';
   }
@@ -88,6 +91,7 @@ export async function sendStream(exchange: Exchange, reply: StreamReply): Promis
   res.writeHead(200, {
     ...apiHeaders(entry.requestId, waitMs, SSE_TYPE, reply.promptTokens),
     ...faultHeaders(fault),
+    ...exchange.rateLimitHeaders,
   });
   if (fault.malformed) {
     entry.outcome = 'malformed';

@@ -6,6 +6,7 @@ import {
   invalidApiKeyBody,
   invalidUrlBody,
   OVERLOADED_BODY,
+  rateLimitedBody,
 } from './errors.js';
 import { type ChosenFault, FaultSelector } from './fault-selection.js';
 import type { Fault } from './faults.js';
@@ -13,6 +14,7 @@ import { type Latency, NO_LATENCY, parseLatency } from './latency.js';
 import { DEFAULT_LATENCY, type FakeLlmOptions } from './options.js';
 import { randomHexId } from './prng.js';
 import { PromptCache } from './prompt-cache.js';
+import { formatReset, RateLimiter } from './rate-limits.js';
 import { errorReply, type JsonReply } from './reply.js';
 import type { EndpointContext, RequestBody } from './request-fields.js';
 import { RequestLog, type RequestLogEntry, type RequestOutcome } from './request-log.js';
@@ -111,6 +113,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const faults = new FaultSelector(options.faults);
   const log = new RequestLog(Math.max(0, options.logLimit ?? 10_000));
   const promptCache = options.promptCache === false ? undefined : new PromptCache();
+  const limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : undefined;
   let totalRequests = 0;
   let seq = 0;
   let inFlight = 0;
@@ -128,6 +131,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     log.clear();
     faults.reset();
     promptCache?.clear();
+    limiter?.clear();
     totalRequests = 0;
     seq = 0;
     maxInFlight = inFlight;
@@ -212,14 +216,41 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       if (key !== options.apiKey) return sendJson(exchange, errorReply(401, invalidApiKeyBody(key)));
     }
 
+    const limitedModel =
+      limiter && path.startsWith('/v1/') && typeof body?.model === 'string' ? body.model : undefined;
+    if (limiter && limitedModel !== undefined) {
+      const refusal = limiter.admit(limitedModel);
+      if (refusal) {
+        entry.fault = `rate-limit=${refusal.kind}`;
+        const rateLimitHeaders = {
+          ...refusal.headers,
+          'retry-after': String(Math.ceil(refusal.retryAfterMs / 1000)),
+          'retry-after-ms': String(refusal.retryAfterMs),
+        };
+        const retryIn = formatReset(refusal.retryAfterMs);
+        const reply = errorReply(429, rateLimitedBody(limitedModel, refusal.kind, refusal.limit, retryIn));
+        return sendJson({ ...exchange, rateLimitHeaders }, reply);
+      }
+    }
+
     const context: EndpointContext = {
       promptCache,
       requestedTokens,
       nowSeconds: Math.floor(Date.now() / 1000),
     };
     const { reply, generating } = route(method, path, body, context);
-    if (reply.kind === 'stream') return sendStream(exchange, reply);
-    return sendJson(generating ? exchange : { ...exchange, latency: NO_LATENCY }, reply);
+    const answered =
+      limiter && limitedModel !== undefined
+        ? {
+            ...exchange,
+            rateLimitHeaders: limiter.charge(
+              limitedModel,
+              (reply.promptTokens ?? 0) + (reply.completionTokens ?? 0),
+            ),
+          }
+        : exchange;
+    if (reply.kind === 'stream') return sendStream(answered, reply);
+    return sendJson(generating ? answered : { ...answered, latency: NO_LATENCY }, reply);
   }
 
   function control(req: IncomingMessage, res: ServerResponse, path: string): void {
