@@ -143,6 +143,53 @@ describe('an ESM app started with --import @aiotel/node/register', () => {
   });
 });
 
+describe('HTTP attempts', () => {
+  it("carry http.request.resend_count on the SDK's retries, under the one GenAI span", async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { RETRY_ONCE: `resend-${Date.now()}` }),
+    });
+    expectCleanExit(run);
+    const spans = otlp.spans();
+    const [genAi] = genAiSpans(spans);
+    expect(genAiSpans(spans)).toHaveLength(1);
+    const attempts = httpSpans(spans)
+      .filter((span) => span.parentSpanId === genAi?.spanId)
+      .sort(
+        (a, b) =>
+          Number(a.attributes['http.request.resend_count'] ?? 0) -
+          Number(b.attributes['http.request.resend_count'] ?? 0),
+      );
+    expect(attempts.map((span) => span.attributes['http.response.status_code'])).toEqual([500, 200]);
+    expect(attempts.map((span) => span.attributes['http.request.resend_count'])).toEqual([undefined, 1]);
+  });
+});
+
+describe('with @aiotel/resilience', () => {
+  it('shows its retry as an event on the GenAI span and as resend_count on the second attempt', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'resilient.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { SCENARIO: `resilient-${Date.now()}` }),
+    });
+    expectCleanExit(run);
+    const spans = otlp.spans();
+    const [genAi] = genAiSpans(spans);
+    expect(genAiSpans(spans)).toHaveLength(1);
+    expect(genAi?.status.code ?? 0).not.toBe(2);
+    const retry = genAi?.events.find((event) => event.name === 'aiotel.retry');
+    expect(retry?.attributes).toMatchObject({ 'aiotel.retry.attempt': 1, 'aiotel.retry.reason': '500' });
+    const attempts = httpSpans(spans).filter((span) => span.parentSpanId === genAi?.spanId);
+    expect(attempts.map((span) => span.attributes['http.response.status_code']).sort()).toEqual([200, 500]);
+    const second = attempts.find((span) => span.attributes['http.response.status_code'] === 200);
+    expect(second?.attributes['http.request.resend_count']).toBe(1);
+    expect(otlp.metrics().map((metric) => metric.name)).toContain('aiotel.resilience.retries');
+  });
+});
+
 describe('a CommonJS app', () => {
   it('started with --require exports GenAI spans, HTTP children and metrics, without loading gRPC', async () => {
     const otlp = await receiver();

@@ -5,11 +5,12 @@ import { join } from 'node:path';
 import { PACKAGE_DIR } from './app.js';
 
 const PACKAGES_DIR = join(PACKAGE_DIR, '..');
-/** The packages a preloaded app loads from dist/, with the files that must exist. */
+/** The packages the spawned apps load from dist/ (resilience: one fixture), with the files that must exist. */
 const BUILT: Readonly<Record<string, readonly string[]>> = {
   node: ['register.mjs', 'register.cjs', 'index.mjs', 'index.cjs'],
   'instrumentation-openai': ['index.mjs', 'index.cjs'],
   cost: ['index.mjs', 'index.cjs'],
+  resilience: ['index.mjs'],
 };
 
 function newestMtime(dir: string): number {
