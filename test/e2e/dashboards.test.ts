@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { generateDashboards } from '../../collector/grafana/generate.ts';
 import { panelQueries, substituteGrafanaVariables, variableQueries } from './src/grafana-queries.js';
 import { SHIPPED } from './src/paths.js';
@@ -49,6 +50,28 @@ describe('Grafana dashboards', () => {
         expect(panel.targets?.length ?? 0, where).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('use only datasources that Grafana provisioning defines, and link exemplars to the Jaeger datasource', () => {
+    const provisioning = parse(
+      readFileSync(join(SHIPPED.dashboardsDir, '../provisioning/datasources/datasources.yaml'), 'utf8'),
+    ) as {
+      datasources: {
+        uid: string;
+        type: string;
+        jsonData?: { exemplarTraceIdDestinations?: { datasourceUid: string }[] };
+      }[];
+    };
+    const uids = new Map(provisioning.datasources.map((d) => [d.uid, d.type]));
+    const used = JSON.stringify(committed).match(/"datasource":\s*\{[^}]*\}/g) ?? [];
+    expect(used.length).toBeGreaterThan(0);
+    for (const ref of used) {
+      const { type, uid } = JSON.parse(ref.slice(ref.indexOf('{'))) as { type: string; uid: string };
+      expect(uids.get(uid), ref).toBe(type);
+    }
+    const prometheus = provisioning.datasources.find((d) => d.type === 'prometheus');
+    const exemplarTarget = prometheus?.jsonData?.exemplarTraceIdDestinations?.[0]?.datasourceUid;
+    expect(exemplarTarget && uids.get(exemplarTarget)).toBe('jaeger');
   });
 
   it('have only queries that parse as PromQL once Grafana variables are substituted', () => {

@@ -193,6 +193,22 @@ describe('the stack fed by the demo', () => {
     expect(problems, formatProblems(problems)).toEqual([]);
   });
 
+  it('Prometheus loaded the shipped alert rules and evaluates them without error', async () => {
+    const body = await waitFor(
+      'a first evaluation of every alert rule',
+      async () => {
+        const rules = await getJson<{
+          data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
+        }>(`${stack!.prometheusUrl}/api/v1/rules`);
+        const all = rules?.data.groups.flatMap((g) => g.rules) ?? [];
+        return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
+      },
+      { timeoutMs: 20_000, intervalMs: 1_000 },
+    );
+    expect(body.length).toBe(8);
+    expect(body.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
+  });
+
   it('the dashboard checker reports a panel with bad PromQL and a panel on a metric that does not exist', async () => {
     const w = window();
     const target = (expr: string) => ({ refId: 'A', expr });
