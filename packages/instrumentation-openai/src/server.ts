@@ -29,7 +29,11 @@ function parse(baseUrl: string): ServerAttributes {
     const port = url.port ? Number(url.port) : url.protocol === 'http:' ? 80 : 443;
     return {
       baseUrl,
-      attributes: Object.freeze({ [ATTR_SERVER_ADDRESS]: url.hostname, [ATTR_SERVER_PORT]: port }),
+      attributes: Object.freeze({
+        // IPv6 hosts come bracketed (`[::1]`); the attribute is the bare address.
+        [ATTR_SERVER_ADDRESS]: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+        [ATTR_SERVER_PORT]: port,
+      }),
     };
   } catch {
     return { baseUrl, attributes: Object.freeze({}) };
