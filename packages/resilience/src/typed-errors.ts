@@ -1,10 +1,10 @@
 import { ResilienceError } from './errors.js';
 
 /**
- * The SDK wraps whatever a custom fetch throws in `APIConnectionError` (or `APIConnectionTimeoutError`),
- * with the thrown error as `cause`. Our refusals (`CircuitOpenError`, `BulkheadRejectedError`,
- * `BudgetExceededError`, `RetryAfterTooLongError`) are decisions, not connection trouble: the caller gets
- * them as themselves.
+ * The refusal inside an SDK error, else the error itself. The SDK wraps whatever a custom fetch throws in
+ * `APIConnectionError` (its stream helpers in `OpenAIError`), with the thrown error as `cause`. Our refusals
+ * (`CircuitOpenError`, `BulkheadRejectedError`, `BudgetExceededError`, `RetryAfterTooLongError`) are
+ * decisions, not connection trouble: the caller gets them as themselves.
  */
 export function unwrapRefusal(err: unknown): unknown {
   if (err instanceof Error && err.cause instanceof ResilienceError && isRefusal(err.cause)) return err.cause;

@@ -1,6 +1,6 @@
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { resilient } from '../src/index.js';
+import { CircuitOpenError, resilient, unwrapRefusal } from '../src/index.js';
 import { CHAT, chatRequests, client, fault, rejection, useFakeLlm } from './helpers.js';
 
 const ctx = useFakeLlm();
@@ -56,5 +56,17 @@ describe('resilient(client)', () => {
     const { data, response } = await c.chat.completions.create(CHAT).withResponse();
     expect(response.status).toBe(200);
     expect(data.choices.length).toBe(1);
+  });
+});
+
+describe('unwrapRefusal', () => {
+  it('finds our refusal inside the errors of SDK helpers that are not wrapped', async () => {
+    const c = client(ctx.fake, { retry: false, circuitBreaker: { consecutiveFailures: 1 } });
+    await rejection(c.chat.completions.create(CHAT, fault('status=500')));
+    const helperError = await rejection(c.chat.completions.stream(CHAT).finalChatCompletion());
+    expect(helperError).not.toBeInstanceOf(CircuitOpenError);
+    expect(unwrapRefusal(helperError)).toBeInstanceOf(CircuitOpenError);
+    const plain = new Error('x');
+    expect(unwrapRefusal(plain)).toBe(plain);
   });
 });
