@@ -274,6 +274,59 @@ describe('shutdown', () => {
     expect(otlp.metrics().length).toBeGreaterThan(0);
   });
 
+  it('flushes on SIGINT too, then ends by SIGINT', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { CALLS: '3', AFTER: 'wait' }),
+      onStdout: (stdout, child) => {
+        if (stdout.includes('"done":true')) child.kill('SIGINT');
+      },
+    });
+    expect(run.killedByWatchdog).toBe(false);
+    expect(run.signal).toBe('SIGINT');
+    expect(genAiSpans(otlp.spans())).toHaveLength(3);
+  });
+
+  it('ends at once on a second signal while the first flush is still waiting for the collector', async () => {
+    const otlp = await receiver('never-answer');
+    let again: NodeJS.Timeout | undefined;
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      // Only the second signal can end the app before the watchdog: the flush may wait 20 s.
+      env: appEnv(otlp.url, { AFTER: 'wait', AIOTEL_SHUTDOWN_TIMEOUT_MS: '20000' }),
+      watchdogMs: 8000,
+      onStdout: (stdout, child) => {
+        if (!stdout.includes('"done":true') || again) return;
+        child.kill('SIGTERM');
+        // The first signal's flush is under way once the receiver holds a request.
+        again = setInterval(() => {
+          if (otlp.requests.length === 0) return;
+          clearInterval(again);
+          child.kill('SIGTERM');
+        }, 20);
+      },
+    });
+    clearInterval(again);
+    expect(run.killedByWatchdog).toBe(false);
+    expect(run.signal).toBe('SIGTERM');
+  });
+
+  it("keeps the app's process.exitCode when the exit flush has to give up", async () => {
+    const otlp = await receiver('never-answer');
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { EXIT_CODE: '3', AIOTEL_SHUTDOWN_TIMEOUT_MS: '500' }),
+      watchdogMs: 8000,
+    });
+    expect(run.killedByWatchdog).toBe(false);
+    expect(run.code).toBe(3);
+    expect(aiotelLines(run.stderr)).toHaveLength(1);
+  });
+
   it('lets an app with its own SIGTERM handler keep control, and still flushes', async () => {
     const otlp = await receiver();
     const run = await runApp({
