@@ -167,10 +167,10 @@ export class GenAICall {
 
   /** Reads a streamed chunk and times it; returns whether to hide it from the caller. Never throws. */
   readChunk(chunk: unknown): boolean {
-    if (this.ended) return false;
     try {
+      // Read even after the span ended: hiding what we asked for must not depend on telemetry.
       const kind = this.streamReader().read(chunk);
-      if (kind === ChunkKind.Output) this.timeChunk();
+      if (kind === ChunkKind.Output && !this.ended) this.timeChunk();
       return kind === ChunkKind.Hidden;
     } catch (err) {
       this.internalError(err);
