@@ -11,6 +11,7 @@ export const DEFAULT_REAL_API_CALLS = 12;
  * @property {'fake' | 'real'} target the embedded fake-llm, or the API at `baseURL`
  * @property {string | undefined} baseURL `OPENAI_BASE_URL` (real API only; the SDK's default when unset)
  * @property {string | undefined} apiKey `OPENAI_API_KEY` (real API only)
+ * @property {boolean} faults `AIOTEL_DEMO_FAULTS`: inject faults (the fake only; `false` for ordinary traffic only)
  * @property {number} calls `AIOTEL_DEMO_CALLS`: calls of ordinary traffic
  * @property {readonly string[]} models `AIOTEL_DEMO_MODELS`: models of ordinary traffic
  * @property {string | undefined} summaryFile `AIOTEL_DEMO_SUMMARY_FILE`: where to write the JSON summary
@@ -56,10 +57,19 @@ export function readDemoConfig(env) {
     else warnings.push(`AIOTEL_DEMO_MODELS="${rawModels}" names no model; using ${models.join(',')}.`);
   }
 
+  // A real API gets no fault headers: it would not understand them, and the demo must not provoke it.
+  let faults = target === 'fake';
+  const rawFaults = env.AIOTEL_DEMO_FAULTS?.trim().toLowerCase();
+  if (rawFaults === 'false' || rawFaults === 'off' || rawFaults === '0') faults = false;
+  else if (rawFaults && rawFaults !== 'true' && rawFaults !== 'on' && rawFaults !== '1') {
+    warnings.push(`AIOTEL_DEMO_FAULTS="${env.AIOTEL_DEMO_FAULTS}" is not true or false; using ${faults}.`);
+  }
+
   return {
     target,
     baseURL,
     apiKey,
+    faults,
     calls,
     models,
     summaryFile: env.AIOTEL_DEMO_SUMMARY_FILE?.trim() || undefined,

@@ -180,7 +180,7 @@ async function main() {
     const baseURL = fake?.url ?? config.baseURL;
     say(
       fake
-        ? `aiotel demo: ${config.models.join(', ')} on the embedded fake-llm (${fake.url}), faults injected`
+        ? `aiotel demo: ${config.models.join(', ')} on the embedded fake-llm (${fake.url}), ${config.faults ? 'faults injected' : 'no faults'}`
         : `aiotel demo: ${config.models.join(', ')} on ${baseURL ?? 'https://api.openai.com/v1'} (real API, no faults injected)`,
     );
     say(
@@ -191,7 +191,7 @@ async function main() {
     result = await runWorkload(config, {
       baseURL,
       apiKey: fake ? 'demo-key-for-the-fake-server' : config.apiKey,
-      faults: fake !== undefined,
+      faults: config.faults,
     });
   } finally {
     // Also on a crash: an open server would keep the process alive.

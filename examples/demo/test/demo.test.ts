@@ -101,12 +101,17 @@ describe('the demo', () => {
     async () => {
       const run = await runStart(
         'demo',
-        { AIOTEL_DEMO_CALLS: '3', OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
+        {
+          AIOTEL_DEMO_CALLS: '6',
+          AIOTEL_DEMO_FAULTS: 'false',
+          OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9',
+        },
         DEMO_TIMEOUT_MS,
       );
       expect(run.code, run.stderr).toBe(0);
       expect(run.stdout.match(/nothing listens at http:\/\/127\.0\.0\.1:9/g)).toHaveLength(1);
-      expect(run.stdout).toMatch(/^TOTAL\s+\d+/m);
+      expect(run.stdout).toContain('no faults');
+      expect(run.stdout).toMatch(/^TOTAL\s+6\s+0\s/m);
       expect(run.stdout).not.toContain('localhost:16686');
       // The preload has nothing to complain about: it exported to the demo's tee, which forwarded nothing.
       expect(run.stderr).not.toMatch(/\[aiotel\].*export/i);

@@ -83,6 +83,15 @@ describe('readDemoConfig', () => {
     expect(readDemoConfig({ AIOTEL_DEMO_MODELS: 'a, b' }).models).toEqual(['a', 'b']);
   });
 
+  it('injects faults only into the embedded fake, unless AIOTEL_DEMO_FAULTS=false', () => {
+    expect(readDemoConfig({}).faults).toBe(true);
+    expect(readDemoConfig({ AIOTEL_DEMO_FAULTS: 'false' }).faults).toBe(false);
+    expect(readDemoConfig({ OPENAI_API_KEY: 'sk-x', AIOTEL_DEMO_FAULTS: 'true' }).faults).toBe(false);
+    expect(readDemoConfig({ AIOTEL_DEMO_FAULTS: 'sometimes' }).warnings).toEqual([
+      expect.stringContaining('AIOTEL_DEMO_FAULTS="sometimes"'),
+    ]);
+  });
+
   it('warns about a bad AIOTEL_DEMO_CALLS and keeps the default', () => {
     const config = readDemoConfig({ AIOTEL_DEMO_CALLS: 'lots' });
     expect(config.calls).toBe(readDemoConfig({}).calls);
