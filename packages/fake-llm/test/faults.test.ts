@@ -330,6 +330,10 @@ describe('api key check', () => {
       );
       const missing = await fetch(`${guarded.url}/models`);
       expect(missing.status).toBe(401);
+      // As the real API: a missing key is an invalid_request_error with code null.
+      const body = (await missing.json()) as { error: { message: string; code: string | null } };
+      expect(body.error.message).toMatch(/^You didn't provide an API key\./);
+      expect(body.error.code).toBeNull();
     } finally {
       await guarded.close();
     }
