@@ -6,8 +6,9 @@ let fake: FakeLlm;
 let client: OpenAI;
 
 beforeAll(async () => {
-  // Enough latency that 50 parallel requests overlap, little enough to keep the suite quick.
-  fake = await startFakeLlm({ latency: { ttftMs: 150, tokenMs: 1 } });
+  // Enough latency that 50 parallel requests overlap even on a busy machine (all 50 must arrive before the first
+  // answer), little enough to keep the suite quick.
+  fake = await startFakeLlm({ latency: { ttftMs: 500, tokenMs: 0 } });
   client = new OpenAI({ baseURL: fake.url, apiKey: 'test', maxRetries: 0 });
 });
 afterAll(() => fake.close());
