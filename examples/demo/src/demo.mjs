@@ -201,9 +201,10 @@ async function main() {
   await telemetry.finish();
   const summary = await report(config, result);
   if (summary.totals.calls === 0) {
-    process.stderr.write(
-      '[demo] no GenAI span was exported: the instrumentation is not active, the summary is empty\n',
-    );
+    const why = /^true$/i.test(process.env.OTEL_SDK_DISABLED ?? '')
+      ? 'OTEL_SDK_DISABLED=true turned telemetry off'
+      : 'the instrumentation is not active';
+    process.stderr.write(`[demo] no GenAI span was exported (${why}): the summary is empty\n`);
     process.exitCode = 1;
   }
 }
