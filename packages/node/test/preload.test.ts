@@ -436,6 +436,25 @@ describe('configuration', () => {
     expect(genAiSpans(otlp.spans())).toHaveLength(1);
   });
 
+  it('sends OTEL_EXPORTER_OTLP_HEADERS with every export, to the signal endpoints it is given', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv('http://127.0.0.1:9', {
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${otlp.url}/v1/traces`,
+        OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: `${otlp.url}/v1/metrics`,
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-collector-token=tok123,x-team=genai',
+      }),
+    });
+    expectCleanExit(run);
+    expect(otlp.requests.map((request) => request.path).sort()).toEqual(['/v1/metrics', '/v1/traces']);
+    for (const request of otlp.requests) {
+      expect(request.headers['x-collector-token']).toBe('tok123');
+      expect(request.headers['x-team']).toBe('genai');
+    }
+  });
+
   it("AIOTEL_PRICES_FILE prices calls with the file's overrides", async () => {
     const otlp = await receiver();
     const prices = join(mkdtempSync(join(tmpdir(), 'aiotel-prices-')), 'prices.json');

@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 export interface ReceivedRequest {
   readonly path: string;
   readonly contentType: string;
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Buffer;
 }
 
@@ -61,6 +62,7 @@ export async function startOtlpReceiver(mode: ReceiverMode = 'answer'): Promise<
       requests.push({
         path: req.url ?? '',
         contentType: String(req.headers['content-type'] ?? ''),
+        headers: req.headers,
         body: Buffer.concat(chunks),
       });
       if (mode === 'never-answer') return;
