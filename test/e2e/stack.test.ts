@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -231,6 +232,63 @@ describe('the stack fed by the demo', () => {
     ]);
     expect(report.problems[0]!.problem).toMatch(/syntax error/);
     expect(report.problems[1]!.problem).toMatch(/no data/);
+  });
+});
+
+describe('the collector as a second line of defence', () => {
+  it('masks secret-looking attributes before they reach Jaeger, and leaves look-alikes alone', async () => {
+    const traceId = randomBytes(16).toString('hex');
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const attribute = (key: string, value: string) => ({ key, value: { stringValue: value } });
+    const secrets = {
+      'http.request.header.authorization': 'Bearer abcdefghijklmnop123456',
+      'http.request.header.x-api-key': 'not-even-key-shaped',
+      'app.note': 'the key is sk-proj-abcdefghijklmnopqrstuvwxyz0123',
+    };
+    const harmless = {
+      'gen_ai.request.model': 'risk-assessment-model-2025-extended',
+      'app.feature': 'support-chat',
+    };
+    const response = await fetch(`${stack!.otlpHttpUrl}/v1/traces`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        resourceSpans: [
+          {
+            resource: { attributes: [attribute('service.name', 'aiotel-e2e-redaction')] },
+            scopeSpans: [
+              {
+                scope: { name: 'aiotel-e2e' },
+                spans: [
+                  {
+                    traceId,
+                    spanId: randomBytes(8).toString('hex'),
+                    name: 'redaction probe',
+                    kind: 3,
+                    startTimeUnixNano: String(now - 1_000_000n),
+                    endTimeUnixNano: String(now),
+                    attributes: Object.entries({ ...secrets, ...harmless }).map(([k, v]) => attribute(k, v)),
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      }),
+    });
+    expect(response.status).toBe(200);
+    const span = await waitFor(
+      'the probe span in Jaeger',
+      async () =>
+        (await getJson<{ data: { spans: JaegerSpan[] }[] }>(`${stack!.jaegerUrl}/api/traces/${traceId}`))
+          ?.data[0]?.spans[0],
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+    // Keys that look like credentials lose their whole value; a key-shaped value is masked where it matches.
+    expect(tag(span, 'http.request.header.authorization')).toBe('****');
+    expect(tag(span, 'http.request.header.x-api-key')).toBe('****');
+    expect(tag(span, 'app.note')).toMatch(/^the key is \*+$/);
+    for (const [key, value] of Object.entries(harmless)) expect(tag(span, key), key).toBe(value);
   });
 });
 
