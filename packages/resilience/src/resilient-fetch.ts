@@ -67,11 +67,12 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
     info: RequestInfo,
     init: RequestInit,
     body: RequestInit['body'],
-    model: string | undefined,
+    call: CallAttributes,
     attemptNo: number,
     callSignal: AbortSignal,
     attemptSignal: AbortSignal | undefined,
   ): Promise<Held<Response>> {
+    const model = call.model;
     const headers = new Headers(init.headers);
     headers.set(RETRY_COUNT_HEADER, String(attemptNo));
     const firstChunkMs = info.stream ? options.timeout.firstChunkMs : undefined;
@@ -146,13 +147,12 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
         const done = new Promise<void>((resolve) => {
           release = resolve;
         });
-        const span = trace.getActiveSpan();
         const stream = guardStream(reader, first.value, {
           idleMs: options.timeout.idleMs,
           finalEvents: FINAL_EVENTS[info.api],
           keepTail: budget !== undefined,
           signal: callSignal,
-          onTruncated: (expected) => telemetry.streamTruncated(span, expected),
+          onTruncated: (expected) => telemetry.streamTruncated(call.span, expected),
           onDone: (tail) => {
             if (tail !== undefined && model !== undefined) recordSpend(tail, model, info.origin);
             release();
@@ -227,10 +227,10 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
       const timed = (): Promise<Held<Response>> =>
         timeout
           ? timeout.execute(
-              ({ signal }) => attempt(info, init, body, call.model, attemptNo, callSignal, signal),
+              ({ signal }) => attempt(info, init, body, call, attemptNo, callSignal, signal),
               callSignal,
             )
-          : attempt(info, init, body, call.model, attemptNo, callSignal, undefined);
+          : attempt(info, init, body, call, attemptNo, callSignal, undefined);
       try {
         return breaker ? await breaker.execute(timed, callSignal) : await timed();
       } catch (err) {
@@ -244,9 +244,7 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
             wait !== undefined &&
             wait > options.retry.maxRetryAfterMs
           ) {
-            const message = err.response
-              ? (errorBody(err.response.text)?.message as string | undefined)
-              : undefined;
+            const message = err.response && errorBody(err.response.text)?.message;
             throw new RetryAfterTooLongError(
               wait,
               options.retry.maxRetryAfterMs,

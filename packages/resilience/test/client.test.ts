@@ -70,3 +70,16 @@ describe('unwrapRefusal', () => {
     expect(unwrapRefusal(plain)).toBe(plain);
   });
 });
+
+describe('with every policy off', () => {
+  it('passes calls straight through, streams included, and does not retry', async () => {
+    const c = client(ctx.fake, { retry: false, circuitBreaker: false, bulkhead: false, timeout: false });
+    expect((await c.chat.completions.create(CHAT)).choices).toHaveLength(1);
+    const stream = await c.chat.completions.create({ ...CHAT, stream: true });
+    let chunks = 0;
+    for await (const _ of stream) chunks++;
+    expect(chunks).toBeGreaterThan(1);
+    await rejection(c.chat.completions.create(CHAT, fault('status=500')));
+    expect(chatRequests(ctx.fake)).toHaveLength(3);
+  });
+});
