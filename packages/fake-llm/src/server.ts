@@ -32,7 +32,7 @@ export interface FakeLlmStats {
   /** Requests by outcome (`ok`, `error`, `reset`, `hang`, `cut`, `stalled`, `sse_error`, `malformed`, `client_closed`). */
   readonly outcomes: Readonly<Partial<Record<RequestOutcome, number>>>;
   /** The newest requests, oldest first (bounded by `logLimit`). */
-  readonly requests: readonly RequestLogEntry[];
+  readonly requests: readonly Readonly<RequestLogEntry>[];
 }
 
 /** A running fake server. */
