@@ -1,4 +1,4 @@
-import { getDefaultPricer, type Pricer, usageFromOpenAI } from '@aiotel/cost';
+import { getDefaultPricer, usageFromOpenAI } from '@aiotel/cost';
 import { BudgetExceededError } from './errors.js';
 import type { BudgetOptions } from './options.js';
 import { type CallAttributes, telemetry } from './telemetry.js';
@@ -10,15 +10,13 @@ import { type CallAttributes, telemetry } from './telemetry.js';
 export class Budget {
   private readonly usd: number;
   private readonly windowMs: number;
-  private readonly pricer: Pricer;
   /** Spend entries, oldest first. */
   private readonly entries: { at: number; usd: number }[] = [];
   private total = 0;
 
-  constructor(options: Required<BudgetOptions>, pricer: Pricer = getDefaultPricer()) {
+  constructor(options: Required<BudgetOptions>) {
     this.usd = options.usd;
     this.windowMs = options.windowMs;
-    this.pricer = pricer;
   }
 
   /** Spend in the window ending now, USD. */
@@ -32,6 +30,8 @@ export class Budget {
   /** Throws `BudgetExceededError` when the window's spend reached the limit; nothing is sent then. */
   check(call: CallAttributes): void {
     const spent = this.spent();
+    // Recorded on every call too, so the gauge follows the window as old spend leaves it.
+    telemetry.budgetSpent(spent);
     if (spent >= this.usd) {
       telemetry.budgetRefused(call, spent, this.usd);
       throw new BudgetExceededError(spent, this.usd, this.windowMs);
@@ -45,7 +45,8 @@ export class Budget {
   record(usage: unknown, model: string, baseUrl: string): number {
     const tokens = usageFromOpenAI(usage);
     if (!tokens) return 0;
-    const cost = this.pricer.price(tokens, model, { baseUrl });
+    // The default pricer of @aiotel/cost: its overrides (AIOTEL_PRICES_FILE) and markup apply here too.
+    const cost = getDefaultPricer().price(tokens, model, { baseUrl });
     if (!cost || !(cost.amountUsd > 0)) return 0;
     const now = Date.now();
     this.entries.push({ at: now, usd: cost.amountUsd });
