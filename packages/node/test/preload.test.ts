@@ -436,6 +436,21 @@ describe('configuration', () => {
     expect(genAiSpans(otlp.spans())).toHaveLength(1);
   });
 
+  it('AIOTEL_METRIC_ATTRIBUTES lets chosen business attributes reach the metrics; spans get them all', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { FEATURE: 'search', AIOTEL_METRIC_ATTRIBUTES: 'app.feature' }),
+    });
+    expectCleanExit(run);
+    const [span] = genAiSpans(otlp.spans());
+    expect(span?.attributes).toMatchObject({ 'app.feature': 'search', 'app.tenant': 'tenant-1' });
+    const cost = otlp.metrics().find((metric) => metric.name === 'aiotel.gen_ai.client.cost');
+    expect(cost?.points[0]?.attributes['app.feature']).toBe('search');
+    expect(cost?.points[0]?.attributes['app.tenant']).toBeUndefined();
+  });
+
   it('sends OTEL_EXPORTER_OTLP_HEADERS with every export, to the signal endpoints it is given', async () => {
     const otlp = await receiver();
     const run = await runApp({
