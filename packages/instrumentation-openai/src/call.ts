@@ -182,10 +182,9 @@ export class GenAICall {
   streamEnded(aborted: boolean): void {
     if (this.ended) return;
     if (aborted) {
-      this.finish(this.streamSummary(), {
-        type: 'APIUserAbortError',
-        error: new Error('Request was aborted.'),
-      });
+      // Named like the error the SDK throws for an aborted non-streamed call.
+      const error = Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' });
+      this.finish(this.streamSummary(), { type: 'APIUserAbortError', error });
     } else {
       this.finish(this.streamSummary());
     }

@@ -165,6 +165,8 @@ describe('streamed chat completions', () => {
     expect(spans).toHaveLength(1);
     expect(spans[0]?.status.code).toBe(2);
     expect(spans[0]?.attributes['error.type']).toBe('APIUserAbortError');
+    const exception = spans[0]?.events.find((e) => e.name === 'exception');
+    expect(exception?.attributes?.['exception.type']).toBe('APIUserAbortError');
     expect(endedSpanWarnings(bed.diag)).toEqual([]);
   });
 
@@ -190,7 +192,14 @@ describe('streamed chat completions', () => {
   it('ends with an error when the connection breaks mid-stream', async () => {
     const stream = await bed.client.chat.completions.create(
       { ...params },
-      { headers: { 'x-fake-fault': 'cut-after=3', 'x-fake-tokens': '20' } },
+      // Spaced chunks, so the cut lands mid-stream rather than racing the first read.
+      {
+        headers: {
+          'x-fake-fault': 'cut-after=3',
+          'x-fake-tokens': '20',
+          'x-fake-latency': 'ttft=0; per-token=5',
+        },
+      },
     );
     const seen: unknown[] = [];
     await expect(
