@@ -76,15 +76,11 @@ function substitutions(w: CheckWindow) {
   };
 }
 
-describe('the stack fed by the demo', () => {
-  it('the demo ran against the stack and exported its telemetry', () => {
-    expect(demo.summary.telemetry.exporting).toBe(true);
-    expect(demo.summary.totals.calls).toBeGreaterThan(10);
-    expect(demo.summary.totals.costUsd).toBeGreaterThan(0);
-    expect(demo.summary.totals.retries).toBeGreaterThan(0);
-  });
+let spansOfDemo: Promise<{ calls: JaegerSpan[]; httpChildren: Map<string, JaegerSpan[]> }> | undefined;
 
-  it("Jaeger returns the demo's GenAI spans with tokens and cost, HTTP attempts as children and retry events", async () => {
+/** The demo's spans from Jaeger (once): its GenAI spans, and the HTTP client spans under each, by parent id. */
+function demoSpans() {
+  spansOfDemo ??= (async () => {
     const service = demo.summary.telemetry.serviceName;
     const genAi = (spans: JaegerSpan[]) => spans.filter((s) => tag(s, 'gen_ai.operation.name') !== undefined);
     // Jaeger stores what the collector batches (1 s): wait until every GenAI span of the summary is there.
@@ -96,13 +92,34 @@ describe('the stack fed by the demo', () => {
       },
       { timeoutMs: 30_000, intervalMs: 1_000 },
     );
-    const calls = genAi(spans);
-    expect(calls.length).toBe(demo.summary.totals.calls);
+    const httpChildren = new Map<string, JaegerSpan[]>();
+    for (const span of spans) {
+      const parent = parentId(span);
+      if (parent && tag(span, 'http.request.method') !== undefined) {
+        httpChildren.set(parent, [...(httpChildren.get(parent) ?? []), span]);
+      }
+    }
+    return { calls: genAi(spans), httpChildren };
+  })();
+  return spansOfDemo;
+}
 
+describe('the stack fed by the demo', () => {
+  it('the demo ran against the stack and exported its telemetry', () => {
+    expect(demo.summary.telemetry.exporting).toBe(true);
+    expect(demo.summary.totals.calls).toBeGreaterThan(10);
+    expect(demo.summary.totals.costUsd).toBeGreaterThan(0);
+    expect(demo.summary.totals.retries).toBeGreaterThan(0);
+  });
+
+  it('Jaeger returns every GenAI span of the demo, with tokens and cost', async () => {
+    const { calls } = await demoSpans();
+    expect(calls.length).toBe(demo.summary.totals.calls);
     const withUsage = calls.filter((s) => typeof tag(s, 'gen_ai.usage.input_tokens') === 'number');
     expect(withUsage.length).toBeGreaterThan(calls.length / 2);
-    for (const span of withUsage)
+    for (const span of withUsage) {
       expect(tag(span, 'gen_ai.usage.output_tokens'), span.operationName).toBeTypeOf('number');
+    }
     const priced = calls.filter((s) => Number(tag(s, 'gen_ai.usage.cost.amount')) > 0);
     expect(priced.length).toBeGreaterThan(0);
     for (const span of priced) {
@@ -111,16 +128,12 @@ describe('the stack fed by the demo', () => {
     }
     const spanCost = priced.reduce((sum, s) => sum + Number(tag(s, 'gen_ai.usage.cost.amount')), 0);
     expect(spanCost).toBeCloseTo(demo.summary.totals.costUsd, 9);
+  });
 
-    // undici's HTTP client spans sit below the GenAI span, one per attempt, inside the call's time: a call that
-    // got usage back reached the API, so it has at least one attempt of its own.
-    const httpChildren = new Map<string, JaegerSpan[]>();
-    for (const span of spans) {
-      const parent = parentId(span);
-      if (parent && tag(span, 'http.request.method') !== undefined) {
-        httpChildren.set(parent, [...(httpChildren.get(parent) ?? []), span]);
-      }
-    }
+  it('each call that reached the API has its undici HTTP attempts as child spans, inside the call', async () => {
+    const { calls, httpChildren } = await demoSpans();
+    // A call that got usage back reached the API, so it has at least one attempt of its own.
+    const withUsage = calls.filter((s) => typeof tag(s, 'gen_ai.usage.input_tokens') === 'number');
     const withoutAttempt = withUsage.filter((s) => (httpChildren.get(s.spanID) ?? []).length === 0);
     expect(withoutAttempt.length, 'GenAI spans with usage but no HTTP attempt below them').toBe(0);
     const outsideParent = calls.flatMap((call) =>
@@ -132,8 +145,10 @@ describe('the stack fed by the demo', () => {
         .map((attempt) => `${call.operationName} ${call.spanID} ← ${attempt.spanID}`),
     );
     expect(outsideParent, 'HTTP attempts that started outside their parent GenAI span').toEqual([]);
+  });
 
-    // Retries are events on the GenAI span, and a retried call has more than one attempt below it.
+  it('retried calls carry one aiotel.retry event per retry and several HTTP attempts', async () => {
+    const { calls, httpChildren } = await demoSpans();
     const retried = calls.filter((s) => events(s, 'aiotel.retry').length > 0);
     const retryEvents = retried.reduce((n, s) => n + events(s, 'aiotel.retry').length, 0);
     expect(retryEvents).toBe(demo.summary.totals.retries);
