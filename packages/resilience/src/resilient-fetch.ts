@@ -257,7 +257,8 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
       }
     };
 
-    return retry ? retry.execute(({ attempt: n }) => once(n), callSignal) : once(0);
+    // A streamed upload can be read once: like the SDK, never send it again.
+    return retry && !isStreamBody(body) ? retry.execute(({ attempt: n }) => once(n), callSignal) : once(0);
   }
 
   /** Fallback over `[requested model, ...fallback.models]`. */
@@ -335,6 +336,15 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
       clearTimeout(totalTimer);
     }
   };
+}
+
+/** A request body that is a one-shot stream (an upload), as opposed to a string, bytes or form data. */
+function isStreamBody(body: unknown): boolean {
+  return (
+    typeof body === 'object' &&
+    body !== null &&
+    (body instanceof ReadableStream || Symbol.asyncIterator in body)
+  );
 }
 
 /** The same response with another body (and headers); the status and headers the SDK reads are kept. */

@@ -83,3 +83,24 @@ describe('with every policy off', () => {
     expect(chatRequests(ctx.fake)).toHaveLength(3);
   });
 });
+
+describe('a streamed upload', () => {
+  it('is sent once, never replayed, since its body can be read only once', async () => {
+    const c = client(ctx.fake);
+    const body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(JSON.stringify(CHAT)));
+        controller.close();
+      },
+    });
+    const err = await rejection(
+      c.post('/chat/completions', {
+        body,
+        headers: { 'content-type': 'application/json', 'x-fake-fault': 'status=500' },
+      }),
+    );
+    // The provider's answer, not the failure of a replay whose body was already used.
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    expect(chatRequests(ctx.fake)).toHaveLength(1);
+  });
+});
