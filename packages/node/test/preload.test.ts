@@ -190,6 +190,15 @@ describe('with @aiotel/resilience', () => {
   });
 });
 
+describe('worker threads', () => {
+  it('start no second SDK, although they inherit --import', async () => {
+    const otlp = await receiver();
+    const run = await runApp({ file: 'worker.mjs', nodeArgs: IMPORT, env: appEnv(otlp.url) });
+    expectCleanExit(run);
+    expect(JSON.parse(run.stdout)).toEqual({ main: true, worker: false });
+  });
+});
+
 describe('a CommonJS app', () => {
   it('started with --require exports GenAI spans, HTTP children and metrics, without loading gRPC', async () => {
     const otlp = await receiver();
