@@ -56,6 +56,8 @@ import type { Settings } from './settings.js';
 import { observeStream } from './stream.js';
 import { type ResponseSummary, summarizeResult } from './summary.js';
 
+let rejectionAdvised = false;
+
 /** What a call needs from the instrumentation, captured when the call starts. */
 export interface Telemetry {
   readonly tracer: Tracer;
@@ -204,6 +206,7 @@ export class GenAICall {
     } catch {
       type = ERROR_TYPE_OTHER;
     }
+    if (this.usageInjected && type === '400') this.adviseOnRejectedStreamUsage(err);
     this.finish(this.streamSummary(), { type, error: err });
   }
 
@@ -221,6 +224,16 @@ export class GenAICall {
       const instructions = systemInstructions(params.instructions);
       if (instructions) attributes[ATTR_GEN_AI_SYSTEM_INSTRUCTIONS] = contentAttribute(instructions, max);
     }
+  }
+
+  // A server that rejects the stream_options we added: say once how to stop adding them.
+  private adviseOnRejectedStreamUsage(err: unknown): void {
+    const message = (err as { message?: unknown } | null)?.message;
+    if (typeof message !== 'string' || !message.includes('stream_options') || rejectionAdvised) return;
+    rejectionAdvised = true;
+    this.telemetry.diag.warn(
+      'the server rejected stream_options.include_usage, which this instrumentation adds to streamed chat calls to record their usage; set injectStreamUsage: false (or AIOTEL_GENAI_INJECT_STREAM_USAGE=false) for this server',
+    );
   }
 
   // What the chunks read so far say (nothing for non-streamed calls).

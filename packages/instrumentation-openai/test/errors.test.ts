@@ -84,6 +84,36 @@ describe('failed calls', () => {
     expect(span?.attributes['error.type']).toBe('APIUserAbortError');
   });
 
+  it('advises injectStreamUsage: false once when a server rejects the stream_options it added', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          error: { message: 'Unrecognized request argument supplied: stream_options', type: 'x' },
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const client = new bed.OpenAI({
+        baseURL: `http://127.0.0.1:${port}/v1`,
+        apiKey: API_KEY,
+        maxRetries: 0,
+      });
+      for (let i = 0; i < 2; i++) {
+        await expect(client.chat.completions.create({ ...chat('gpt-4o'), stream: true })).rejects.toThrow(
+          /stream_options/,
+        );
+      }
+      const advice = bed.diag.warn.filter((m) => m.includes('injectStreamUsage: false'));
+      expect(advice).toHaveLength(1);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
   it('never records the API key, even when the error message contains it', async () => {
     const server = createServer((_req, res) => {
       res.writeHead(400, { 'content-type': 'application/json' });
