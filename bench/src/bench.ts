@@ -25,7 +25,7 @@ import { selectVariants, type Variant } from './variants.ts';
 const HELP = `usage: node src/bench.ts [options]
   --rounds N                 rounds (a fresh process per variant per round; default 5)
   --calls N                  measured non-streaming calls per process (default 2000)
-  --stream-calls N           measured streaming calls per process (default 40)
+  --stream-calls N           measured streaming calls per process (default 20)
   --chunks N                 content chunks per stream (default 500)
   --concurrent-calls N       calls started at once in the concurrent workload (default 1000)
   --concurrency N            in flight at most (bulkhead / harness limiter; default 50)
@@ -68,8 +68,8 @@ const rounds = intOption('rounds', quick ? 1 : 5);
 const sizes: WorkloadSizes = {
   calls: intOption('calls', quick ? 200 : 2000),
   warmupCalls: quick ? 50 : 300,
-  streamCalls: intOption('stream-calls', quick ? 5 : 40),
-  warmupStreamCalls: quick ? 2 : 5,
+  streamCalls: intOption('stream-calls', quick ? 5 : 20),
+  warmupStreamCalls: quick ? 2 : 3,
   chunks: intOption('chunks', 500),
   concurrentCalls: intOption('concurrent-calls', quick ? 200 : 1000),
   concurrency: intOption('concurrency', 50),
@@ -101,7 +101,8 @@ function runWorker(
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: WorkerResult | undefined;
-    const timer = setTimeout(() => child.kill('SIGKILL'), 300_000);
+    // Generous: OpenLIT tokenizes every stream that carries no usage, about a second per stream.
+    const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
     child.on('message', (msg) => {
       result = msg as WorkerResult;
     });
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
         const task: WorkerTask = { variant, round, fakeUrl: fake.url, sinkUrl: sink.url, sizes };
         await sink.request('reset');
         let record: RoundRecord;
+        const workerStart = Date.now();
         try {
           const result = await runWorker(variant, task, opts.profile === variant.id ? profileDir : undefined);
           const { stats } = await sink.request<{ stats: SinkStats }>('stats');
@@ -164,7 +166,8 @@ async function main(): Promise<void> {
           console.log(
             `round ${round + 1}/${rounds} ${variant.id.padEnd(10)} ${result.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ` +
               `${result.streaming.cpuUsPerChunk.toFixed(2)} µs/chunk, ${result.concurrent.cpuUsPerCall.toFixed(1)} µs/concurrent call, ` +
-              `${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, OTLP ${(stats.bytes / 1024).toFixed(0)} KiB`,
+              `${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, OTLP ${(stats.bytes / 1024).toFixed(0)} KiB, ` +
+              `process ${((Date.now() - workerStart) / 1000).toFixed(1)} s`,
           );
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
