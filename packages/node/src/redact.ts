@@ -58,8 +58,8 @@ const MAX_SECRETS = 64;
 /** Environment variables that hold credentials, e.g. `OPENAI_API_KEY`, `AZURE_OPENAI_KEY`, `HF_TOKEN`. */
 const SECRET_ENV_NAME = /(?:^|_)(?:API_?KEY|KEY|TOKEN|SECRET|PASSWORD)$/i;
 const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
-  // Authorization header values that leak into messages.
-  [/\b(Bearer|Basic|Token)\s+[A-Za-z0-9\-._~+/]{8,}=*/g, `$1 ${REDACTED}`],
+  // Authorization header values that leak into messages; the digit keeps prose ("Basic understanding") intact.
+  [/\b(Bearer|Basic|Token)\s+(?=[A-Za-z\-._~+/]*\d)[A-Za-z0-9\-._~+/]{8,}=*/g, `$1 ${REDACTED}`],
   // OpenAI / Anthropic style keys (`sk-…`, `sk-proj-…`, `sk-ant-…`) and Google API keys.
   [/\bsk-[A-Za-z0-9_-]{16,}/g, REDACTED],
   [/\bAIza[0-9A-Za-z_-]{30,}/g, REDACTED],

@@ -45,6 +45,11 @@ describe('Redactor.redactString', () => {
     );
   });
 
+  it('leaves prose that merely starts with Bearer, Basic or Token alone', () => {
+    const text = 'Basic understanding of Token management matters.';
+    expect(redactor.redactString(text)).toBe(text);
+  });
+
   it('redacts a remembered secret wherever it appears, whatever its shape', () => {
     const own = new Redactor();
     own.addSecretFromHeader('Bearer plain-looking-credential');
