@@ -72,6 +72,17 @@ describe('failed calls', () => {
     expect(span?.status.code).toBe(2);
   });
 
+  it('records APIConnectionTimeoutError when the SDK times out', async () => {
+    await expect(
+      bed.client.chat.completions.create(chat('gpt-4o'), {
+        timeout: 20,
+        headers: { 'x-fake-fault': 'hang' },
+      }),
+    ).rejects.toThrow();
+    const [span] = await bed.waitForSpans(1);
+    expect(span?.attributes['error.type']).toBe('APIConnectionTimeoutError');
+  });
+
   it('records APIUserAbortError when the caller aborts the request', async () => {
     const controller = new AbortController();
     const pending = bed.client.chat.completions.create(chat('gpt-4o'), {
