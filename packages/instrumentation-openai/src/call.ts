@@ -35,26 +35,16 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
-  ATTR_GEN_AI_TOKEN_TYPE,
-  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_COST_AMOUNT,
   ATTR_GEN_AI_USAGE_COST_CURRENCY,
   ATTR_GEN_AI_USAGE_COST_SOURCE,
-  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
-  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   ERROR_TYPE_OTHER,
-  TOKEN_TYPE_CACHE_CREATION,
-  TOKEN_TYPE_CACHE_READ,
-  TOKEN_TYPE_INPUT,
-  TOKEN_TYPE_OUTPUT,
-  TOKEN_TYPE_REASONING,
 } from './semconv.js';
 import { serverAttributes } from './server.js';
 import type { Settings } from './settings.js';
 import { observeStream } from './stream.js';
 import { type ResponseSummary, summarizeResult } from './summary.js';
+import { recordTokens, usageAttributes } from './tokens.js';
 
 let rejectionAdvised = false;
 
@@ -282,7 +272,7 @@ export class GenAICall {
         attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
       }
       const usage = summary.usage != null ? usageFromOpenAI(summary.usage) : undefined;
-      if (usage !== undefined) this.usageAttributes(usage, attributes);
+      if (usage !== undefined) usageAttributes(usage, this.kind !== 'embeddings', attributes);
       if (settings.captureMessageContent && summary.outputMessages !== undefined) {
         attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = contentAttribute(
           summary.outputMessages,
@@ -294,7 +284,7 @@ export class GenAICall {
           ? this.chunkAttributes
           : this.withResponseModel(summary.model);
       if (usage !== undefined) {
-        this.recordTokens(usage, metricAttributes);
+        recordTokens(this.telemetry.instruments, usage, this.kind !== 'embeddings', metricAttributes);
         this.recordCost(summary, usage, metricAttributes, attributes);
       }
       const errorType = failure?.type ?? summary.failure;
@@ -342,44 +332,6 @@ export class GenAICall {
     into[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
     into[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
     instruments.cost.record(cost.amount, metricAttributes);
-  }
-
-  private usageAttributes(usage: TokenUsage, into: Attributes): void {
-    into[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
-    if (this.kind !== 'embeddings') into[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
-    if (usage.cacheReadTokens !== undefined) {
-      into[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheReadTokens;
-    }
-    if (usage.cacheWriteTokens !== undefined) {
-      into[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWriteTokens;
-    }
-    if (usage.reasoningTokens !== undefined) {
-      into[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoningTokens;
-    }
-  }
-
-  private recordTokens(usage: TokenUsage, attributes: Attributes): void {
-    const { tokenUsage, tokens } = this.telemetry.instruments;
-    const input = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT };
-    tokenUsage.record(usage.inputTokens, input);
-    tokens.add(usage.inputTokens, input);
-    if (this.kind !== 'embeddings') {
-      const output = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT };
-      tokenUsage.record(usage.outputTokens, output);
-      tokens.add(usage.outputTokens, output);
-    }
-    if (usage.cacheReadTokens) {
-      tokens.add(usage.cacheReadTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_CACHE_READ });
-    }
-    if (usage.cacheWriteTokens) {
-      tokens.add(usage.cacheWriteTokens, {
-        ...attributes,
-        [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_CACHE_CREATION,
-      });
-    }
-    if (usage.reasoningTokens) {
-      tokens.add(usage.reasoningTokens, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_REASONING });
-    }
   }
 
   private internalError(err: unknown): void {

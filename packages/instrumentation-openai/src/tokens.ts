@@ -1,0 +1,63 @@
+import type { TokenUsage } from '@aiotel/cost';
+import type { Attributes } from '@opentelemetry/api';
+import type { Instruments } from './metrics.js';
+import {
+  ATTR_GEN_AI_TOKEN_TYPE,
+  ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
+  TOKEN_TYPE_CACHE_CREATION,
+  TOKEN_TYPE_CACHE_READ,
+  TOKEN_TYPE_INPUT,
+  TOKEN_TYPE_OUTPUT,
+  TOKEN_TYPE_REASONING,
+} from './semconv.js';
+
+/**
+ * Usage span attributes: input and (when the operation has output, i.e. not embeddings) output
+ * tokens, and the parts the API reported (cache read/creation, reasoning).
+ */
+export function usageAttributes(usage: TokenUsage, hasOutput: boolean, into: Attributes): void {
+  into[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
+  if (hasOutput) into[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
+  if (usage.cacheReadTokens !== undefined) {
+    into[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheReadTokens;
+  }
+  if (usage.cacheWriteTokens !== undefined) {
+    into[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWriteTokens;
+  }
+  if (usage.reasoningTokens !== undefined) {
+    into[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoningTokens;
+  }
+}
+
+/**
+ * Token metrics: `gen_ai.client.token.usage` (input, output) and `aiotel.gen_ai.client.tokens`
+ * (input, output, and the non-zero parts cache_read, cache_creation, reasoning).
+ */
+export function recordTokens(
+  instruments: Instruments,
+  usage: TokenUsage,
+  hasOutput: boolean,
+  attributes: Attributes,
+): void {
+  const { tokenUsage, tokens } = instruments;
+  const input = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT };
+  tokenUsage.record(usage.inputTokens, input);
+  tokens.add(usage.inputTokens, input);
+  if (hasOutput) {
+    const output = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT };
+    tokenUsage.record(usage.outputTokens, output);
+    tokens.add(usage.outputTokens, output);
+  }
+  const parts: [number | undefined, string][] = [
+    [usage.cacheReadTokens, TOKEN_TYPE_CACHE_READ],
+    [usage.cacheWriteTokens, TOKEN_TYPE_CACHE_CREATION],
+    [usage.reasoningTokens, TOKEN_TYPE_REASONING],
+  ];
+  for (const [count, type] of parts) {
+    if (count) tokens.add(count, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: type });
+  }
+}
