@@ -23,10 +23,10 @@ describe('budget', () => {
   });
 
   it('forgets spend older than the window', async () => {
-    const c = client(ctx.fake, { budget: { usd: 0.000_000_1, windowMs: 60 } });
+    const c = client(ctx.fake, { budget: { usd: 0.000_000_1, windowMs: 400 } });
     await c.chat.completions.create(CHAT);
     expect(await rejection(c.chat.completions.create(CHAT))).toBeInstanceOf(BudgetExceededError);
-    await new Promise((r) => setTimeout(r, 80));
+    await new Promise((r) => setTimeout(r, 450));
     await c.chat.completions.create(CHAT);
     expect(chatRequests(ctx.fake)).toHaveLength(2);
   });

@@ -28,6 +28,19 @@ describe('circuit breaker', () => {
     expect(chatRequests(ctx.fake)).toHaveLength(5);
   });
 
+  it('counts failed streams, and refuses a stream while open', async () => {
+    const c = client(ctx.fake, {
+      retry: NO_RETRY,
+      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 60_000 },
+    });
+    await rejection(c.chat.completions.create({ ...CHAT, stream: true }, fault('status=529')));
+    await rejection(c.chat.completions.create({ ...CHAT, stream: true }, fault('reset')));
+    expect(await rejection(c.chat.completions.create({ ...CHAT, stream: true }))).toBeInstanceOf(
+      CircuitOpenError,
+    );
+    expect(ctx.fake.stats().totalRequests).toBe(2);
+  });
+
   it('counts the attempts of a retried call, and stops retrying once open', async () => {
     const c = client(ctx.fake, {
       retry: { maxRetries: 10, initialDelayMs: 1, maxDelayMs: 2 },
@@ -41,12 +54,12 @@ describe('circuit breaker', () => {
   it('lets one probe through after halfOpenAfterMs; its success closes the breaker', async () => {
     const c = client(ctx.fake, {
       retry: NO_RETRY,
-      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 80 },
+      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 300 },
     });
     await rejection(c.chat.completions.create(CHAT, fault('status=500')));
     await rejection(c.chat.completions.create(CHAT, fault('status=500')));
     expect(await rejection(c.chat.completions.create(CHAT))).toBeInstanceOf(CircuitOpenError);
-    await sleep(100);
+    await sleep(320);
     const { result, span } = await otel.inSpan(() => c.chat.completions.create(CHAT));
     expect(result?.choices).toHaveLength(1);
     const states = span.events
@@ -65,7 +78,7 @@ describe('circuit breaker', () => {
     });
     await rejection(c.chat.completions.create(CHAT, fault('status=503')));
     await sleep(70);
-    const probe = c.chat.completions.create(CHAT, fault('slow-headers=150'));
+    const probe = c.chat.completions.create(CHAT, fault('slow-headers=1500'));
     await until(() => chatRequests(ctx.fake).length === 2, 'the probe to reach the server');
     const others = await Promise.all([1, 2, 3].map(() => rejection(c.chat.completions.create(CHAT))));
     for (const err of others) {
@@ -79,10 +92,11 @@ describe('circuit breaker', () => {
   it('a failed probe opens it again', async () => {
     const c = client(ctx.fake, {
       retry: NO_RETRY,
-      circuitBreaker: { consecutiveFailures: 1, halfOpenAfterMs: 40 },
+      // Long enough that the call right after the failed probe cannot find it half-open again on a loaded machine.
+      circuitBreaker: { consecutiveFailures: 1, halfOpenAfterMs: 300 },
     });
     await rejection(c.chat.completions.create(CHAT, fault('status=503')));
-    await sleep(60);
+    await sleep(320);
     await rejection(c.chat.completions.create(CHAT, fault('status=503')));
     expect(await rejection(c.chat.completions.create(CHAT))).toBeInstanceOf(CircuitOpenError);
     expect(chatRequests(ctx.fake)).toHaveLength(2);

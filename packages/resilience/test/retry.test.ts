@@ -65,19 +65,24 @@ describe('429 with Retry-After, then success', () => {
     expect(events).toHaveLength(1);
   });
 
-  it('fails fast with RetryAfterTooLongError carrying the requested wait when it is above the cap', async () => {
-    const c = client(ctx.fake, { retry: { maxRetries: 3, maxRetryAfterMs: 5_000 } });
-    const err = await rejection(c.chat.completions.create(CHAT, fault('status=429; retry-after=120')));
-    expect(err).toBeInstanceOf(RetryAfterTooLongError);
-    expect(err).toMatchObject({ retryAfterMs: 120_000, maxRetryAfterMs: 5_000, status: 429 });
-    expect((err as Error).message).toMatch(/Rate limit reached/);
-    expect(chatRequests(ctx.fake)).toHaveLength(1);
-  });
+  it.each([false, true])(
+    'fails fast with RetryAfterTooLongError carrying the requested wait above the cap (stream: %s)',
+    async (stream) => {
+      const c = client(ctx.fake, { retry: { maxRetries: 3, maxRetryAfterMs: 5_000 } });
+      const err = await rejection(
+        c.chat.completions.create({ ...CHAT, stream }, fault('status=429; retry-after=120')),
+      );
+      expect(err).toBeInstanceOf(RetryAfterTooLongError);
+      expect(err).toMatchObject({ retryAfterMs: 120_000, maxRetryAfterMs: 5_000, status: 429 });
+      expect((err as Error).message).toMatch(/Rate limit reached/);
+      expect(chatRequests(ctx.fake)).toHaveLength(1);
+    },
+  );
 
-  it('does not retry insufficient_quota', async () => {
+  it.each([false, true])('does not retry insufficient_quota (stream: %s)', async (stream) => {
     const err = await rejection(
       client(ctx.fake).chat.completions.create(
-        CHAT,
+        { ...CHAT, stream },
         fault('status=429; type=insufficient_quota; retry-after=1'),
       ),
     );
@@ -121,7 +126,7 @@ describe('529 and 5xx bursts', () => {
   });
 
   it('retries an attempt that times out (timeout.attemptMs)', async () => {
-    const c = client(ctx.fake, { timeout: { attemptMs: 100 } });
+    const c = client(ctx.fake, { timeout: { attemptMs: 1000 } });
     const r = await c.chat.completions.create(
       CHAT,
       fault('hang', { 'x-fake-scenario': 'hang-once', 'x-fake-fault-times': '1' }),
@@ -133,7 +138,7 @@ describe('529 and 5xx bursts', () => {
   it('ends the whole call at timeout.totalMs, also during a backoff wait', async () => {
     const c = client(ctx.fake, {
       retry: { maxRetries: 5, initialDelayMs: 5_000, maxDelayMs: 5_000 },
-      timeout: { totalMs: 100 },
+      timeout: { totalMs: 500 },
     });
     const err = await rejection(c.chat.completions.create(CHAT, fault('status=503')));
     expect(err).toBeInstanceOf(OpenAI.APIConnectionTimeoutError);

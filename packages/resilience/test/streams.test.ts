@@ -70,11 +70,11 @@ describe('streams', () => {
   });
 
   it('a stream without its first chunk within firstChunkMs is retried', async () => {
-    const c = client(ctx.fake, { timeout: { firstChunkMs: 80 } });
+    const c = client(ctx.fake, { timeout: { firstChunkMs: 500 } });
     const { error } = await collect(
       await c.chat.completions.create(
         { ...CHAT, stream: true },
-        fault('slow-headers=300', { 'x-fake-scenario': 'slow-first', 'x-fake-fault-times': '1' }),
+        fault('slow-headers=2000', { 'x-fake-scenario': 'slow-first', 'x-fake-fault-times': '1' }),
       ),
     );
     expect(error).toBeUndefined();
