@@ -110,6 +110,17 @@ for (const { pkg, major } of packages) {
       }
     });
 
+    it('traces the parse helper (beta.chat.completions.parse on 4.x) with one span', async () => {
+      const completions = client.chat.completions.parse
+        ? client.chat.completions
+        : client.beta.chat.completions;
+      const parsed = await completions.parse({ ...chat, response_format: { type: 'json_object' } });
+      expect(parsed.choices[0].message).toHaveProperty('parsed');
+      const spans = await bed.waitForSpans(1);
+      expect(spans).toHaveLength(1);
+      expect(spans[0]?.attributes['gen_ai.usage.output_tokens']).toBe(parsed.usage.completion_tokens);
+    });
+
     it('records the status of a failed call', async () => {
       await expect(
         client.chat.completions.create(chat, { headers: { 'x-fake-fault': 'status=429' } }),
