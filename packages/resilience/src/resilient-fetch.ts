@@ -214,7 +214,7 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
     call: CallAttributes,
     callSignal: AbortSignal,
   ): Promise<Held<Response>> {
-    const breaker = breakers?.get(call.key);
+    const breaker = breakers?.get(call);
     const maxRetries = options.retry?.maxRetries ?? 0;
     let last: AttemptFailure | undefined;
 

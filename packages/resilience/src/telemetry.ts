@@ -181,18 +181,24 @@ export const telemetry = {
     });
   },
 
-  breakerState(span: Span | undefined, key: string, state: BreakerStateName, opened: boolean): void {
+  breakerState(
+    span: Span | undefined,
+    breaker: CallAttributes,
+    state: BreakerStateName,
+    opened: boolean,
+  ): void {
     guard('a circuit breaker state', () => {
-      event(span, EVENT.breakerStateChange, { [ATTR.policyKey]: key, [ATTR.breakerState]: state });
+      event(span, EVENT.breakerStateChange, { [ATTR.policyKey]: breaker.key, [ATTR.breakerState]: state });
       const i = instruments();
-      i.breakerState.record(BREAKER_GAUGE[state], { [ATTR.policyKey]: key });
-      if (opened) i.breakerOpens.add(1, { [ATTR.policyKey]: key });
+      const attributes = metricAttributes(breaker);
+      i.breakerState.record(BREAKER_GAUGE[state], attributes);
+      if (opened) i.breakerOpens.add(1, attributes);
     });
   },
 
   /** A new breaker starts closed; recorded without an event, so the gauge has a series from the start. */
-  breakerCreated(key: string): void {
-    guard('a circuit breaker state', () => instruments().breakerState.record(0, { [ATTR.policyKey]: key }));
+  breakerCreated(breaker: CallAttributes): void {
+    guard('a circuit breaker state', () => instruments().breakerState.record(0, metricAttributes(breaker)));
   },
 
   bulkheadQueued(server: string, delta: 1 | -1): void {

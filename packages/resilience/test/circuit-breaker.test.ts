@@ -135,6 +135,13 @@ describe('circuit breaker', () => {
     const opens = await otel.points('aiotel.resilience.circuit_breaker.opens');
     expect(opens.find((p) => p.attributes['aiotel.policy.key'] === 'metrics-key')?.value).toBe(1);
     const state = await otel.points('aiotel.resilience.circuit_breaker.state');
-    expect(state.find((p) => p.attributes['aiotel.policy.key'] === 'metrics-key')?.value).toBe(1);
+    const point = state.find((p) => p.attributes['aiotel.policy.key'] === 'metrics-key');
+    expect(point?.value).toBe(1);
+    // Dashboards filter breaker series by model.
+    expect(point?.attributes).toEqual({
+      'aiotel.policy.key': 'metrics-key',
+      'gen_ai.request.model': 'gpt-4o-mini',
+      'server.address': `127.0.0.1:${ctx.fake.port}`,
+    });
   });
 });

@@ -10,7 +10,7 @@ import {
 import { isProviderFault } from '../attempt-failure.js';
 import { CircuitOpenError } from '../errors.js';
 import type { CircuitBreakerOptions } from '../options.js';
-import { type BreakerStateName, telemetry } from '../telemetry.js';
+import { type BreakerStateName, type CallAttributes, telemetry } from '../telemetry.js';
 
 const STATE_NAMES: Partial<Record<CircuitState, BreakerStateName>> = {
   [CircuitState.Closed]: 'closed',
@@ -25,7 +25,9 @@ export class Breaker {
   private readonly halfOpenAfterMs: number;
   private openedAt = 0;
 
-  constructor(key: string, options: Required<CircuitBreakerOptions>) {
+  /** `call`: the first call with this key; its server and model label the breaker's metrics. */
+  constructor(call: CallAttributes, options: Required<CircuitBreakerOptions>) {
+    const key = call.key;
     this.key = key;
     this.halfOpenAfterMs = options.halfOpenAfterMs;
     this.policy = circuitBreaker(handleWhen(isProviderFault), {
@@ -39,9 +41,9 @@ export class Breaker {
     // that call's span.
     this.policy.onStateChange((state) => {
       const name = STATE_NAMES[state];
-      if (name) telemetry.breakerState(trace.getActiveSpan(), key, name, state === CircuitState.Open);
+      if (name) telemetry.breakerState(trace.getActiveSpan(), call, name, state === CircuitState.Open);
     });
-    telemetry.breakerCreated(key);
+    telemetry.breakerCreated(call);
   }
 
   /** Runs `fn` through the breaker, or throws `CircuitOpenError` without calling it. */
@@ -71,12 +73,12 @@ export class Breakers {
     this.options = options;
   }
 
-  /** The breaker for this key, created closed on first use. */
-  get(key: string): Breaker {
-    let breaker = this.byKey.get(key);
+  /** The breaker for the call's key, created closed on first use. */
+  get(call: CallAttributes): Breaker {
+    let breaker = this.byKey.get(call.key);
     if (!breaker) {
-      breaker = new Breaker(key, this.options);
-      this.byKey.set(key, breaker);
+      breaker = new Breaker(call, this.options);
+      this.byKey.set(call.key, breaker);
     }
     return breaker;
   }
