@@ -3,20 +3,26 @@ import { BudgetExceededError } from './errors.js';
 import type { BudgetOptions } from './options.js';
 import { type CallAttributes, telemetry } from './telemetry.js';
 
+/** Spend is kept in this many buckets per window, so memory stays bounded however many calls there are. */
+const BUCKETS_PER_WINDOW = 100;
+
 /**
  * Spend of completed calls over a sliding window, priced by `@aiotel/cost` from the usage each response
- * reports. Plain state: works with or without an OpenTelemetry SDK.
+ * reports. Spend is summed in buckets of 1/100 of the window and leaves the window with its bucket (at most
+ * 1 % of the window late, never early). Plain state: works with or without an OpenTelemetry SDK.
  */
 export class Budget {
   private readonly usd: number;
   private readonly windowMs: number;
-  /** Spend entries, oldest first. */
+  private readonly bucketMs: number;
+  /** Spend per bucket (`at`: the bucket's end), oldest first. */
   private readonly entries: { at: number; usd: number }[] = [];
   private total = 0;
 
   constructor(options: Required<BudgetOptions>) {
     this.usd = options.usd;
     this.windowMs = options.windowMs;
+    this.bucketMs = Math.max(1, options.windowMs / BUCKETS_PER_WINDOW);
   }
 
   /** Spend in the window ending now, USD. */
@@ -40,18 +46,20 @@ export class Budget {
 
   /**
    * Adds the cost of a completed call from its `usage` object. A model without a price adds nothing (the
-   * instrumentation counts such calls as `aiotel.gen_ai.client.unpriced_calls`). Returns the cost added.
+   * instrumentation counts such calls as `aiotel.gen_ai.client.unpriced_calls`).
    */
-  record(usage: unknown, model: string, baseUrl: string): number {
+  record(usage: unknown, model: string, baseUrl: string): void {
     const tokens = usageFromOpenAI(usage);
-    if (!tokens) return 0;
+    if (!tokens) return;
     // The default pricer of @aiotel/cost: its overrides (AIOTEL_PRICES_FILE) and markup apply here too.
     const cost = getDefaultPricer().price(tokens, model, { baseUrl });
-    if (!cost || !(cost.amountUsd > 0)) return 0;
+    if (!cost || !(cost.amountUsd > 0)) return;
     const now = Date.now();
-    this.entries.push({ at: now, usd: cost.amountUsd });
+    const at = Math.ceil(now / this.bucketMs) * this.bucketMs;
+    const last = this.entries[this.entries.length - 1];
+    if (last && last.at === at) last.usd += cost.amountUsd;
+    else this.entries.push({ at, usd: cost.amountUsd });
     this.total += cost.amountUsd;
     telemetry.budgetSpent(this.spent(now));
-    return cost.amountUsd;
   }
 }
