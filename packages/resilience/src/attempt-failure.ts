@@ -31,11 +31,16 @@ export class AttemptFailure extends Error {
     this.retryAfterMs = detail.retryAfterMs;
   }
 
-  /** The provider's response again, for the SDK; or the network error it stands for. */
+  /**
+   * The provider's response again, for the SDK; or the network error it stands for. The response says
+   * `x-should-retry: false`: our loop has decided, and a per-request `maxRetries` must not start a second one.
+   */
   toResult(): Response {
     const r = this.response;
     if (!r) throw this.cause;
-    return new Response(r.text, { status: r.status, statusText: r.statusText, headers: r.headers });
+    const headers = new Headers(r.headers);
+    headers.set('x-should-retry', 'false');
+    return new Response(r.text, { status: r.status, statusText: r.statusText, headers });
   }
 }
 

@@ -104,3 +104,13 @@ describe('a streamed upload', () => {
     expect(chatRequests(ctx.fake)).toHaveLength(1);
   });
 });
+
+describe('a per-request maxRetries', () => {
+  it('does not start a second retry loop on a response our loop gave up on', async () => {
+    const c = client(ctx.fake, { retry: { maxRetries: 1, initialDelayMs: 1, maxDelayMs: 2 } });
+    const err = await rejection(c.chat.completions.create(CHAT, { ...fault('status=500'), maxRetries: 3 }));
+    expect(err).toBeInstanceOf(OpenAI.InternalServerError);
+    // Ours: 2 requests. The SDK retrying our final answer 3 more times would make 8.
+    expect(chatRequests(ctx.fake)).toHaveLength(2);
+  });
+});
