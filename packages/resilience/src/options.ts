@@ -72,13 +72,17 @@ export interface BudgetOptions {
 
 /** Options of {@link resilient}. Every policy is on with its defaults unless set to `false`. */
 export interface ResilienceOptions {
+  /** Retries with backoff and Retry-After. Default: on, 3 retries. */
   readonly retry?: RetryOptions | false;
+  /** One breaker per server and model. Default: on, opens after 5 consecutive provider faults for 30 s. */
   readonly circuitBreaker?: CircuitBreakerOptions | false;
+  /** Concurrency limit. Default: on, 20 in flight, 1000 queued. */
   readonly bulkhead?: BulkheadOptions | false;
+  /** Time limits. Default: 10 min per attempt, 60 s to a stream's first chunk and between chunks. */
   readonly timeout?: TimeoutOptions | false;
-  /** Off unless given. */
+  /** Fallback models. Default: off. */
   readonly fallback?: FallbackOptions | false;
-  /** Off unless given. */
+  /** Spend limit. Default: off. */
   readonly budget?: BudgetOptions | false;
 }
 
