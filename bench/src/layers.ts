@@ -8,6 +8,8 @@
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false);
  * resil (bulkhead 50), resil-off (every policy off: the fetch wrapper alone), resil-nobulkhead,
  * resil-notimeout.
+ * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
+ * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/).
  */
 import { fork } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -90,9 +92,13 @@ async function child(mode: string, stream: boolean, sinkUrl: string): Promise<nu
     const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
     const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
     const { registerInstrumentations } = await import('@opentelemetry/instrumentation');
-    const { MeterProvider, PeriodicExportingMetricReader } = await import('@opentelemetry/sdk-metrics');
+    const { MeterProvider, PeriodicExportingMetricReader } = (await import(
+      process.env.BENCH_SDK_METRICS_MODULE ?? '@opentelemetry/sdk-metrics'
+    )) as typeof import('@opentelemetry/sdk-metrics');
     const { BatchSpanProcessor, TracerProvider } = await import('@opentelemetry/sdk-trace');
-    const { OpenAIInstrumentation } = await import('@aiotel/instrumentation-openai');
+    const { OpenAIInstrumentation } = (await import(
+      process.env.BENCH_INSTR_MODULE ?? '@aiotel/instrumentation-openai'
+    )) as typeof import('@aiotel/instrumentation-openai');
     api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const exporter = new OTLPTraceExporter({ url: `${sinkUrl}/v1/traces` });
     const tracerProvider =
@@ -137,7 +143,9 @@ async function child(mode: string, stream: boolean, sinkUrl: string): Promise<nu
     fetch: stub as unknown as typeof fetch,
   });
   if (mode.startsWith('resil')) {
-    const { resilient } = await import('@aiotel/resilience');
+    const { resilient } = (await import(
+      process.env.BENCH_RESILIENCE_MODULE ?? '@aiotel/resilience'
+    )) as typeof import('@aiotel/resilience');
     const options =
       mode === 'resil-off'
         ? {

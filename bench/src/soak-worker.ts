@@ -34,8 +34,8 @@ export interface SoakResult {
   readonly heapAtEndBytes: number;
   /** (end − after warm-up) / after warm-up, in percent. */
   readonly heapGrowthPercent: number;
-  /** Heap after GC every `sampleEvery` calls: [calls done, bytes]. */
-  readonly heapSamples: ReadonlyArray<readonly [number, number]>;
+  /** Heap after GC every `sampleEvery` calls: [calls done, heap used, RSS, external (incl. array buffers)] in bytes. */
+  readonly heapSamples: ReadonlyArray<readonly [number, number, number, number]>;
   readonly eventLoopDelayMs: {
     readonly p50: number;
     readonly p99: number;
@@ -99,13 +99,15 @@ async function main(): Promise<void> {
   streams = 0;
 
   const eld = monitorEventLoopDelay({ resolution: 10 });
-  const heapSamples: Array<[number, number]> = [];
+  const heapSamples: Array<[number, number, number, number]> = [];
   eld.enable();
   const cpuStart = process.cpuUsage();
   const wallStart = process.hrtime.bigint();
   await run(task.calls, async (done) => {
     eld.disable();
-    heapSamples.push([done, heapAfterGc()]);
+    const heap = heapAfterGc();
+    const { rss, external } = process.memoryUsage();
+    heapSamples.push([done, heap, rss, external]);
     eld.enable();
     process.stdout.write(
       `soak: ${done} calls, heap after GC ${(heapSamples.at(-1)![1] / 1024 / 1024).toFixed(1)} MiB\n`,

@@ -126,6 +126,8 @@ async function main(): Promise<void> {
       `| heap after GC, at the end | ${mib(result.heapAtEndBytes)} MiB (${result.heapGrowthPercent >= 0 ? '+' : ''}${result.heapGrowthPercent.toFixed(1)} %, limit +${HEAP_GROWTH_LIMIT_PERCENT} %: ${heapWithinLimit ? 'within' : '**over**'}) |`,
       `| heap after GC along the run | ${result.heapSamples.map(([, b]) => mib(b)).join(', ')} MiB |`,
       `| event-loop delay p50 / p99 / max | ${result.eventLoopDelayMs.p50.toFixed(1)} / ${result.eventLoopDelayMs.p99.toFixed(1)} / ${result.eventLoopDelayMs.max.toFixed(1)} ms |`,
+      `| RSS along the run | ${result.heapSamples.map(([, , rss]) => mib(rss)).join(', ')} MiB |`,
+      `| external memory along the run | ${result.heapSamples.map(([, , , ext]) => mib(ext)).join(', ')} MiB |`,
       `| RSS at the end | ${mib(result.rssAtEndBytes)} MiB |`,
     ];
     console.log(`\n${lines.join('\n')}\n`);
