@@ -11,7 +11,7 @@ export default defineConfig({
     reporters: ['default', './scripts/summary-reporter.ts'],
     fileParallelism: false,
     testTimeout: 120_000,
-    hookTimeout: 40 * 60_000,
+    hookTimeout: 50 * 60_000,
     allowOnly: false,
     passWithNoTests: false,
   },
