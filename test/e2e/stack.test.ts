@@ -166,6 +166,23 @@ describe('the stack fed by the demo', () => {
     expect(actual).toBeCloseTo(demo.summary.totals.costUsd, 9);
   });
 
+  it("the cost per model in Prometheus equals the demo summary's", async () => {
+    const service = demo.summary.telemetry.serviceName;
+    const body = await getJson<{
+      data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+    }>(
+      `${stack!.prometheusUrl}/api/v1/query?${new URLSearchParams({
+        query: `sum by (gen_ai_request_model) (${METRIC.cost}_sum{service_name="${service}"})`,
+      })}`,
+    );
+    const prometheus = Object.fromEntries(
+      (body?.data.result ?? []).map((r) => [r.metric.gen_ai_request_model, Number(r.value[1])]),
+    );
+    const priced = demo.summary.models.filter((m) => m.costUsd > 0);
+    expect(priced.length).toBeGreaterThan(1);
+    for (const model of priced) expect(prometheus[model.model], model.model).toBeCloseTo(model.costUsd, 9);
+  });
+
   it('a latency point links to its trace: duration exemplars carry trace ids that Jaeger has', async () => {
     const w = window();
     const params = new URLSearchParams({
