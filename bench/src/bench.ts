@@ -25,7 +25,7 @@ import { selectVariants, type Variant } from './variants.ts';
 const HELP = `usage: node src/bench.ts [options]
   --rounds N                 rounds (a fresh process per variant per round; default 5)
   --calls N                  measured non-streaming calls per process (default 2000)
-  --stream-calls N           measured streaming calls per process (default 20)
+  --stream-calls N           measured streaming calls per process (default 10)
   --chunks N                 content chunks per stream (default 500)
   --concurrent-calls N       calls started at once in the concurrent workload (default 1000)
   --concurrency N            in flight at most (bulkhead / harness limiter; default 50)
@@ -68,8 +68,8 @@ const rounds = intOption('rounds', quick ? 1 : 5);
 const sizes: WorkloadSizes = {
   calls: intOption('calls', quick ? 200 : 2000),
   warmupCalls: quick ? 50 : 300,
-  streamCalls: intOption('stream-calls', quick ? 5 : 20),
-  warmupStreamCalls: quick ? 2 : 3,
+  streamCalls: intOption('stream-calls', quick ? 5 : 10),
+  warmupStreamCalls: 2,
   chunks: intOption('chunks', 500),
   concurrentCalls: intOption('concurrent-calls', quick ? 200 : 1000),
   concurrency: intOption('concurrency', 50),

@@ -13,6 +13,9 @@ function escapeXml(text: string): string {
 
 const pct = (ratio: number) => (ratio - 1) * 100;
 
+/** Where the overhead axis ends, in percent. */
+const AXIS_CAP_PERCENT = 200;
+
 /**
  * An SVG bar chart of CPU overhead over the floor (%, per workload) for every non-floor variant, median
  * bars with min–max whiskers. Plain SVG text, no dependency.
@@ -26,15 +29,20 @@ export function renderChart(summaries: readonly VariantSummary[], title: string)
     }),
   );
   const lo = Math.min(0, ...values);
-  const hi = Math.max(10, ...values);
-  const labelW = 330;
+  // One pathological figure (e.g. a peer at +16,000 %) would flatten every other bar: the axis stops at
+  // AXIS_CAP_PERCENT and longer bars are drawn cut, with their value written beside them.
+  const hi = Math.min(AXIS_CAP_PERCENT, Math.max(10, ...values));
+  const labels = rows.map((s) =>
+    s.label.includes(`openai ${s.openaiMajor}`) ? s.label : `${s.label} (openai ${s.openaiMajor})`,
+  );
+  const labelW = Math.max(200, Math.max(...labels.map((l) => l.length), 0) * 6.6 + 20);
   const plotW = 520;
   const barH = 12;
   const groupH = barH * SERIES.length + 14;
   const top = 56;
-  const width = labelW + plotW + 70;
+  const width = labelW + plotW + 130;
   const height = top + rows.length * groupH + 52;
-  const x = (v: number) => labelW + ((v - lo) / (hi - lo)) * plotW;
+  const x = (v: number) => labelW + ((Math.min(v, hi) - lo) / (hi - lo)) * plotW;
   const out: string[] = [];
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
@@ -61,7 +69,7 @@ export function renderChart(summaries: readonly VariantSummary[], title: string)
   rows.forEach((s, r) => {
     const gy = top + r * groupH;
     out.push(
-      `<text x="${labelW - 8}" y="${gy + (barH * SERIES.length) / 2 + 4}" text-anchor="end">${escapeXml(`${s.label} (openai ${s.openaiMajor})`)}</text>`,
+      `<text x="${labelW - 8}" y="${gy + (barH * SERIES.length) / 2 + 4}" text-anchor="end">${escapeXml(labels[r]!)}</text>`,
     );
     SERIES.forEach((series, i) => {
       const sp = series.pick(s);
@@ -76,7 +84,7 @@ export function renderChart(summaries: readonly VariantSummary[], title: string)
       out.push(
         `<rect x="${x0.toFixed(1)}" y="${y + 1}" width="${w.toFixed(1)}" height="${barH - 2}" fill="${series.color}"/>`,
         `<line x1="${x(pct(sp.min)).toFixed(1)}" y1="${y + barH / 2}" x2="${x(pct(sp.max)).toFixed(1)}" y2="${y + barH / 2}" stroke="#333"/>`,
-        `<text x="${(Math.max(x(v), x(pct(sp.max))) + 4).toFixed(1)}" y="${y + barH - 2}" font-size="10">${v >= 0 ? '+' : ''}${v.toFixed(1)}%</text>`,
+        `<text x="${(Math.max(x(v), x(pct(sp.max))) + 4).toFixed(1)}" y="${y + barH - 2}" font-size="10">${v >= 0 ? '+' : ''}${v.toFixed(1)}%${v > hi ? ' (off scale)' : ''}</text>`,
       );
     });
   });
