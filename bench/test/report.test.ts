@@ -91,6 +91,22 @@ describe('summary and table', () => {
   });
 });
 
+describe('chart scale', () => {
+  it('cuts a pathological bar at the axis end and says it is off scale, keeping the others readable', () => {
+    const outlier = summarise(
+      [raw7, full7],
+      new Map([
+        ['raw7', [round('raw7', 0, 100, 10)]],
+        ['full7', [round('full7', 0, 105, 2000)]],
+      ]),
+    );
+    const svg = renderChart(outlier, 'scale');
+    expect(svg).toContain('+19900.0% (off scale)');
+    expect(svg).toContain('+5.0%');
+    expect(svg).toContain('>200%</text>');
+  });
+});
+
 describe('README markers', () => {
   it('replaces only what lies between the markers', () => {
     const readme = `# t\nbefore\n${README_START}\nold table\n${README_END}\nafter\n`;
