@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
@@ -15,6 +16,9 @@ import { type Redactor, redactMetrics, redactSpan } from './redact.js';
 /** A collector outage is reported at most this often (once per outage, and outages can flap). */
 const REPORT_INTERVAL_MS = 10 * 60 * 1000;
 
+/** How long the exit-time reachability check waits for a TCP connection to the collector. */
+const PROBE_TIMEOUT_MS = 300;
+
 const TEMPORALITY = {
   cumulative: AggregationTemporalityPreference.CUMULATIVE,
   delta: AggregationTemporalityPreference.DELTA,
@@ -28,6 +32,24 @@ const TEMPORALITY = {
 export class ExportHealth {
   #failing = new Set<string>();
   #lastReport = Number.NEGATIVE_INFINITY;
+  #probes = new Map<string, Promise<boolean>>();
+
+  /**
+   * Set when telemetry shuts down. From then on each export first checks that the collector accepts connections:
+   * the OTLP exporter retries a refused connection with backoff for up to its whole timeout, which would hold a
+   * finishing app for seconds when no collector runs at all.
+   */
+  closing = false;
+
+  /** Whether a TCP connection to the URL's host and port opens promptly (checked once per URL). */
+  reachable(url: string): Promise<boolean> {
+    let probe = this.#probes.get(url);
+    if (!probe) {
+      probe = probeTcp(url);
+      this.#probes.set(url, probe);
+    }
+    return probe;
+  }
 
   /** True while any signal's last export failed. */
   get failing(): boolean {
@@ -69,10 +91,9 @@ export class SafeSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       return;
     }
-    this.exporter.export(redacted, (result) => {
-      this.health.record('traces', this.url, result);
-      resultCallback(result);
-    });
+    sendUnlessUnreachable(this.health, 'traces', this.url, resultCallback, (done) =>
+      this.exporter.export(redacted, done),
+    );
   }
 
   shutdown(): Promise<void> {
@@ -110,10 +131,9 @@ export class SafeMetricExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       return;
     }
-    this.exporter.export(redacted, (result) => {
-      this.health.record('metrics', this.url, result);
-      resultCallback(result);
-    });
+    sendUnlessUnreachable(this.health, 'metrics', this.url, resultCallback, (done) =>
+      this.exporter.export(redacted, done),
+    );
   }
 
   shutdown(): Promise<void> {
@@ -160,6 +180,51 @@ export function createMetricExporter(
       ? new JsonMetricExporter(options)
       : new ProtobufMetricExporter(options);
   return new SafeMetricExporter(exporter, redactor, health, config.metricsUrl);
+}
+
+/** Sends a batch and records the outcome; while shutting down, drops it at once if the collector is unreachable. */
+function sendUnlessUnreachable(
+  health: ExportHealth,
+  signal: string,
+  url: string,
+  resultCallback: (result: ExportResult) => void,
+  send: (done: (result: ExportResult) => void) => void,
+): void {
+  const done = (result: ExportResult): void => {
+    health.record(signal, url, result);
+    resultCallback(result);
+  };
+  if (!health.closing) {
+    send(done);
+    return;
+  }
+  health.reachable(url).then((reachable) => {
+    if (reachable) send(done);
+    else done({ code: ExportResultCode.FAILED, error: new Error('connection refused or timed out') });
+  });
+}
+
+function probeTcp(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    let target: URL;
+    try {
+      target = new URL(url);
+    } catch {
+      resolve(false);
+      return;
+    }
+    const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
+    const host = target.hostname.replace(/^\[|\]$/g, '');
+    const socket = connect({ host, port });
+    const finish = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(PROBE_TIMEOUT_MS, () => finish(false));
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+    socket.unref();
+  });
 }
 
 function asError(error: unknown): Error {

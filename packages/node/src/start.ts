@@ -135,13 +135,23 @@ function start(options: TelemetryOptions): Telemetry {
 
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    stopped ??= Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()]).then(() => {
-      unregister();
-    });
+    health.closing = true;
+    stopped ??= Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()])
+      .catch(quietWhileCollectorDown)
+      .then(() => {
+        unregister();
+      });
     return stopped;
   };
   const flush = (): Promise<void> =>
-    Promise.all([tracerProvider?.forceFlush(), meterProvider?.forceFlush()]).then(() => undefined);
+    Promise.all([tracerProvider?.forceFlush(), meterProvider?.forceFlush()])
+      .catch(quietWhileCollectorDown)
+      .then(() => undefined);
+  // A flush that failed because the collector is unreachable was already reported once by ExportHealth.
+  const quietWhileCollectorDown = (error: unknown): void => {
+    if (!health.failing) throw error;
+    diag.debug('flushing telemetry failed while the collector is unreachable:', error);
+  };
 
   let disposeExitHandlers: (() => void) | undefined;
   const telemetry: Telemetry = {

@@ -379,6 +379,26 @@ describe('a collector that is down or hangs', () => {
     expect(aiotelLines(run.stderr)).toHaveLength(1);
   });
 
+  it('does not wait out the exporter retries at exit when the collector refuses connections', async () => {
+    const port = await closedPort();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(`http://127.0.0.1:${port}`, {
+        CALLS: '3',
+        // Both bounds far above the watchdog: only the exit-time reachability check can end the app before it.
+        AIOTEL_SHUTDOWN_TIMEOUT_MS: '60000',
+        OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
+      }),
+      watchdogMs: 8000,
+    });
+    expectCleanExit(run);
+    expect(appResult(run.stdout)?.results).toHaveLength(3);
+    const lines = aiotelLines(run.stderr);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/cannot export (traces|metrics)/);
+  });
+
   it('warns once per outage, not once per failed batch, while a running app keeps exporting', async () => {
     const port = await closedPort();
     const run = await runApp({
