@@ -4,9 +4,10 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { METRIC } from '../../collector/grafana/selectors.ts';
 import { installStack, type StackBinaries } from './src/binaries.js';
-import { type CheckWindow, checkDashboard, formatProblems } from './src/dashboard-check.js';
+import { type CheckWindow, checkDashboard, formatProblems, queryProblem } from './src/dashboard-check.js';
 import { type DemoRun, runDemo } from './src/demo.js';
 import { events, type JaegerSpan, parentId, tag, tracesOf } from './src/jaeger.js';
 import { SHIPPED } from './src/paths.js';
@@ -240,6 +241,24 @@ describe('the stack fed by the demo', () => {
     );
     expect(body.length).toBe(8);
     expect(body.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
+  });
+
+  it("every alert rule's expression, without its threshold, selects data from the demo's metrics", async () => {
+    // An alert on a metric name that does not exist never fires: this catches a rename.
+    const rules = (
+      parseYaml(readFileSync(SHIPPED.alertRules, 'utf8')) as {
+        groups: { rules: { alert: string; expr: string }[] }[];
+      }
+    ).groups.flatMap((g) => g.rules);
+    const w = window();
+    const problems: string[] = [];
+    for (const rule of rules) {
+      const signal = rule.expr.trim().replace(/\s*(>|<|==|>=|<=)\s*[\d.]+$/, '');
+      expect(signal, rule.alert).not.toBe(rule.expr.trim());
+      const problem = await queryProblem(signal, w);
+      if (problem) problems.push(`${rule.alert}: ${problem}\n    ${signal}`);
+    }
+    expect(problems, problems.join('\n')).toEqual([]);
   });
 
   it('the dashboard checker reports a panel with bad PromQL and a panel on a metric that does not exist', async () => {
