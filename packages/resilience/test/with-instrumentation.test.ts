@@ -99,6 +99,22 @@ describe('with @aiotel/instrumentation-openai and the undici instrumentation', (
     expect(genAiSpans(spans)[0]?.attributes['error.type']).toBe('CircuitOpenError');
   });
 
+  it('a call that waited in the bulkhead queue sends its HTTP attempt under its own GenAI span', async () => {
+    const client = make({ bulkhead: { limit: 1, queue: 10 } });
+    await Promise.all(
+      [0, 1, 2, 3].map((i) =>
+        client.chat.completions.create({ ...CHAT, messages: [{ role: 'user', content: `queued ${i}` }] }),
+      ),
+    );
+    const spans = await spansAfter(8);
+    const genAi = genAiSpans(spans);
+    const attempts = httpSpans(spans);
+    expect(genAi).toHaveLength(4);
+    expect(attempts).toHaveLength(4);
+    const parents = attempts.map((a) => a.parentSpanContext?.spanId).sort();
+    expect(parents).toEqual(genAi.map((g) => g.spanContext().spanId).sort());
+  });
+
   it('a stream’s events land on its GenAI span', async () => {
     const client = make();
     const stream = await client.chat.completions.create(

@@ -1,3 +1,4 @@
+import { context } from '@opentelemetry/api';
 import { type BulkheadPolicy, bulkhead, isBulkheadRejectedError } from 'cockatiel';
 import { BulkheadRejectedError } from '../errors.js';
 import type { BulkheadOptions } from '../options.js';
@@ -41,6 +42,9 @@ export class Bulkhead {
       };
       signal.addEventListener('abort', onAbort, { once: true });
       const start = performance.now();
+      // A queued call is started from whichever call frees the slot, in that call's async context: run it in
+      // its own, so that its HTTP attempt spans and events land under its own GenAI span.
+      const callerContext = context.active();
 
       this.policy
         .execute(async () => {
@@ -49,7 +53,7 @@ export class Bulkhead {
           telemetry.bulkheadSlot(call, performance.now() - start, queued);
           telemetry.bulkheadInFlight(call.server, 1);
           try {
-            const held = await work();
+            const held = await context.with(callerContext, work);
             signal.removeEventListener('abort', onAbort);
             resolve(held.value);
             await held.done;
