@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const cli = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
+// What `aiotel-fake-llm` runs once installed: the committed shim that loads the built CLI.
+const bin = fileURLToPath(new URL('../bin/aiotel-fake-llm.mjs', import.meta.url));
 
 let child: ChildProcess;
 let url: string;
@@ -12,7 +14,7 @@ let url: string;
 /** Start the built CLI and resolve with the base URL it prints. */
 function startCli(args: string[]): Promise<{ process: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     proc.stdout?.on('data', (data: Buffer) => {
       output += data.toString();
