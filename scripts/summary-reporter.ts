@@ -10,8 +10,10 @@ export default class SummaryLineReporter implements Reporter {
     let failed = 0;
     let skipped = 0;
     for (const testModule of testModules) {
-      // A module that failed to load has no tests to count, but it is a failure all the same.
-      if (testModule.state() === 'failed' && testModule.children.size === 0) failed++;
+      // A module that failed to load, or a suite whose beforeAll/afterAll threw, leaves its tests skipped or
+      // uncounted: each such error is a failure all the same.
+      failed += testModule.errors().length;
+      for (const suite of testModule.children.allSuites()) failed += suite.errors().length;
       for (const test of testModule.children.allTests()) {
         const state = test.result().state;
         if (state === 'passed') passed++;
