@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { usageFromOpenAI } from '../src/index.js';
 
-const RECORDINGS = '/work/shared/fixtures/openai-recordings';
+// Copied into the package so the tests run wherever the repository is checked out.
+const RECORDINGS = new URL('./fixtures/openai-recordings/', import.meta.url);
 
 function recorded(file: string): unknown {
-  const exchanges = JSON.parse(readFileSync(`${RECORDINGS}/${file}`, 'utf8')) as {
+  const exchanges = JSON.parse(readFileSync(new URL(file, RECORDINGS), 'utf8')) as {
     response: { usage: unknown };
   }[];
   return exchanges[0]?.response.usage;

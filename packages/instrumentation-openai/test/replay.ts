@@ -1,10 +1,10 @@
-// Serves one recorded OpenAI exchange (from /work/shared/fixtures/openai-recordings) for every
+// Serves one recorded OpenAI exchange (from ./fixtures/openai-recordings) for every
 // request: real response shapes the fake server does not produce (e.g. chunks without `choices`).
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-const RECORDINGS = '/work/shared/fixtures/openai-recordings';
+const RECORDINGS = new URL('./fixtures/openai-recordings/', import.meta.url);
 
 export interface Replay {
   url: string;
@@ -14,7 +14,7 @@ export interface Replay {
 }
 
 export async function startReplay(recording: string): Promise<Replay> {
-  const exchanges = JSON.parse(readFileSync(`${RECORDINGS}/${recording}.json`, 'utf8')) as {
+  const exchanges = JSON.parse(readFileSync(new URL(`${recording}.json`, RECORDINGS), 'utf8')) as {
     status: number;
     response: unknown;
   }[];
