@@ -39,6 +39,18 @@ beforeAll(async () => {
     },
     { timeoutMs: 20_000, intervalMs: 1_000 },
   ).catch(() => undefined);
+  // A series first exported at the demo's exit has one sample until the next scrape, and rate()/increase() need
+  // two: wait until every series of the run has been scraped at least twice.
+  await waitFor(
+    'every series of the demo to be scraped twice',
+    async () => {
+      const fewest = await promInstant(
+        `min(count_over_time({__name__=~"(aiotel|gen_ai)_.+", service_name="${demo.summary.telemetry.serviceName}"}[10m]))`,
+      );
+      return fewest !== undefined && fewest >= 2 ? true : undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 1_000 },
+  ).catch(() => undefined);
 });
 
 afterAll(async () => {
