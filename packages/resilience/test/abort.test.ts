@@ -5,8 +5,12 @@ import { CHAT, chatRequests, client, fault, rejection, until, useFakeLlm } from 
 const ctx = useFakeLlm();
 
 describe("a caller's abort", () => {
-  it('during a backoff wait returns within milliseconds, and nothing more is sent', async () => {
-    const c = client(ctx.fake, { retry: { maxRetries: 3, initialDelayMs: 20_000, maxDelayMs: 30_000 } });
+  it('during a backoff wait returns within milliseconds, ends the wait and sends nothing more', async () => {
+    // One slot and no queue: the next call is refused unless the aborted call really stopped waiting.
+    const c = client(ctx.fake, {
+      retry: { maxRetries: 3, initialDelayMs: 20_000, maxDelayMs: 30_000 },
+      bulkhead: { limit: 1, queue: 0 },
+    });
     const controller = new AbortController();
     const call = c.chat.completions.create(CHAT, { ...fault('status=503'), signal: controller.signal });
     await until(() => chatRequests(ctx.fake)[0]?.endedAt !== undefined, 'the first attempt');
@@ -17,10 +21,12 @@ describe("a caller's abort", () => {
     expect(performance.now() - aborted).toBeLessThan(1000);
     expect(err).toBeInstanceOf(OpenAI.APIUserAbortError);
     expect(chatRequests(ctx.fake)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await c.chat.completions.create(CHAT)).choices).toHaveLength(1);
   });
 
-  it('during a Retry-After wait returns at once', async () => {
-    const c = client(ctx.fake);
+  it('during a Retry-After wait returns at once and ends the wait', async () => {
+    const c = client(ctx.fake, { bulkhead: { limit: 1, queue: 0 } });
     const controller = new AbortController();
     const call = c.chat.completions.create(CHAT, {
       ...fault('status=429; retry-after=30'),
@@ -33,6 +39,8 @@ describe("a caller's abort", () => {
     expect(await rejection(call)).toBeInstanceOf(OpenAI.APIUserAbortError);
     expect(performance.now() - aborted).toBeLessThan(1000);
     expect(chatRequests(ctx.fake)).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await c.chat.completions.create(CHAT)).choices).toHaveLength(1);
   });
 
   it('in the bulkhead queue returns at once, and the call is never sent', async () => {
