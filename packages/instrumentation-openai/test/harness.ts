@@ -31,6 +31,12 @@ export const API_KEY = 'sk-test-9f8e7d6c5b4a39281706';
 /** The `openai` package under test by name: `openai` (7.x) or an alias of an older major. */
 export type OpenAIPackage = 'openai' | 'openai6' | 'openai5' | 'openai4';
 
+/**
+ * The `openai` package a test file's beds load by default: 7.x, or 6.x for the files under
+ * test/openai6/, which import this suite again after switching it (the same suite on an older major).
+ */
+export const suite: { openai: OpenAIPackage } = { openai: 'openai' };
+
 // biome-ignore lint/suspicious/noExplicitAny: the SDK's module shape differs per major; tests use its public API.
 export type OpenAIModule = any;
 
@@ -55,7 +61,7 @@ export interface TestBed {
 
 export async function startTestBed(
   config: OpenAIInstrumentationConfig = {},
-  pkg: OpenAIPackage = 'openai',
+  pkg: OpenAIPackage = suite.openai,
 ): Promise<TestBed> {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   const messages: DiagMessages = { warn: [], error: [] };

@@ -153,7 +153,8 @@ describe('streamed chat completions', () => {
   it('does not prevent usage of abort: the span ends once as an aborted call', async () => {
     const stream = await bed.client.chat.completions.create(
       { ...params },
-      { headers: { 'x-fake-tokens': '50' } },
+      // Paced chunks: openai <= 6 keeps yielding chunks already buffered when the caller aborts.
+      { headers: { 'x-fake-tokens': '50', 'x-fake-latency': 'ttft=0; per-token=5' } },
     );
     let seen = 0;
     for await (const _chunk of stream) {

@@ -1,0 +1,3 @@
+// ../chat.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../chat.test.js';

@@ -1,0 +1,3 @@
+// ../content.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../content.test.js';

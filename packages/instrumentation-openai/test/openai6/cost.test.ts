@@ -1,0 +1,3 @@
+// ../cost.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../cost.test.js';

@@ -1,0 +1,3 @@
+// ../errors.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../errors.test.js';

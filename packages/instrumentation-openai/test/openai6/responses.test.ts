@@ -1,0 +1,3 @@
+// ../responses.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../responses.test.js';

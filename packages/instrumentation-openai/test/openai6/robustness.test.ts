@@ -1,0 +1,3 @@
+// ../robustness.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../robustness.test.js';
