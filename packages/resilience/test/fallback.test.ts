@@ -61,7 +61,9 @@ describe('fallback', () => {
     );
     const models = new Set<string>();
     for await (const chunk of stream) models.add(chunk.model);
+    expect(models.size).toBeGreaterThan(0);
     expect([...models].every((m) => /^gpt-4o(?!-mini)/.test(m))).toBe(true);
+    expect(chatRequests(ctx.fake).map((r) => r.model)).toEqual(['gpt-4o-mini', 'gpt-4o']);
   });
 
   it('does not fall back on a request error, nor on exhausted quota', async () => {

@@ -28,8 +28,8 @@ async function after429(retryAfter: string, stream = false) {
 }
 
 describe('429 with Retry-After, then success', () => {
-  it('waits retry-after-ms', async () => {
-    const { error, events, elapsed } = await after429('retry-after-ms=150');
+  it.each([false, true])('waits retry-after-ms (stream: %s)', async (stream) => {
+    const { error, events, elapsed } = await after429('retry-after-ms=150', stream);
     expect(error).toBeUndefined();
     expect(chatRequests(ctx.fake)).toHaveLength(2);
     expect(events).toEqual([
@@ -38,17 +38,17 @@ describe('429 with Retry-After, then success', () => {
     expect(elapsed).toBeGreaterThanOrEqual(145);
   });
 
-  it('waits retry-after in seconds', async () => {
-    const { error, events, elapsed } = await after429('retry-after=1');
+  it.each([false, true])('waits retry-after in seconds (stream: %s)', async (stream) => {
+    const { error, events, elapsed } = await after429('retry-after=1', stream);
     expect(error).toBeUndefined();
     expect(chatRequests(ctx.fake)).toHaveLength(2);
     expect(events[0]?.['aiotel.retry.delay_ms']).toBe(1000);
     expect(elapsed).toBeGreaterThanOrEqual(995);
   });
 
-  it('waits until a retry-after HTTP date', async () => {
+  it.each([false, true])('waits until a retry-after HTTP date (stream: %s)', async (stream) => {
     const date = new Date(Date.now() + 2000).toUTCString();
-    const { error, events, elapsed } = await after429(`retry-after=${date}`);
+    const { error, events, elapsed } = await after429(`retry-after=${date}`, stream);
     expect(error).toBeUndefined();
     expect(chatRequests(ctx.fake)).toHaveLength(2);
     const delay = events[0]?.['aiotel.retry.delay_ms'] as number;
