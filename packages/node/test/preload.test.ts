@@ -262,6 +262,30 @@ describe('secrets', () => {
   });
 });
 
+describe('message content', () => {
+  const PROMPT = 'Say hello number 0';
+
+  it('is exported nowhere by default', async () => {
+    const otlp = await receiver();
+    const run = await runApp({ file: 'chat.mjs', nodeArgs: IMPORT, env: appEnv(otlp.url) });
+    expectCleanExit(run);
+    expect(genAiSpans(otlp.spans())).toHaveLength(1);
+    expect(otlp.allBytes().toString()).not.toContain(PROMPT);
+  });
+
+  it('is on the GenAI span with OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT=true', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT: 'true' }),
+    });
+    expectCleanExit(run);
+    const [span] = genAiSpans(otlp.spans());
+    expect(JSON.stringify(span?.attributes['gen_ai.input.messages'])).toContain(PROMPT);
+  });
+});
+
 describe('shutdown', () => {
   it('flushes all 50 spans on SIGTERM, then ends by SIGTERM as it would without the preload', async () => {
     const otlp = await receiver();
