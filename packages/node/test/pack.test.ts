@@ -8,8 +8,8 @@ import { PACKAGE_DIR, runApp } from './harness/app.js';
 import { ensureBuilt } from './harness/build.js';
 import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
 
-/** The packages a user installs for the preload: ours, packed the way `pnpm publish` would. */
-const PACKED = ['node', 'instrumentation-openai', 'cost'];
+/** The packages a user installs for the preload and the policies: ours, packed the way `pnpm publish` would. */
+const PACKED = ['node', 'instrumentation-openai', 'cost', 'resilience'];
 
 const APP_MJS = `import OpenAI from 'openai';
 const client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456' });
@@ -20,6 +20,20 @@ const APP_CJS = `const OpenAI = require('openai');
 const client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456' });
 client.chat.completions
   .create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] })
+  .then((completion) => console.log(completion.choices[0].message.content ? 'answered' : 'empty'));
+`;
+
+// CommonJS on purpose: @aiotel/resilience's CJS build requires cockatiel, which ships ESM only.
+const RESILIENT_CJS = `const OpenAI = require('openai');
+const { resilient } = require('@aiotel/resilience');
+const client = resilient(new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456' }), {
+  retry: { initialDelayMs: 1, maxDelayMs: 2 },
+});
+client.chat.completions
+  .create(
+    { model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] },
+    { headers: { 'x-fake-fault': 'status=500', 'x-fake-scenario': 'packed-resilient', 'x-fake-fault-times': '1' } },
+  )
   .then((completion) => console.log(completion.choices[0].message.content ? 'answered' : 'empty'));
 `;
 
@@ -43,6 +57,7 @@ beforeAll(async () => {
   );
   writeFileSync(join(dir, 'app.mjs'), APP_MJS);
   writeFileSync(join(dir, 'app.cjs'), APP_CJS);
+  writeFileSync(join(dir, 'resilient.cjs'), RESILIENT_CJS);
   const tarballs = readdirSync(dir).filter((file) => file.endsWith('.tgz'));
   // One install for all tarballs: the packed @aiotel/* dependencies (0.1.0, not on the registry) resolve to them.
   execFileSync(
@@ -104,5 +119,26 @@ describe('the packed tarballs installed with npm in a fresh app', () => {
     const genAi = spans.find((span) => span.name === 'chat gpt-4o');
     expect(genAi?.resource['service.name']).toBe('packed-app');
     expect(spans.some((span) => span.parentSpanId === genAi?.spanId && span.name === 'POST')).toBe(true);
+  });
+
+  it('run a resilient() client from the packed @aiotel/resilience, its retry traced on the GenAI span', async () => {
+    const before = otlp.spans().length;
+    const run = await runApp({
+      file: join(dir, 'resilient.cjs'),
+      cwd: dir,
+      nodeArgs: ['--require', '@aiotel/node/register'],
+      env: {
+        FAKE_LLM_URL: fake.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout.trim()).toBe('answered');
+    const spans = otlp.spans().slice(before);
+    const genAi = spans.find((span) => span.name === 'chat gpt-4o');
+    expect(genAi?.events.map((event) => event.name)).toContain('aiotel.retry');
+    const attempts = spans.filter((span) => span.parentSpanId === genAi?.spanId && span.name === 'POST');
+    expect(attempts).toHaveLength(2);
   });
 });

@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { PACKAGE_DIR } from './app.js';
 
 const PACKAGES_DIR = join(PACKAGE_DIR, '..');
-/** The packages the spawned apps load from dist/ (resilience: one fixture), with the files that must exist. */
+/** The packages the spawned apps load from dist/ (resilience: a fixture and the packed app), with the files that must exist. */
 const BUILT: Readonly<Record<string, readonly string[]>> = {
   node: ['register.mjs', 'register.cjs', 'index.mjs', 'index.cjs'],
   'instrumentation-openai': ['index.mjs', 'index.cjs'],
   cost: ['index.mjs', 'index.cjs'],
-  resilience: ['index.mjs'],
+  resilience: ['index.mjs', 'index.cjs'],
 };
 
 function newestMtime(dir: string): number {
