@@ -124,6 +124,8 @@ const PROVIDER_ERROR_CODE = /^[a-z][a-z0-9_]{2,63}$/;
 export class ResponsesEventReader implements ChunkReader {
   private started: Body | undefined;
   private final: Body | undefined;
+  // openai <= 6 hands a Responses `error` event to the caller's loop instead of throwing it.
+  private errorCode: unknown;
 
   constructor(private readonly withContent: boolean) {}
 
@@ -132,6 +134,10 @@ export class ResponsesEventReader implements ChunkReader {
     const type = (event as Body).type;
     if (typeof type !== 'string') return ChunkKind.Other;
     if (type.endsWith('.delta')) return ChunkKind.Output;
+    if (type === 'error') {
+      this.errorCode = (event as Body).code ?? null;
+      return ChunkKind.Other;
+    }
     const response = (event as Body).response as Body | undefined;
     if (typeof response !== 'object' || response === null) return ChunkKind.Other;
     if (type === 'response.completed' || type === 'response.incomplete' || type === 'response.failed') {
@@ -143,16 +149,21 @@ export class ResponsesEventReader implements ChunkReader {
   }
 
   summary(): ResponseSummary {
-    if (this.final === undefined) {
-      return { id: stringOr(this.started?.id), model: stringOr(this.started?.model) };
-    }
-    const summary = summarizeResponse(this.final, this.withContent);
-    if (this.final.status === 'failed') {
-      const code = (this.final.error as Body | undefined)?.code;
-      summary.failure = typeof code === 'string' && PROVIDER_ERROR_CODE.test(code) ? code : ERROR_TYPE_OTHER;
+    const summary: ResponseSummary =
+      this.final === undefined
+        ? { id: stringOr(this.started?.id), model: stringOr(this.started?.model) }
+        : summarizeResponse(this.final, this.withContent);
+    if (this.final?.status === 'failed') {
+      summary.failure = providerFailure((this.final.error as Body | undefined)?.code);
+    } else if (this.errorCode !== undefined) {
+      summary.failure = providerFailure(this.errorCode);
     }
     return summary;
   }
+}
+
+function providerFailure(code: unknown): string {
+  return typeof code === 'string' && PROVIDER_ERROR_CODE.test(code) ? code : ERROR_TYPE_OTHER;
 }
 
 function stringOr(value: unknown): string | undefined {

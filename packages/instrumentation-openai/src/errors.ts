@@ -21,7 +21,6 @@ const KNOWN_ERROR_CLASSES = new Set([
   'StreamTruncatedError',
   'BrokenCircuitError',
   'IsolatedCircuitError',
-  'BulkheadRejectedError',
   'TaskCancelledError',
 ]);
 const PROVIDER_ERROR_TYPE = /^[a-z][a-z0-9_]{2,63}$/;
@@ -29,16 +28,26 @@ const PROVIDER_ERROR_TYPE = /^[a-z][a-z0-9_]{2,63}$/;
 /**
  * Low-cardinality `error.type` of a failed call: the HTTP status as a string (`429`) for API errors
  * with a status; for a status-less API error (an error event inside a stream) the provider's error
- * type (`server_error`); for our own and the SDK's errors the class name (`APIConnectionError`, or the
+ * type (`server_error`; from `code` for a Responses `error` event, whose `type` is `error`); for our own and the SDK's errors the class name (`APIConnectionError`, or the
  * resilience error that caused it, e.g. `CircuitOpenError`); a connection lost mid-stream is also
  * `APIConnectionError`; `_OTHER` otherwise.
  */
 export function errorType(err: unknown): string {
   if (typeof err !== 'object' || err === null) return ERROR_TYPE_OTHER;
-  const { status, type, cause } = err as { status?: unknown; type?: unknown; cause?: unknown };
+  const { status, type, code, cause } = err as {
+    status?: unknown;
+    type?: unknown;
+    code?: unknown;
+    cause?: unknown;
+  };
   if (typeof status === 'number' && status >= 100 && status < 600) return String(status);
   const name = className(err);
-  if (name === 'APIError' && typeof type === 'string' && PROVIDER_ERROR_TYPE.test(type)) return type;
+  if (name === 'APIError') {
+    // A Responses `error` event has `type: "error"` (the event's own type) and the provider's
+    // error in `code`; a Chat error chunk has it in `type`.
+    const provider = type === 'error' ? code : type;
+    if (typeof provider === 'string' && PROVIDER_ERROR_TYPE.test(provider)) return provider;
+  }
   if (name === 'APIConnectionError' && cause !== undefined) {
     const causeName = className(cause);
     if (causeName !== undefined && causeName !== 'Error' && KNOWN_ERROR_CLASSES.has(causeName)) {

@@ -5,6 +5,7 @@ class APIError extends Error {
   constructor(
     readonly status?: number,
     readonly type?: string,
+    readonly code?: string,
   ) {
     super('x');
   }
@@ -23,6 +24,11 @@ describe('errorType', () => {
   it('is the provider error type for a status-less API error (an error event in a stream)', () => {
     expect(errorType(new APIError(undefined, 'server_error'))).toBe('server_error');
     expect(errorType(new APIError(undefined, 'Free Text With Spaces'))).toBe('APIError');
+  });
+
+  it('is the provider code of a Responses error event, whose type is the event type "error"', () => {
+    expect(errorType(new APIError(undefined, 'error', 'server_error'))).toBe('server_error');
+    expect(errorType(new APIError(undefined, 'error', undefined))).toBe('APIError');
   });
 
   it('is the resilience error class that caused a connection error', () => {

@@ -1,7 +1,9 @@
 // In-process test bed: real OpenTelemetry SDK with in-memory exporters, the fake LLM server, and the
 // `openai` SDK loaded through CJS `require` after the instrumentation is enabled, so that it is
 // patched by the same require hook users get (not by calling patch() by hand).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { startFakeLlm } from '@aiotel/fake-llm';
 import { type Attributes, context, DiagLogLevel, diag } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -42,6 +44,8 @@ export type OpenAIModule = any;
 
 export interface TestBed {
   OpenAI: OpenAIModule;
+  /** Major version of the `openai` package the client comes from. */
+  sdkMajor: number;
   /** A client on the fake server with retries off. */
   client: OpenAIModule;
   fakeUrl: string;
@@ -94,10 +98,13 @@ export async function startTestBed(
     };
   };
   const { OpenAI, client } = load(pkg);
+  const main = createRequire(import.meta.url).resolve(pkg);
+  const sdkVersion: string = JSON.parse(readFileSync(join(dirname(main), 'package.json'), 'utf8')).version;
 
   const spans = () => exporter.getFinishedSpans();
   return {
     OpenAI,
+    sdkMajor: Number.parseInt(sdkVersion, 10),
     client,
     fakeUrl: fake.url,
     instrumentation,

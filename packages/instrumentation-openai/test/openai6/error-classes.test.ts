@@ -1,0 +1,3 @@
+// ../error-classes.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../error-classes.test.js';
