@@ -154,7 +154,7 @@ describe('streamed chat completions', () => {
     const stream = await bed.client.chat.completions.create(
       { ...params },
       // Paced chunks: openai <= 6 keeps yielding chunks already buffered when the caller aborts.
-      { headers: { 'x-fake-tokens': '50', 'x-fake-latency': 'ttft=0; per-token=5' } },
+      { headers: { 'x-fake-tokens': '50', 'x-fake-latency': 'ttft=0; per-token=50' } },
     );
     let seen = 0;
     for await (const _chunk of stream) {

@@ -1,0 +1,3 @@
+// ../edge-cases.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../edge-cases.test.js';
