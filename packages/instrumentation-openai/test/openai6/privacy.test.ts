@@ -1,0 +1,3 @@
+// ../privacy.test.ts again, against openai 6.x.
+import './use-openai6.js';
+import '../privacy.test.js';
