@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, runApp } from './harness/app.js';
-import { ensureBuilt } from './harness/build.js';
+import { ensureBuilt, pnpmCommand } from './harness/build.js';
 import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
 
 /** The packages a user installs for the preload and the policies: ours, packed the way `pnpm publish` would. */
@@ -46,7 +46,8 @@ beforeAll(async () => {
   // Outside the workspace, so nothing resolves from /work/main's node_modules.
   dir = mkdtempSync(join(tmpdir(), 'aiotel-packed-app-'));
   for (const name of PACKED) {
-    execFileSync('pnpm', ['pack', '--pack-destination', dir], {
+    const [pnpm, pnpmArgs] = pnpmCommand();
+    execFileSync(pnpm, [...pnpmArgs, 'pack', '--pack-destination', dir], {
       cwd: join(PACKAGE_DIR, '..', name),
       stdio: 'pipe',
     });

@@ -46,6 +46,14 @@ export function staleBuilds(): string[] {
 }
 
 /**
+ * How to run pnpm: the pnpm that runs these tests (`npx -y pnpm@… test` puts none on PATH), else `pnpm` from PATH.
+ */
+export function pnpmCommand(): [string, string[]] {
+  const pnpm = process.env.npm_execpath;
+  return pnpm && /pnpm\.c?js$/.test(pnpm) ? [process.execPath, [pnpm]] : ['pnpm', []];
+}
+
+/**
  * The spawned apps run the built packages (that is what users run). Builds them (`pnpm --filter @aiotel/node...
  * build`, one test file at a time) when missing or stale; fails with the command to run when that does not work.
  */
@@ -70,9 +78,7 @@ export function ensureBuilt(): void {
   }
   try {
     if (staleBuilds().length === 0) return;
-    const pnpm = process.env.npm_execpath;
-    const [command, args] =
-      pnpm?.endsWith('.cjs') || pnpm?.endsWith('.js') ? [process.execPath, [pnpm]] : ['pnpm', []];
+    const [command, args] = pnpmCommand();
     try {
       execFileSync(command, [...args, '--filter', '@aiotel/node...', 'build'], {
         cwd: PACKAGE_DIR,
