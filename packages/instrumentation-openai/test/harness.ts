@@ -7,7 +7,13 @@ import { dirname, join } from 'node:path';
 import { startFakeLlm } from '@aiotel/fake-llm';
 import { type Attributes, context, DiagLogLevel, diag } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { type DataPoint, type Histogram, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import {
+  type DataPoint,
+  type Histogram,
+  MeterProvider,
+  type MetricData,
+  MetricReader,
+} from '@opentelemetry/sdk-metrics';
 import {
   InMemorySpanExporter,
   type ReadableSpan,
@@ -59,6 +65,8 @@ export interface TestBed {
   waitForSpans(count: number): Promise<ReadableSpan[]>;
   /** Data points of a metric, collected now. */
   points(name: string): Promise<DataPoint<unknown>[]>;
+  /** A metric (descriptor, type and points) as exported now; undefined when nothing was recorded. */
+  metric(name: string): Promise<MetricData | undefined>;
   reset(): void;
   close(): Promise<void>;
 }
@@ -102,6 +110,15 @@ export async function startTestBed(
   const sdkVersion: string = JSON.parse(readFileSync(join(dirname(main), 'package.json'), 'utf8')).version;
 
   const spans = () => exporter.getFinishedSpans();
+  const metric = async (name: string): Promise<MetricData | undefined> => {
+    const { resourceMetrics } = await reader.collect();
+    for (const scope of resourceMetrics.scopeMetrics) {
+      for (const found of scope.metrics) {
+        if (found.descriptor.name === name) return found;
+      }
+    }
+    return undefined;
+  };
   return {
     OpenAI,
     sdkMajor: Number.parseInt(sdkVersion, 10),
@@ -118,14 +135,9 @@ export async function startTestBed(
       return spans();
     },
     async points(name) {
-      const { resourceMetrics } = await reader.collect();
-      for (const scope of resourceMetrics.scopeMetrics) {
-        for (const metric of scope.metrics) {
-          if (metric.descriptor.name === name) return metric.dataPoints as DataPoint<unknown>[];
-        }
-      }
-      return [];
+      return ((await metric(name))?.dataPoints ?? []) as DataPoint<unknown>[];
     },
+    metric,
     reset() {
       exporter.reset();
       messages.warn.length = 0;
