@@ -23,7 +23,7 @@ export interface RetryOptions {
 
 /** A circuit breaker per key (server and model by default). */
 export interface CircuitBreakerOptions {
-  /** Consecutive provider faults (5xx, 529, connection errors, timeouts) that open the breaker. Default `5`. */
+  /** Consecutive provider faults (5xx, 529, connection errors, timeouts, 408) that open the breaker. Default `5`. */
   readonly consecutiveFailures?: number;
   /** How long the breaker stays open before one probe is let through, ms. Default `30000`. */
   readonly halfOpenAfterMs?: number;
