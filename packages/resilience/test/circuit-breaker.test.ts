@@ -51,25 +51,35 @@ describe('circuit breaker', () => {
     expect(chatRequests(ctx.fake)).toHaveLength(5);
   });
 
-  it('lets one probe through after halfOpenAfterMs; its success closes the breaker', async () => {
-    const c = client(ctx.fake, {
-      retry: NO_RETRY,
-      circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 300 },
-    });
-    await rejection(c.chat.completions.create(CHAT, fault('status=500')));
-    await rejection(c.chat.completions.create(CHAT, fault('status=500')));
-    expect(await rejection(c.chat.completions.create(CHAT))).toBeInstanceOf(CircuitOpenError);
-    await sleep(320);
-    const { result, span } = await otel.inSpan(() => c.chat.completions.create(CHAT));
-    expect(result?.choices).toHaveLength(1);
-    const states = span.events
-      .filter((e) => e.name === 'aiotel.circuit_breaker.state_change')
-      .map((e) => e.attributes?.['aiotel.circuit_breaker.state']);
-    expect(states).toEqual(['half_open', 'closed']);
-    // Closed again: normal calls go through.
-    await c.chat.completions.create(CHAT);
-    expect(chatRequests(ctx.fake)).toHaveLength(4);
-  });
+  it.each([false, true])(
+    'lets one probe through after halfOpenAfterMs; its success closes the breaker (stream: %s)',
+    async (stream) => {
+      const c = client(ctx.fake, {
+        retry: NO_RETRY,
+        circuitBreaker: { consecutiveFailures: 2, halfOpenAfterMs: 300 },
+      });
+      await rejection(c.chat.completions.create({ ...CHAT, stream }, fault('status=500')));
+      await rejection(c.chat.completions.create({ ...CHAT, stream }, fault('status=500')));
+      expect(await rejection(c.chat.completions.create({ ...CHAT, stream }))).toBeInstanceOf(
+        CircuitOpenError,
+      );
+      await sleep(320);
+      const { result, span } = await otel.inSpan(async () => {
+        if (!stream) return (await c.chat.completions.create(CHAT)).choices.length;
+        let chunks = 0;
+        for await (const _ of await c.chat.completions.create({ ...CHAT, stream: true })) chunks++;
+        return chunks;
+      });
+      expect(result).toBeGreaterThan(0);
+      const states = span.events
+        .filter((e) => e.name === 'aiotel.circuit_breaker.state_change')
+        .map((e) => e.attributes?.['aiotel.circuit_breaker.state']);
+      expect(states).toEqual(['half_open', 'closed']);
+      // Closed again: normal calls go through.
+      await c.chat.completions.create(CHAT);
+      expect(chatRequests(ctx.fake)).toHaveLength(4);
+    },
+  );
 
   it('in half-open, the probe goes and the other calls fail fast', async () => {
     const c = client(ctx.fake, {
