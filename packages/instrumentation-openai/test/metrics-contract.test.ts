@@ -57,7 +57,7 @@ describe('metrics of the shared telemetry contract', () => {
       if (buckets !== undefined && metric.dataPointType === DataPointType.HISTOGRAM) {
         const boundaries = metric.dataPoints[0]?.value.buckets.boundaries ?? [];
         expect(boundaries).toHaveLength(buckets.length);
-        boundaries.forEach((b, i) => expect(b).toBeCloseTo(buckets[i] ?? Number.NaN, 12));
+        for (const [i, b] of boundaries.entries()) expect(b).toBeCloseTo(buckets[i] ?? Number.NaN, 12);
       }
       for (const point of metric.dataPoints) {
         expect(point.attributes).toMatchObject({
