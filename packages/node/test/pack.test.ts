@@ -43,7 +43,7 @@ let otlp: OtlpReceiver;
 
 beforeAll(async () => {
   ensureBuilt();
-  // Outside the workspace, so nothing resolves from /work/main's node_modules.
+  // Outside the workspace, so nothing resolves from the workspace's node_modules.
   dir = mkdtempSync(join(tmpdir(), 'aiotel-packed-app-'));
   for (const name of PACKED) {
     const [pnpm, pnpmArgs] = pnpmCommand();
