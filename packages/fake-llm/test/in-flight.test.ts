@@ -28,6 +28,26 @@ describe('in-flight tracking', () => {
     expect(stats.outcomes.ok).toBe(50);
   });
 
+  it('counts 50 requests held open at once as 50 in flight, whatever the machine load', async () => {
+    fake.reset();
+    const controller = new AbortController();
+    const pending = Array.from({ length: 50 }, () =>
+      client.chat.completions
+        .create(
+          { model: 'gpt-4o-mini', messages },
+          { signal: controller.signal, headers: { 'x-fake-fault': 'hang' } },
+        )
+        .catch(() => 'aborted'),
+    );
+    // No deadline to race: the requests stay open until all 50 are counted.
+    await expect.poll(() => fake.stats().inFlight, { timeout: 30_000 }).toBe(50);
+    controller.abort();
+    expect(await Promise.all(pending)).toEqual(Array(50).fill('aborted'));
+    await expect.poll(() => fake.stats().inFlight, { timeout: 30_000 }).toBe(0);
+    expect(fake.stats().maxInFlight).toBe(50);
+    expect(fake.stats().totalRequests).toBe(50);
+  });
+
   it('counts sequential requests as a maximum of 1 in flight', async () => {
     fake.reset();
     for (let i = 0; i < 5; i++) {
