@@ -28,35 +28,35 @@ export function createHttpInstrumentation(redactor: Redactor): UndiciInstrumenta
 /** Reads an outgoing request's headers once: harvests credentials, returns the span attributes they imply. */
 export function inspectRequest(request: Pick<UndiciRequest, 'headers'>, redactor: Redactor): Attributes {
   const attributes: Attributes = {};
-  forEachHeader(request.headers, (name, value) => {
-    if (name === RETRY_COUNT_HEADER) {
-      const count = Number(value);
-      if (Number.isInteger(count) && count > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = count;
-    } else if (isSecretName(name) && !NOT_CREDENTIALS.has(name)) {
-      redactor.addSecretFromHeader(value);
-    }
-  });
-  return attributes;
-}
-
-/** Visits headers in undici's two shapes: `name: value\r\n` text (v5) or a flat `[name, value, …]` array (v6+). */
-function forEachHeader(
-  headers: UndiciRequest['headers'],
-  visit: (name: string, value: string) => void,
-): void {
+  const headers = request.headers;
+  // undici's two shapes: a flat `[name, value, …]` array (v6+) or `name: value\r\n` text (v5).
   if (Array.isArray(headers)) {
     for (let i = 0; i + 1 < headers.length; i += 2) {
       const name = headers[i];
       const value = headers[i + 1];
       if (typeof name !== 'string') continue;
       const lower = name.toLowerCase();
-      if (Array.isArray(value)) for (const item of value) visit(lower, item);
-      else if (typeof value === 'string') visit(lower, value);
+      if (Array.isArray(value)) for (const item of value) visitHeader(lower, item, attributes, redactor);
+      else if (typeof value === 'string') visitHeader(lower, value, attributes, redactor);
     }
   } else if (typeof headers === 'string') {
     for (const line of headers.split('\r\n')) {
       const colon = line.indexOf(':');
-      if (colon > 0) visit(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+      if (colon > 0) {
+        const name = line.slice(0, colon).trim().toLowerCase();
+        visitHeader(name, line.slice(colon + 1).trim(), attributes, redactor);
+      }
     }
+  }
+  return attributes;
+}
+
+/** One header (lower-case name): the retry count becomes an attribute, a credential is remembered. */
+function visitHeader(name: string, value: string, attributes: Attributes, redactor: Redactor): void {
+  if (name === RETRY_COUNT_HEADER) {
+    const count = Number(value);
+    if (Number.isInteger(count) && count > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = count;
+  } else if (isSecretName(name) && !NOT_CREDENTIALS.has(name)) {
+    redactor.addSecretFromHeader(value);
   }
 }

@@ -66,12 +66,34 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<[RegExp, string]> = [
   // `user:password@` in URLs.
   [/\b([a-z][a-z0-9+.-]*:\/\/)[^/\s:@]+:[^/\s@]+@/gi, `$1${REDACTED}:${REDACTED}@`],
 ];
-const HEADER_ATTRIBUTE = /^http\.(?:request|response)\.header\.(.+)$/;
+/**
+ * What every one of {@link CREDENTIAL_PATTERNS} and the query-parameter pattern needs in a string to match (`=`,
+ * `@`, or its literal prefix): a string without any of them is skipped with this one scan. Keep in step with
+ * the patterns.
+ */
+const MAY_HOLD_CREDENTIAL = /[=@]|Bearer|Basic|Token|sk-|AIza/;
+const REQUEST_HEADER_ATTRIBUTE = 'http.request.header.';
+const RESPONSE_HEADER_ATTRIBUTE = 'http.response.header.';
+const SECRET_NAME = new RegExp(SECRET_NAME_PARTS.join('|'));
+/** Header and attribute names recur (a client sends the same dozen headers on every request): remember verdicts. */
+const secretNames = new Map<string, boolean>();
+const MAX_REMEMBERED_NAMES = 1024;
 
 /** Is a header or query parameter with this name a credential? */
 export function isSecretName(name: string): boolean {
-  const lower = name.toLowerCase();
-  return SECRET_NAME_PARTS.some((part) => lower.includes(part));
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = SECRET_NAME.test(name.toLowerCase());
+    if (secretNames.size < MAX_REMEMBERED_NAMES) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+/** The header name in an `http.request.header.<name>` / `http.response.header.<name>` attribute key. */
+function headerNameOf(key: string): string | undefined {
+  if (key.startsWith(REQUEST_HEADER_ATTRIBUTE)) return key.slice(REQUEST_HEADER_ATTRIBUTE.length);
+  if (key.startsWith(RESPONSE_HEADER_ATTRIBUTE)) return key.slice(RESPONSE_HEADER_ATTRIBUTE.length);
+  return undefined;
 }
 
 /**
@@ -82,6 +104,11 @@ export function isSecretName(name: string): boolean {
  */
 export class Redactor {
   readonly #secrets = new Set<string>();
+  /** The secrets as an array (iterated for every string, so without an iterator object) and the shortest length. */
+  #secretList: readonly string[] = [];
+  #shortestSecret = Number.POSITIVE_INFINITY;
+  #lastHeader = '';
+  #lastHeaderSecret = '';
   readonly #queryParameter: RegExp;
 
   constructor(
@@ -112,22 +139,31 @@ export class Redactor {
       if (oldest !== undefined) this.#secrets.delete(oldest);
     }
     this.#secrets.add(secret);
+    this.#secretList = [...this.#secrets];
+    this.#shortestSecret = Math.min(...this.#secretList.map((s) => s.length));
   }
 
   /** Remembers the credential in an `Authorization`-like header value (`Bearer sk-…` → `sk-…`). */
   addSecretFromHeader(value: string): void {
+    // Every request of a client carries the same header: skip re-parsing it while its secret is remembered.
+    if (value === this.#lastHeader && this.#secrets.has(this.#lastHeaderSecret)) return;
     const space = value.indexOf(' ');
-    this.addSecret(
-      space > 0 && /^(bearer|basic|token)$/i.test(value.slice(0, space)) ? value.slice(space + 1) : value,
-    );
+    const secret =
+      space > 0 && /^(bearer|basic|token)$/i.test(value.slice(0, space)) ? value.slice(space + 1) : value;
+    this.addSecret(secret);
+    this.#lastHeader = value;
+    this.#lastHeaderSecret = secret.trim();
   }
 
   /** Returns `text` with every secret replaced by {@link REDACTED}; the same string when there is nothing to scrub. */
   redactString(text: string): string {
     let result = text;
-    for (const secret of this.#secrets) {
-      if (result.includes(secret)) result = result.replaceAll(secret, REDACTED);
+    if (result.length >= this.#shortestSecret) {
+      for (const secret of this.#secretList) {
+        if (result.includes(secret)) result = result.replaceAll(secret, REDACTED);
+      }
     }
+    if (!MAY_HOLD_CREDENTIAL.test(result)) return result;
     if (result.includes('=')) result = result.replace(this.#queryParameter, `$1${REDACTED}`);
     for (const [pattern, replacement] of CREDENTIAL_PATTERNS) {
       pattern.lastIndex = 0;
@@ -138,9 +174,8 @@ export class Redactor {
 
   /** Redacts one attribute value; credential headers lose their value entirely. */
   redactValue(key: string, value: AttributeValue): AttributeValue {
-    const header = HEADER_ATTRIBUTE.exec(key);
-    if (header?.[1] !== undefined && isSecretName(header[1]))
-      return Array.isArray(value) ? [REDACTED] : REDACTED;
+    const header = headerNameOf(key);
+    if (header !== undefined && isSecretName(header)) return Array.isArray(value) ? [REDACTED] : REDACTED;
     if (typeof value === 'string') return this.redactString(value);
     if (Array.isArray(value) && value.some((item) => typeof item === 'string')) {
       return value.map((item: unknown) =>
@@ -173,8 +208,13 @@ export class Redactor {
 export function redactSpan(span: ReadableSpan, redactor: Redactor): ReadableSpan {
   const name = redactor.redactString(span.name);
   const attributes = redactor.redactAttributes(span.attributes);
-  const events = mapIfChanged(span.events, (event) => redactEvent(event, redactor));
-  const links = mapIfChanged(span.links, (link) => redactLink(link, redactor));
+  // Most spans have neither events nor links: no closure for them.
+  const events =
+    span.events.length === 0
+      ? span.events
+      : mapIfChanged(span.events, (event) => redactEvent(event, redactor));
+  const links =
+    span.links.length === 0 ? span.links : mapIfChanged(span.links, (link) => redactLink(link, redactor));
   const message = span.status.message === undefined ? undefined : redactor.redactString(span.status.message);
   if (
     name === span.name &&

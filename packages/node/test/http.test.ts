@@ -27,6 +27,17 @@ describe('inspectRequest', () => {
     );
   });
 
+  it('remembers a credential header sent with upper-case letters, on every request that carries it', () => {
+    const redactor = new Redactor();
+    for (let i = 0; i < 2; i++) {
+      inspectRequest(
+        { headers: ['Authorization', 'Bearer Upper-Case-Credential', 'X-Goog-Api-Key', 'goog-cred-123'] },
+        redactor,
+      );
+    }
+    expect(redactor.redactString('Upper-Case-Credential goog-cred-123')).toBe(`${REDACTED} ${REDACTED}`);
+  });
+
   it('does not treat idempotency keys as credentials', () => {
     const redactor = new Redactor();
     inspectRequest({ headers: ['idempotency-key', 'stainless-node-retry-1234'] }, redactor);

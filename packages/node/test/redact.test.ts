@@ -77,6 +77,35 @@ describe('Redactor.redactString', () => {
     );
   });
 
+  it('still finds every credential shape in a string that holds nothing else (the pre-check skips no secret)', () => {
+    const cases: [string, string][] = [
+      ['Bearer abcdefgh12345678', `Bearer ${REDACTED}`],
+      ['Token abcdefgh12345678', `Token ${REDACTED}`],
+      ['Basic dXNlcjpwYXNzd29yZDE=', `Basic ${REDACTED}`],
+      [KEY, REDACTED],
+      ['AIzaSyA1234567890abcdefghijklmnopqrstu', REDACTED],
+      ['https://user:pa55@proxy.example', `https://${REDACTED}:${REDACTED}@proxy.example`],
+      ['sig=abc', `sig=${REDACTED}`],
+    ];
+    for (const [text, expected] of cases) expect(redactor.redactString(text)).toBe(expected);
+  });
+
+  it('redacts a remembered secret in a string with no credential marker (no =, @, Bearer, sk-)', () => {
+    const own = new Redactor();
+    own.addSecret('plainsecretvalue42');
+    expect(own.redactString('plainsecretvalue42')).toBe(REDACTED);
+    expect(own.redactString('x plainsecretvalue42')).toBe(`x ${REDACTED}`);
+  });
+
+  it('redacts a secret learned from a header again after it was forgotten and the same header came back', () => {
+    const own = new Redactor();
+    own.addSecretFromHeader('Bearer header-credential-0');
+    for (let i = 0; i < 64; i++) own.addSecret(`rotating-secret-${i}`);
+    expect(own.redactString('header-credential-0')).toBe('header-credential-0');
+    own.addSecretFromHeader('Bearer header-credential-0');
+    expect(own.redactString('header-credential-0')).toBe(REDACTED);
+  });
+
   it('returns the very same string when there is nothing to redact', () => {
     const text = 'https://api.openai.com/v1/chat/completions?model=x';
     expect(redactor.redactString(text)).toBe(text);
@@ -100,6 +129,23 @@ describe('Redactor.redactAttributes', () => {
       'http.request.header.cookie': [REDACTED],
       'http.response.header.content-type': ['application/json'],
     });
+  });
+
+  it('matches credential header names case-insensitively, also after the name was seen before', () => {
+    const redactor = new Redactor();
+    for (let i = 0; i < 2; i++) {
+      expect(
+        redactor.redactAttributes({
+          'http.request.header.X-Api-Key': 'x',
+          'http.response.header.Set-Cookie': ['a=b'],
+          'http.request.header.x-request-id': 'r',
+        }),
+      ).toEqual({
+        'http.request.header.X-Api-Key': REDACTED,
+        'http.response.header.Set-Cookie': [REDACTED],
+        'http.request.header.x-request-id': 'r',
+      });
+    }
   });
 
   it('copies only when something changed', () => {
