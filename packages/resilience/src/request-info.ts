@@ -23,9 +23,20 @@ function urlOf(input: string | URL | Request): string {
   return input.url;
 }
 
-/** Reads the request. Never throws: an unparseable body just has no model. */
-export function requestInfo(input: string | URL | Request, body: unknown): RequestInfo {
-  const url = urlOf(input);
+/** What the policies take from a URL. */
+interface UrlParts {
+  readonly origin: string;
+  readonly server: string;
+  readonly api: ApiKind;
+}
+
+/** A client calls a handful of URLs over and over: parse each once (bounded, so odd URLs cannot grow it). */
+const urlParts = new Map<string, UrlParts>();
+const MAX_REMEMBERED_URLS = 256;
+
+function partsOf(url: string): UrlParts {
+  let parts = urlParts.get(url);
+  if (parts !== undefined) return parts;
   let origin = '';
   let server = '';
   let path = '';
@@ -37,6 +48,20 @@ export function requestInfo(input: string | URL | Request, body: unknown): Reque
   } catch {
     // A relative or odd URL: no server-based key; the policies still apply.
   }
+  const api: ApiKind = path.endsWith('/chat/completions')
+    ? 'chat'
+    : path.endsWith('/responses')
+      ? 'responses'
+      : 'other';
+  parts = { origin, server, api };
+  if (urlParts.size < MAX_REMEMBERED_URLS) urlParts.set(url, parts);
+  return parts;
+}
+
+/** Reads the request. Never throws: an unparseable body just has no model. */
+export function requestInfo(input: string | URL | Request, body: unknown): RequestInfo {
+  const url = urlOf(input);
+  const { origin, server, api } = partsOf(url);
   let json: Record<string, unknown> | undefined;
   if (typeof body === 'string' && body.charCodeAt(0) === 0x7b /* { */) {
     try {
@@ -46,10 +71,5 @@ export function requestInfo(input: string | URL | Request, body: unknown): Reque
     }
   }
   const model = typeof json?.model === 'string' ? json.model : undefined;
-  const api: ApiKind = path.endsWith('/chat/completions')
-    ? 'chat'
-    : path.endsWith('/responses')
-      ? 'responses'
-      : 'other';
   return { url, origin, server, model, stream: json?.stream === true, api, json };
 }

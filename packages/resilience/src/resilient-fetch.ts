@@ -1,7 +1,8 @@
 import { trace } from '@opentelemetry/api';
-import type { RetryPolicy, TimeoutPolicy } from 'cockatiel';
+import type { RetryPolicy } from 'cockatiel';
 import { sleep } from './abort.js';
 import { AttemptFailure } from './attempt-failure.js';
+import { AttemptSignal } from './attempt-signal.js';
 import { Budget } from './budget.js';
 import { ATTEMPT_TIMEOUT, CONNECTION_ERROR, classifyResponse, errorBody } from './classify.js';
 import { AttemptTimeoutError, RetryAfterTooLongError } from './errors.js';
@@ -10,7 +11,6 @@ import type { ResolvedOptions } from './options.js';
 import { Bulkhead, type Held } from './policies/bulkhead.js';
 import { Breakers } from './policies/circuit-breaker.js';
 import { backoffDelayMs, retryPolicy } from './policies/retry.js';
-import { attemptTimeout } from './policies/timeout.js';
 import { type ApiKind, type RequestInfo, requestInfo } from './request-info.js';
 import { retryAfterMs } from './retry-after.js';
 import { guardStream } from './stream-guard.js';
@@ -56,8 +56,6 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
   const bulkhead = options.bulkhead ? new Bulkhead(options.bulkhead) : undefined;
   const budget = options.budget ? new Budget(options.budget) : undefined;
   const retry: RetryPolicy | undefined = options.retry ? retryPolicy(options.retry) : undefined;
-  const timeout: TimeoutPolicy | undefined =
-    options.timeout.attemptMs === undefined ? undefined : attemptTimeout(options.timeout.attemptMs);
   const countRateLimits = options.circuitBreaker?.countRateLimits ?? false;
   const keyOf = (server: string, model: string | undefined) =>
     options.circuitBreaker ? options.circuitBreaker.key({ server, model }) : `${server}/${model ?? ''}`;
@@ -70,27 +68,23 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
     call: CallAttributes,
     attemptNo: number,
     callSignal: AbortSignal,
-    attemptSignal: AbortSignal | undefined,
   ): Promise<Held<Response>> {
     const model = call.model;
-    const headers = new Headers(init.headers);
-    headers.set(RETRY_COUNT_HEADER, String(attemptNo));
+    const headers = attemptHeaders(init.headers, attemptNo);
     const firstChunkMs = info.stream ? options.timeout.firstChunkMs : undefined;
-    const firstChunk = firstChunkMs === undefined ? undefined : new AbortController();
-    const timer = firstChunk && setTimeout(() => firstChunk.abort(), firstChunkMs);
-    const signals = [callSignal];
-    if (attemptSignal) signals.push(attemptSignal);
-    if (firstChunk) signals.push(firstChunk.signal);
-    const signal = signals.length === 1 ? callSignal : AbortSignal.any(signals);
+    const limits = new AttemptSignal(callSignal, options.timeout.attemptMs, firstChunkMs);
+    const signal = limits.signal;
+    // A body handed over still reading (a stream) keeps the caller's abort linked until it is done.
+    let linkedToBody = false;
 
     const failed = (err: unknown): unknown => {
       if (callSignal.aborted) return callSignal.reason;
-      if (firstChunk?.signal.aborted) {
+      if (limits.expired === 'firstChunk') {
         return new AttemptFailure(ATTEMPT_TIMEOUT, {
           cause: new AttemptTimeoutError('time to first chunk (timeout.firstChunkMs)', firstChunkMs!),
         });
       }
-      if (attemptSignal?.aborted) {
+      if (limits.expired === 'attempt') {
         return new AttemptFailure(ATTEMPT_TIMEOUT, {
           cause: new AttemptTimeoutError('the attempt (timeout.attemptMs)', options.timeout.attemptMs!),
         });
@@ -154,10 +148,12 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
           signal: callSignal,
           onTruncated: (expected) => telemetry.streamTruncated(call.span, expected),
           onDone: (tail) => {
+            limits.unlink();
             if (tail !== undefined && model !== undefined) recordSpend(tail, model, info.origin);
             release();
           },
         });
+        linkedToBody = true;
         return { value: rebuild(response, stream), done };
       }
 
@@ -189,11 +185,16 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
         keepTail: false,
         signal: callSignal,
         onTruncated: () => undefined,
-        onDone: () => release(),
+        onDone: () => {
+          limits.unlink();
+          release();
+        },
       });
+      linkedToBody = true;
       return { value: rebuild(response, stream), done };
     } finally {
-      clearTimeout(timer);
+      limits.stopTimers();
+      if (!linkedToBody) limits.unlink();
     }
   }
 
@@ -224,13 +225,7 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
         telemetry.retry(call, attemptNo, last.classification.reason, delay);
         await sleep(delay, callSignal);
       }
-      const timed = (): Promise<Held<Response>> =>
-        timeout
-          ? timeout.execute(
-              ({ signal }) => attempt(info, init, body, call, attemptNo, callSignal, signal),
-              callSignal,
-            )
-          : attempt(info, init, body, call, attemptNo, callSignal, undefined);
+      const timed = (): Promise<Held<Response>> => attempt(info, init, body, call, attemptNo, callSignal);
       try {
         return breaker ? await breaker.execute(timed, callSignal) : await timed();
       } catch (err) {
@@ -336,6 +331,17 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
       clearTimeout(totalTimer);
     }
   };
+}
+
+/**
+ * The request headers of attempt `attemptNo`, with the SDK's retry-count header set to it. The SDK already sends
+ * `0` on its (only) attempt, so the first attempt reuses its headers without a copy.
+ */
+function attemptHeaders(given: RequestInit['headers'], attemptNo: number): Headers {
+  if (given instanceof Headers && given.get(RETRY_COUNT_HEADER) === String(attemptNo)) return given;
+  const headers = new Headers(given);
+  headers.set(RETRY_COUNT_HEADER, String(attemptNo));
+  return headers;
 }
 
 /** A request body that is a one-shot stream (an upload), as opposed to a string, bytes or form data. */
