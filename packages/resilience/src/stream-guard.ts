@@ -25,61 +25,73 @@ export interface StreamGuardOptions {
 
 /** Characters kept from the previous chunk so a final event split across two chunks is still found. */
 const EDGE_CHARS = 64;
+const STREAMING = { stream: true } as const;
 
 /**
  * Wraps a response body that already delivered its first chunk: passes chunks through unchanged, bounds the
  * silence between them, turns a lost connection into `StreamInterruptedError`, an end without the final event
  * into `StreamTruncatedError`, and reports when the body is done so the bulkhead slot is freed.
+ *
+ * Per chunk it only notes the time a read starts (no timer, promise or closure per chunk): one idle timer per
+ * stream checks, when it fires, how long the pending read has waited, and re-arms for the rest.
  */
 export function guardStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
   first: Uint8Array | undefined,
   options: StreamGuardOptions,
 ): ReadableStream<Uint8Array> {
-  const decoder = options.keepTail || options.finalEvents ? new TextDecoder() : undefined;
+  const finalEvents = options.finalEvents;
+  const keepTail = options.keepTail;
+  const idleMs = options.idleMs;
+  const decoder = keepTail || finalEvents ? new TextDecoder() : undefined;
   let tail = '';
   let edge = '';
-  let sawFinal = options.finalEvents === undefined;
+  let sawFinal = finalEvents === undefined;
   let finished = false;
+  /** `performance.now()` when the pending read started; -1 while no read is pending. */
+  let readStartedAt = -1;
+  let idleTimer: ReturnType<typeof setTimeout> | undefined;
+  let idleError: StreamInterruptedError | undefined;
 
   const observe = (chunk: Uint8Array) => {
     if (!decoder) return;
-    const text = decoder.decode(chunk, { stream: true });
+    const text = decoder.decode(chunk, STREAMING);
     if (!sawFinal) {
       const probe = edge + text;
-      sawFinal = options.finalEvents!.some((e) => probe.includes(e));
+      for (const event of finalEvents!) {
+        if (probe.includes(event)) {
+          sawFinal = true;
+          break;
+        }
+      }
       edge = probe.slice(-EDGE_CHARS);
     }
-    if (options.keepTail) {
+    if (keepTail) {
       tail += text;
       if (tail.length > 2 * TAIL_CHARS) tail = tail.slice(-TAIL_CHARS);
     }
   };
 
   const finish = () => {
+    clearTimeout(idleTimer);
+    idleTimer = undefined;
     if (finished) return;
     finished = true;
-    options.onDone(options.keepTail ? tail : undefined);
+    options.onDone(keepTail ? tail : undefined);
   };
 
-  const read = (): Promise<ReadResult> => {
-    const idleMs = options.idleMs;
-    if (idleMs === undefined) return reader.read();
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new StreamInterruptedError('idle_timeout', `no chunk for ${idleMs} ms (timeout.idleMs)`));
-      }, idleMs);
-      reader.read().then(
-        (result) => {
-          clearTimeout(timer);
-          resolve(result);
-        },
-        (err: unknown) => {
-          clearTimeout(timer);
-          reject(err);
-        },
-      );
-    });
+  const onIdle = () => {
+    idleTimer = undefined;
+    // No read pending (the caller is busy between chunks): the next read arms the timer again.
+    if (readStartedAt < 0 || idleMs === undefined) return;
+    const waited = performance.now() - readStartedAt;
+    if (waited < idleMs) {
+      idleTimer = setTimeout(onIdle, idleMs - waited);
+      return;
+    }
+    idleError = new StreamInterruptedError('idle_timeout', `no chunk for ${idleMs} ms (timeout.idleMs)`);
+    // Cancelling settles the pending read (as done), where `pull` reports the idle error.
+    reader.cancel(idleError).catch(() => undefined);
   };
 
   return new ReadableStream<Uint8Array>({
@@ -90,14 +102,17 @@ export function guardStream(
       }
     },
     async pull(controller) {
+      if (idleMs !== undefined) {
+        readStartedAt = performance.now();
+        idleTimer ??= setTimeout(onIdle, idleMs);
+      }
       let result: ReadResult;
       try {
-        result = await read();
+        result = await reader.read();
       } catch (err) {
-        let error = err;
-        if (err instanceof StreamInterruptedError) {
-          reader.cancel(err).catch(() => undefined);
-        } else if (!options.signal.aborted && !isAbortError(err)) {
+        readStartedAt = -1;
+        let error = idleError ?? err;
+        if (idleError === undefined && !options.signal.aborted && !isAbortError(err)) {
           // undici's raw `TypeError: terminated` (socket reset mid-stream) becomes a typed error.
           error = new StreamInterruptedError('connection_lost', String((err as Error)?.message ?? err), {
             cause: err,
@@ -107,9 +122,15 @@ export function guardStream(
         controller.error(error);
         return;
       }
+      readStartedAt = -1;
+      if (idleError !== undefined) {
+        finish();
+        controller.error(idleError);
+        return;
+      }
       if (result.done) {
-        if (!sawFinal && options.finalEvents) {
-          const expected = options.finalEvents.join(' or ');
+        if (!sawFinal && finalEvents) {
+          const expected = finalEvents.join(' or ');
           options.onTruncated(expected);
           finish();
           controller.error(new StreamTruncatedError(expected));
