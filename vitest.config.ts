@@ -7,7 +7,12 @@ export default defineConfig({
   resolve: { conditions: ['@aiotel/source'] },
   ssr: { resolve: { conditions: ['@aiotel/source'], externalConditions: ['@aiotel/source'] } },
   test: {
-    include: ['packages/*/{src,test}/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: [
+      'packages/*/{src,test}/**/*.test.ts',
+      'examples/*/test/**/*.test.ts',
+      'bench/test/**/*.test.ts',
+      'test/**/*.test.ts',
+    ],
     exclude: ['**/node_modules/**', '**/dist/**', 'test/e2e/**'],
     reporters: ['default', './scripts/summary-reporter.ts'],
     testTimeout: 30_000,
