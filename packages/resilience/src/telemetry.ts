@@ -159,6 +159,19 @@ function event(span: Span | undefined, name: string, attributes: Attributes): vo
   span?.addEvent(name, attributes);
 }
 
+/** `{ server.address }` per server, built once: the bulkhead records three points with it on every call. */
+const serverAttributes = new Map<string, Attributes>();
+const MAX_REMEMBERED_SERVERS = 256;
+
+function serverOnly(server: string): Attributes {
+  let attributes = serverAttributes.get(server);
+  if (attributes === undefined) {
+    attributes = Object.freeze({ [ATTR.serverAddress]: server });
+    if (serverAttributes.size < MAX_REMEMBERED_SERVERS) serverAttributes.set(server, attributes);
+  }
+  return attributes;
+}
+
 function metricAttributes(call: CallAttributes, extra?: Attributes): Attributes {
   const attributes: Attributes = { [ATTR.serverAddress]: call.server, [ATTR.policyKey]: call.key, ...extra };
   if (call.model !== undefined) attributes[ATTR.requestModel] = call.model;
@@ -202,24 +215,24 @@ export const telemetry = {
   },
 
   bulkheadQueued(server: string, delta: 1 | -1): void {
-    guard('the bulkhead queue', () => instruments().queued.add(delta, { [ATTR.serverAddress]: server }));
+    guard('the bulkhead queue', () => instruments().queued.add(delta, serverOnly(server)));
   },
 
   bulkheadInFlight(server: string, delta: 1 | -1): void {
-    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, { [ATTR.serverAddress]: server }));
+    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, serverOnly(server)));
   },
 
   bulkheadSlot(call: CallAttributes, waitedMs: number, wasQueued: boolean): void {
     guard('a bulkhead wait', () => {
       if (wasQueued) event(call.span, EVENT.bulkheadQueued, { [ATTR.bulkheadWaitMs]: Math.round(waitedMs) });
-      instruments().queueWait.record(waitedMs / 1000, { [ATTR.serverAddress]: call.server });
+      instruments().queueWait.record(waitedMs / 1000, serverOnly(call.server));
     });
   },
 
   bulkheadRejected(call: CallAttributes): void {
     guard('a bulkhead rejection', () => {
       event(call.span, EVENT.bulkheadRejected, {});
-      instruments().rejections.add(1, { [ATTR.serverAddress]: call.server });
+      instruments().rejections.add(1, serverOnly(call.server));
     });
   },
 

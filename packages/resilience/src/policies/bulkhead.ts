@@ -53,7 +53,8 @@ export class Bulkhead {
           telemetry.bulkheadSlot(call, performance.now() - start, queued);
           telemetry.bulkheadInFlight(call.server, 1);
           try {
-            const held = await context.with(callerContext, work);
+            // Not queued: cockatiel runs this at once, still in the caller's context (no context switch needed).
+            const held = await (queued ? context.with(callerContext, work) : work());
             signal.removeEventListener('abort', onAbort);
             resolve(held.value);
             await held.done;
