@@ -15,7 +15,7 @@ export type ChunkKind = (typeof ChunkKind)[keyof typeof ChunkKind];
 
 /** Gathers what a call's stream says, chunk by chunk. */
 export interface ChunkReader {
-  /** Reads one chunk; may delete the `usage: null` field we caused. Never throws. */
+  /** Reads one chunk; may unset (to `undefined`) the `usage: null` field we caused. Never throws. */
   read(chunk: unknown): ChunkKind;
   summary(): ResponseSummary;
 }
@@ -37,8 +37,8 @@ export class ChatChunkReader implements ChunkReader {
   private readonly texts: ChoiceText[] | undefined;
 
   /**
-   * @param usageInjected we added `stream_options.include_usage`: hide its usage-only chunk and the
-   *   `usage: null` field it adds to every other chunk, so the caller sees what it asked for.
+   * @param usageInjected we added `stream_options.include_usage`: hide its usage-only chunk and unset
+   *   the `usage: null` field it adds to every other chunk, so the caller sees what it asked for.
    */
   constructor(
     private readonly usageInjected: boolean,
@@ -56,7 +56,9 @@ export class ChatChunkReader implements ChunkReader {
     }
     const usage = body.usage;
     if (typeof usage === 'object' && usage !== null) this.usage = usage;
-    else if (usage === null && this.usageInjected) delete body.usage;
+    // Not `delete`: it turns the chunk into a slow dictionary-mode object for every later read (≈2 µs a
+    // chunk). Undefined serializes like the missing field; only `'usage' in chunk` tells them apart.
+    else if (usage === null && this.usageInjected) body.usage = undefined;
     const choices = body.choices;
     if (!Array.isArray(choices)) return ChunkKind.Other;
     if (choices.length === 0) {

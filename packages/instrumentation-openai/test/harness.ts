@@ -180,3 +180,31 @@ export function histogram(point: DataPoint<unknown>): { count: number; sum: numb
 export function endedSpanWarnings(messages: DiagMessages): string[] {
   return [...messages.warn, ...messages.error].filter((m) => /ended Span|already ended/i.test(m));
 }
+
+/**
+ * How streamed chunks seen with the instrumentation differ from those seen without it, in what a caller
+ * can observe short of `'usage' in chunk`: the JSON, and the value of every property either side has.
+ * The one allowed difference: an own `usage` property holding `undefined` where the uninstrumented chunk
+ * has none (the `usage: null` the injected `include_usage` causes is unset, not deleted, for speed).
+ * Ids and timestamps differ per request and are left out.
+ */
+export function chunkDifferences(
+  observed: Record<string, unknown>[],
+  plain: Record<string, unknown>[],
+): string[] {
+  const differences: string[] = [];
+  if (observed.length !== plain.length) differences.push(`${observed.length} chunks, not ${plain.length}`);
+  plain.forEach((expected, i) => {
+    const { id: _a, created: _b, ...want } = expected;
+    const { id: _c, created: _d, ...got } = observed[i] ?? {};
+    if (JSON.stringify(got) !== JSON.stringify(want)) differences.push(`chunk ${i}: JSON differs`);
+    for (const key of new Set([...Object.keys(want), ...Object.keys(got)])) {
+      if (JSON.stringify(got[key]) !== JSON.stringify(want[key]) || (key in want && !(key in got))) {
+        differences.push(`chunk ${i}: ${key} differs`);
+      } else if (!(key in want) && !(key === 'usage' && got[key] === undefined)) {
+        differences.push(`chunk ${i}: extra ${key}`);
+      }
+    }
+  });
+  return differences;
+}
