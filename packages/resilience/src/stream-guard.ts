@@ -27,6 +27,18 @@ export interface StreamGuardOptions {
 const EDGE_CHARS = 64;
 const STREAMING = { stream: true } as const;
 
+/** One regular expression per list of final events: a single scan per chunk instead of one per event. */
+const finalEventPatterns = new WeakMap<readonly string[], RegExp>();
+
+function patternOf(events: readonly string[]): RegExp {
+  let pattern = finalEventPatterns.get(events);
+  if (pattern === undefined) {
+    pattern = new RegExp(events.map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
+    finalEventPatterns.set(events, pattern);
+  }
+  return pattern;
+}
+
 /**
  * Wraps a response body that already delivered its first chunk: passes chunks through unchanged, bounds the
  * silence between them, turns a lost connection into `StreamInterruptedError`, an end without the final event
@@ -43,6 +55,7 @@ export function guardStream(
   const finalEvents = options.finalEvents;
   const keepTail = options.keepTail;
   const idleMs = options.idleMs;
+  const finalPattern = finalEvents && patternOf(finalEvents);
   const decoder = keepTail || finalEvents ? new TextDecoder() : undefined;
   let tail = '';
   let edge = '';
@@ -58,12 +71,7 @@ export function guardStream(
     const text = decoder.decode(chunk, STREAMING);
     if (!sawFinal) {
       const probe = edge + text;
-      for (const event of finalEvents!) {
-        if (probe.includes(event)) {
-          sawFinal = true;
-          break;
-        }
-      }
+      if (finalPattern!.test(probe)) sawFinal = true;
       edge = probe.slice(-EDGE_CHARS);
     }
     if (keepTail) {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { StreamInterruptedError } from '../src/errors.js';
+import { StreamInterruptedError, StreamTruncatedError } from '../src/errors.js';
 import { guardStream } from '../src/stream-guard.js';
 
 const IDLE_MS = 100;
@@ -90,5 +90,47 @@ describe('the stream guard idle limit', () => {
     expect(pending.error).toBeInstanceOf(StreamInterruptedError);
     expect(pending.error).toMatchObject({ reason: 'idle_timeout' });
     expect(done).toHaveBeenCalledTimes(1);
+  });
+});
+
+/** Reads a guarded body made of the given chunks to its end; the error, if it failed. */
+async function endOf(chunks: string[], finalEvents: readonly string[]): Promise<unknown> {
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const chunk of chunks.slice(1)) controller.enqueue(encode(chunk));
+      controller.close();
+    },
+  });
+  const stream = guardStream(body.getReader(), encode(chunks[0]!), {
+    idleMs: undefined,
+    finalEvents,
+    keepTail: false,
+    signal: new AbortController().signal,
+    onDone: () => undefined,
+    onTruncated: () => undefined,
+  });
+  try {
+    await new Response(stream).text();
+    return undefined;
+  } catch (err) {
+    return err;
+  }
+}
+
+describe('the stream guard final events', () => {
+  const CHAT_FINAL = ['data: [DONE]', '"finish_reason":"'];
+
+  it('finds a final event inside one chunk, and one split across two chunks', async () => {
+    expect(await endOf(['data: {}\n\n', 'data: [DONE]\n\n'], CHAT_FINAL)).toBeUndefined();
+    expect(await endOf(['data: {}\n\ndata: [DO', 'NE]\n\n'], CHAT_FINAL)).toBeUndefined();
+    expect(await endOf(['data: {"finish_reason', '":"stop"}\n\n'], CHAT_FINAL)).toBeUndefined();
+  });
+
+  it('takes the final events literally: brackets and dots are not patterns', async () => {
+    expect(await endOf(['data: {}\n\n', 'data: D\n\n'], ['data: [DONE]'])).toBeInstanceOf(
+      StreamTruncatedError,
+    );
+    expect(await endOf(['abc'], ['a.c'])).toBeInstanceOf(StreamTruncatedError);
+    expect(await endOf(['a.c'], ['a.c'])).toBeUndefined();
   });
 });
