@@ -48,6 +48,9 @@ import { recordTokens, usageAttributes } from './tokens.js';
 
 let rejectionAdvised = false;
 
+/** Chunk gaps buffered per stream before they are recorded (bounds memory and metric delay: 2 KiB). */
+const CHUNK_GAPS_BATCH = 256;
+
 /** What a call needs from the instrumentation, captured when the call starts. */
 export interface Telemetry {
   readonly tracer: Tracer;
@@ -85,6 +88,9 @@ export class GenAICall {
   private chunkAttributes: Attributes | undefined;
   private firstChunkAt = 0;
   private lastChunkAt = 0;
+  // Gaps between output chunks (s), recorded in batches and when the call ends, off the caller's loop.
+  private chunkGaps: Float64Array | undefined;
+  private chunkGapCount = 0;
 
   constructor(
     private readonly telemetry: Telemetry,
@@ -244,9 +250,22 @@ export class GenAICall {
       this.chunkAttributes = this.withResponseModel(this.streamSummary().model);
       instruments.timeToFirstChunk.record((now - this.startedAt) / 1000, this.chunkAttributes);
     } else {
-      instruments.timePerOutputChunk.record((now - this.lastChunkAt) / 1000, this.chunkAttributes);
+      this.chunkGaps ??= new Float64Array(CHUNK_GAPS_BATCH);
+      this.chunkGaps[this.chunkGapCount++] = (now - this.lastChunkAt) / 1000;
+      if (this.chunkGapCount === CHUNK_GAPS_BATCH) this.recordChunkGaps();
     }
     this.lastChunkAt = now;
+  }
+
+  // One sample per gap, as if recorded chunk by chunk, in a tight loop that is cheaper for the SDK.
+  private recordChunkGaps(): void {
+    const gaps = this.chunkGaps;
+    const attributes = this.chunkAttributes;
+    const count = this.chunkGapCount;
+    this.chunkGapCount = 0;
+    if (gaps === undefined || attributes === undefined) return;
+    const histogram = this.telemetry.instruments.timePerOutputChunk;
+    for (let i = 0; i < count; i++) histogram.record(gaps[i] as number, attributes);
   }
 
   private withResponseModel(model: string | undefined): Attributes {
@@ -260,6 +279,7 @@ export class GenAICall {
     this.ended = true;
     const span = this.span;
     try {
+      this.recordChunkGaps();
       const seconds = (performance.now() - this.startedAt) / 1000;
       const { instruments, settings } = this.telemetry;
       const attributes: Attributes = {};

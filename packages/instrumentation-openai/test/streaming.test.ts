@@ -113,6 +113,23 @@ describe('streamed chat completions', () => {
     expect(histogram(perChunk).count).toBe(chunks.length - 1);
   });
 
+  it('records one time per output chunk for every gap of a stream longer than a recording batch', async () => {
+    const model = 'gpt-4.1';
+    const stream = await bed.client.chat.completions.create(
+      { ...params, model },
+      { headers: { 'x-fake-tokens': '600' } },
+    );
+    const chunks = await collect(stream);
+    expect(chunks.length).toBeGreaterThan(600);
+    const [span] = await bed.waitForSpans(1);
+    const perChunk = pointWith(await bed.points('gen_ai.client.operation.time_per_output_chunk'), {
+      'gen_ai.request.model': model,
+    });
+    expect(histogram(perChunk).count).toBe(chunks.length - 1);
+    const spanSeconds = (span?.duration[0] ?? 0) + (span?.duration[1] ?? 0) / 1e9;
+    expect(histogram(perChunk).sum).toBeLessThanOrEqual(spanSeconds);
+  });
+
   it('ends the span once when the caller breaks out of the loop early', async () => {
     const stream = await bed.client.chat.completions.create({ ...params, model: 'gpt-4o' });
     for await (const _chunk of stream) break;
