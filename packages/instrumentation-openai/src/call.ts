@@ -21,8 +21,9 @@ import {
 } from './content.js';
 import type { CallCosting } from './cost.js';
 import { errorType, recordFailure } from './errors.js';
+import { CallMetricAttributes, type MetricAttributeSet } from './metric-attributes.js';
 import type { Instruments } from './metrics.js';
-import { resolveProvider } from './provider.js';
+import { type CallProvider, resolveProvider } from './provider.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_INPUT_MESSAGES,
@@ -47,6 +48,10 @@ import { type ResponseSummary, summarizeResult } from './summary.js';
 import { recordTokens, usageAttributes } from './tokens.js';
 
 let rejectionAdvised = false;
+
+// Calls without business keys on their metrics share their metric attribute objects: the provider
+// (cached per base URL and model) and the operation name say all the rest.
+const sharedMetricAttributes = new WeakMap<CallProvider, Map<string, CallMetricAttributes>>();
 
 /** Chunk gaps buffered per stream before they are recorded (bounds memory and metric delay: 2 KiB). */
 const CHUNK_GAPS_BATCH = 256;
@@ -77,7 +82,7 @@ export class GenAICall {
   readonly params: Record<string, unknown>;
   private readonly span: Span;
   private readonly startedAt = performance.now();
-  private readonly metricAttributes: Attributes;
+  private readonly metricAttributes: CallMetricAttributes;
   private readonly requestModel: string;
   private readonly providerForPricing: string | undefined;
   private readonly apiKey: string | undefined;
@@ -85,7 +90,7 @@ export class GenAICall {
   private ended = false;
   private resultSeen = false;
   private reader: ChunkReader | undefined;
-  private chunkAttributes: Attributes | undefined;
+  private chunkAttributes: MetricAttributeSet | undefined;
   private firstChunkAt = 0;
   private lastChunkAt = 0;
   // Gaps between output chunks (s), recorded in batches and when the call ends, off the caller's loop.
@@ -116,10 +121,12 @@ export class GenAICall {
       [ATTR_GEN_AI_REQUEST_MODEL]: this.requestModel,
       ...server.attributes,
     };
-    this.metricAttributes = {
-      ...metricBusinessAttributes(business, settings.metricAttributes),
-      ...common,
-    };
+    this.metricAttributes = callMetricAttributes(
+      provider,
+      operation,
+      metricBusinessAttributes(business, settings.metricAttributes),
+      common,
+    );
     const attributes: Attributes = { ...business, ...common };
     requestAttributes(kind, params, attributes);
     if (settings.captureMessageContent) this.captureInput(params, attributes);
@@ -247,8 +254,8 @@ export class GenAICall {
     const { instruments } = this.telemetry;
     if (this.chunkAttributes === undefined) {
       this.firstChunkAt = now;
-      this.chunkAttributes = this.withResponseModel(this.streamSummary().model);
-      instruments.timeToFirstChunk.record((now - this.startedAt) / 1000, this.chunkAttributes);
+      this.chunkAttributes = this.metricAttributes.forResponseModel(this.streamSummary().model);
+      instruments.timeToFirstChunk.record((now - this.startedAt) / 1000, this.chunkAttributes.call);
     } else {
       this.chunkGaps ??= new Float64Array(CHUNK_GAPS_BATCH);
       this.chunkGaps[this.chunkGapCount++] = (now - this.lastChunkAt) / 1000;
@@ -260,18 +267,12 @@ export class GenAICall {
   // One sample per gap, as if recorded chunk by chunk, in a tight loop that is cheaper for the SDK.
   private recordChunkGaps(): void {
     const gaps = this.chunkGaps;
-    const attributes = this.chunkAttributes;
+    const attributes = this.chunkAttributes?.call;
     const count = this.chunkGapCount;
     this.chunkGapCount = 0;
     if (gaps === undefined || attributes === undefined) return;
     const histogram = this.telemetry.instruments.timePerOutputChunk;
     for (let i = 0; i < count; i++) histogram.record(gaps[i] as number, attributes);
-  }
-
-  private withResponseModel(model: string | undefined): Attributes {
-    return model === undefined
-      ? this.metricAttributes
-      : { ...this.metricAttributes, [ATTR_GEN_AI_RESPONSE_MODEL]: model };
   }
 
   private finish(summary: ResponseSummary, failure?: { type: string; error: unknown }): void {
@@ -299,22 +300,19 @@ export class GenAICall {
           settings.contentMaxLength,
         );
       }
-      const metricAttributes =
-        summary.model !== undefined && this.chunkAttributes?.[ATTR_GEN_AI_RESPONSE_MODEL] === summary.model
-          ? this.chunkAttributes
-          : this.withResponseModel(summary.model);
+      const metricAttributes = this.metricAttributes.forResponseModel(summary.model);
       if (usage !== undefined) {
         recordTokens(this.telemetry.instruments, usage, this.kind !== 'embeddings', metricAttributes);
-        this.recordCost(summary, usage, metricAttributes, attributes);
+        this.recordCost(summary, usage, metricAttributes.call, attributes);
       }
       const errorType = failure?.type ?? summary.failure;
       if (errorType !== undefined) {
         attributes[ATTR_ERROR_TYPE] = errorType;
         if (failure !== undefined) recordFailure(span, failure.error, errorType, this.apiKey);
         else span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
-        instruments.duration.record(seconds, { ...metricAttributes, [ATTR_ERROR_TYPE]: errorType });
+        instruments.duration.record(seconds, metricAttributes.failed(errorType));
       } else {
-        instruments.duration.record(seconds, metricAttributes);
+        instruments.duration.record(seconds, metricAttributes.call);
       }
       span.setAttributes(attributes);
     } catch (err) {
@@ -372,4 +370,25 @@ function streamUsageParams(
   const options = params.stream_options as Record<string, unknown> | null | undefined;
   if (options?.include_usage != null) return undefined;
   return { ...params, stream_options: { ...options, include_usage: true } };
+}
+
+// The metric attribute sets of a call: shared with the calls like it unless it has business keys.
+function callMetricAttributes(
+  provider: CallProvider,
+  operation: string,
+  business: Attributes | undefined,
+  common: Attributes,
+): CallMetricAttributes {
+  if (business !== undefined) return new CallMetricAttributes({ ...business, ...common });
+  let byOperation = sharedMetricAttributes.get(provider);
+  if (byOperation === undefined) {
+    byOperation = new Map();
+    sharedMetricAttributes.set(provider, byOperation);
+  }
+  let found = byOperation.get(operation);
+  if (found === undefined) {
+    found = new CallMetricAttributes({ ...common });
+    byOperation.set(operation, found);
+  }
+  return found;
 }

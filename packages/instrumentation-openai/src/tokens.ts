@@ -1,8 +1,8 @@
 import type { TokenUsage } from '@aiotel/cost';
 import type { Attributes } from '@opentelemetry/api';
+import type { MetricAttributeSet } from './metric-attributes.js';
 import type { Instruments } from './metrics.js';
 import {
-  ATTR_GEN_AI_TOKEN_TYPE,
   ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS,
   ATTR_GEN_AI_USAGE_INPUT_TOKENS,
@@ -10,8 +10,6 @@ import {
   ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS,
   TOKEN_TYPE_CACHE_CREATION,
   TOKEN_TYPE_CACHE_READ,
-  TOKEN_TYPE_INPUT,
-  TOKEN_TYPE_OUTPUT,
   TOKEN_TYPE_REASONING,
 } from './semconv.js';
 
@@ -41,23 +39,17 @@ export function recordTokens(
   instruments: Instruments,
   usage: TokenUsage,
   hasOutput: boolean,
-  attributes: Attributes,
+  attributes: MetricAttributeSet,
 ): void {
   const { tokenUsage, tokens } = instruments;
-  const input = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_INPUT };
-  tokenUsage.record(usage.inputTokens, input);
-  tokens.add(usage.inputTokens, input);
+  tokenUsage.record(usage.inputTokens, attributes.input);
+  tokens.add(usage.inputTokens, attributes.input);
   if (hasOutput) {
-    const output = { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: TOKEN_TYPE_OUTPUT };
-    tokenUsage.record(usage.outputTokens, output);
-    tokens.add(usage.outputTokens, output);
+    tokenUsage.record(usage.outputTokens, attributes.output);
+    tokens.add(usage.outputTokens, attributes.output);
   }
-  const parts: [number | undefined, string][] = [
-    [usage.cacheReadTokens, TOKEN_TYPE_CACHE_READ],
-    [usage.cacheWriteTokens, TOKEN_TYPE_CACHE_CREATION],
-    [usage.reasoningTokens, TOKEN_TYPE_REASONING],
-  ];
-  for (const [count, type] of parts) {
-    if (count) tokens.add(count, { ...attributes, [ATTR_GEN_AI_TOKEN_TYPE]: type });
-  }
+  const { cacheReadTokens, cacheWriteTokens, reasoningTokens } = usage;
+  if (cacheReadTokens) tokens.add(cacheReadTokens, attributes.tokenType(TOKEN_TYPE_CACHE_READ));
+  if (cacheWriteTokens) tokens.add(cacheWriteTokens, attributes.tokenType(TOKEN_TYPE_CACHE_CREATION));
+  if (reasoningTokens) tokens.add(reasoningTokens, attributes.tokenType(TOKEN_TYPE_REASONING));
 }

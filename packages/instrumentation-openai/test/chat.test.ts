@@ -213,6 +213,29 @@ describe('cost attribution with withAttributes', () => {
     expect(cost.attributes['app.feature']).toBe('search');
   });
 
+  it('keeps the business attributes of one call off the metrics of the next call like it', async () => {
+    bed.instrumentation.setConfig({ metricAttributes: ['app.feature'] });
+    // A model no other test here uses: metric points add up over the whole file.
+    const model = 'gpt-4.1-mini';
+    await bed.client.chat.completions.create({ ...hello, model });
+    await withAttributes({ 'app.feature': 'search' }, () =>
+      bed.client.chat.completions.create({ ...hello, model }),
+    );
+    await bed.client.chat.completions.create({ ...hello, model });
+    await bed.waitForSpans(3);
+    const points = (await bed.points('gen_ai.client.operation.duration')).filter(
+      (p) => p.attributes['gen_ai.request.model'] === model,
+    );
+    const counts = points.map((p) => [p.attributes['app.feature'], histogram(p).count]);
+    expect(counts).toEqual(
+      expect.arrayContaining([
+        [undefined, 2],
+        ['search', 1],
+      ]),
+    );
+    expect(points).toHaveLength(2);
+  });
+
   it('keeps business attributes off metrics unless allowed', async () => {
     await withAttributes({ 'app.feature': 'chat' }, () =>
       bed.client.chat.completions.create({ ...hello, model: 'gpt-4.1-nano' }),
