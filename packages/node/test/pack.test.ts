@@ -65,6 +65,8 @@ beforeAll(async () => {
     'npm',
     [
       'install',
+      // Cached metadata is good enough for pinned versions; only a cold cache goes to the registry.
+      '--prefer-offline',
       '--no-audit',
       '--no-fund',
       '--loglevel=error',
