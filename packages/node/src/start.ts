@@ -133,6 +133,11 @@ function start(options: TelemetryOptions): Telemetry {
     ...(meterProvider ? { meterProvider } : {}),
   });
 
+  // A flush that failed because the collector is unreachable was already reported once by ExportHealth.
+  const quietWhileCollectorDown = (error: unknown): void => {
+    if (!health.failing) throw error;
+    diag.debug('flushing telemetry failed while the collector is unreachable:', error);
+  };
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     health.closing = true;
@@ -147,11 +152,6 @@ function start(options: TelemetryOptions): Telemetry {
     Promise.all([tracerProvider?.forceFlush(), meterProvider?.forceFlush()])
       .catch(quietWhileCollectorDown)
       .then(() => undefined);
-  // A flush that failed because the collector is unreachable was already reported once by ExportHealth.
-  const quietWhileCollectorDown = (error: unknown): void => {
-    if (!health.failing) throw error;
-    diag.debug('flushing telemetry failed while the collector is unreachable:', error);
-  };
 
   let disposeExitHandlers: (() => void) | undefined;
   const telemetry: Telemetry = {
