@@ -1,10 +1,8 @@
 import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tsdown.base.ts';
 
 const shared = {
-  dts: true,
-  platform: 'node',
-  target: 'node22',
-  sourcemap: true,
+  ...packageBuild,
   // The package script empties dist/ once: two builds write there, and one must not clean the other's files.
   clean: false,
 } as const;

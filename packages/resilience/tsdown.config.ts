@@ -1,11 +1,9 @@
 import { defineConfig } from 'tsdown';
+import { packageBuild } from '../../tsdown.base.ts';
 
 export default defineConfig({
+  ...packageBuild,
   entry: ['src/index.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
-  platform: 'node',
-  target: 'node22',
-  sourcemap: true,
   clean: true,
 });
