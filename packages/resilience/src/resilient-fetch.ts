@@ -11,7 +11,7 @@ import type { ResolvedOptions } from './options.js';
 import { Bulkhead, type Held } from './policies/bulkhead.js';
 import { Breakers } from './policies/circuit-breaker.js';
 import { backoffDelayMs, retryPolicy } from './policies/retry.js';
-import { type ApiKind, type RequestInfo, requestInfo } from './request-info.js';
+import { type ApiKind, callParams, type RequestInfo, requestInfo } from './request-info.js';
 import { retryAfterMs } from './retry-after.js';
 import { guardStream } from './stream-guard.js';
 import { type CallAttributes, telemetry } from './telemetry.js';
@@ -294,7 +294,7 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
   }
 
   return async function resilientFetch(input, init = {}) {
-    const info = requestInfo(input, init.body);
+    const info = requestInfo(input, init.body, callParams.getStore(), options.fallbackModels.length > 0);
     const span = trace.getActiveSpan();
     const call: CallAttributes = {
       span,

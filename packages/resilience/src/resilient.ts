@@ -1,4 +1,5 @@
 import { type ResilienceOptions, resolveOptions } from './options.js';
+import { callParams } from './request-info.js';
 import { createResilientFetch, type Fetch } from './resilient-fetch.js';
 import { unwrapRefusals } from './typed-errors.js';
 
@@ -62,7 +63,8 @@ function unwrapRefusalsOf(client: object): void {
         value(this: object, ...args: unknown[]) {
           // Looked up at call time: an instrumentation that patches the prototype later is still used.
           const original = Object.getPrototypeOf(resource)[method] as (...a: unknown[]) => unknown;
-          return unwrapRefusals(original.apply(this, args));
+          // The fetch reads `model` and `stream` from the params instead of parsing the body again.
+          return unwrapRefusals(callParams.run(args[0], () => original.apply(this, args)));
         },
       });
     }
