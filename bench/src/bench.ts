@@ -5,7 +5,7 @@
  * machine hits them all. Writes bench/results/<date>.json, bench/results/overhead.svg and the table in
  * bench/README.md. `node src/bench.ts --help` lists the options.
  */
-import { fork } from 'node:child_process';
+import { execFileSync, fork } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -17,15 +17,16 @@ import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
 import { renderChart } from './report/chart.ts';
 import { replaceBetweenMarkers } from './report/readme.ts';
 import { checkTargets, type RoundRecord, summarise } from './report/summary.ts';
-import { renderTable, renderTargets } from './report/table.ts';
+import { renderFlushes, renderTable, renderTargets } from './report/table.ts';
 import { BENCH_DIR } from './runtime.ts';
+import type { SdkFloor } from './sdk-floor.ts';
 import type { SinkStats } from './servers/otlp-sink.ts';
 import { selectVariants, type Variant } from './variants.ts';
 
 const HELP = `usage: node src/bench.ts [options]
   --rounds N                 rounds (a fresh process per variant per round; default 5)
   --calls N                  measured non-streaming calls per process (default 2000)
-  --stream-calls N           measured streaming calls per process (default 10)
+  --stream-calls N           measured streaming calls per process (default 30)
   --chunks N                 content chunks per stream (default 500)
   --concurrent-calls N       calls started at once in the concurrent workload (default 1000)
   --concurrency N            in flight at most (bulkhead / harness limiter; default 50)
@@ -68,7 +69,7 @@ const rounds = intOption('rounds', quick ? 1 : 5);
 const sizes: WorkloadSizes = {
   calls: intOption('calls', quick ? 200 : 2000),
   warmupCalls: quick ? 50 : 300,
-  streamCalls: intOption('stream-calls', quick ? 5 : 10),
+  streamCalls: intOption('stream-calls', quick ? 5 : 30),
   warmupStreamCalls: 2,
   chunks: intOption('chunks', 500),
   concurrentCalls: intOption('concurrent-calls', quick ? 200 : 1000),
@@ -115,6 +116,23 @@ function runWorker(
   });
 }
 
+/** The OpenTelemetry SDK's own cost of the telemetry (`src/sdk-floor.ts`), in a fresh process; undefined if it fails. */
+function measureSdkFloor(): SdkFloor | undefined {
+  try {
+    const out = execFileSync(process.execPath, [join(BENCH_DIR, 'src', 'sdk-floor.ts'), '--json'], {
+      cwd: BENCH_DIR,
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    return JSON.parse(out) as SdkFloor;
+  } catch (err) {
+    console.error(
+      `bench: the SDK floor could not be measured: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return undefined;
+  }
+}
+
 function callsMade(s: WorkloadSizes): number {
   return (
     s.warmupCalls +
@@ -152,6 +170,14 @@ async function main(): Promise<void> {
         `${sizes.streamCalls} streams × ${sizes.chunks} chunks, ${sizes.concurrentCalls} calls ${sizes.concurrency} at a time`,
     );
 
+    const sdkFloor = measureSdkFloor();
+    if (sdkFloor) {
+      console.log(
+        `bench: OpenTelemetry SDK alone: ${sdkFloor.histogramRecordUs.toFixed(2)} µs per histogram record, ` +
+          `${sdkFloor.spanUs.toFixed(2)} µs per span, ${sdkFloor.callUs.toFixed(2)} µs per call's telemetry`,
+      );
+    }
+
     const records = new Map<string, RoundRecord[]>(variants.map((v) => [v.id, []]));
     for (let round = 0; round < rounds; round++) {
       for (const variant of variants) {
@@ -180,11 +206,12 @@ async function main(): Promise<void> {
     const fakeStats = await fake.request<{ stats: unknown }>('stats');
 
     const summaries = summarise(variants, records);
-    const targets = checkTargets(summaries);
+    const targets = checkTargets(summaries, sdkFloor);
     const date = new Date();
     const day = date.toISOString().slice(0, 10);
     const table = renderTable(summaries);
     const targetTable = renderTargets(targets);
+    const flushTable = renderFlushes(summaries);
     const machine = machineInfo();
     const results = {
       date: date.toISOString(),
@@ -194,13 +221,14 @@ async function main(): Promise<void> {
       sizes,
       rounds,
       otlpProtocol: { full7: 'http/protobuf (the preload default)', others: 'http/json' },
+      sdkFloor: sdkFloor ?? null,
       variants: summaries,
       targets,
       skipped,
       fakeServer: fakeStats.stats,
       perRound: Object.fromEntries(records),
     };
-    console.log(`\n${table}\n\n${targetTable}\n`);
+    console.log(`\n${table}\n\n${flushTable}\n\n${targetTable}\n`);
     for (const s of skipped) console.log(`skipped ${s.variant}: ${s.reason}`);
 
     const resultsDir = official ? join(BENCH_DIR, 'results') : join(BENCH_DIR, '.tmp');
@@ -225,6 +253,20 @@ async function main(): Promise<void> {
         '',
         '![CPU overhead per variant](results/overhead.svg)',
         '',
+        'The telemetry flush at the end of each workload is inside the figures above (each variant pays for all the',
+        'telemetry it produced); its share:',
+        '',
+        flushTable,
+        '',
+        ...(sdkFloor
+          ? [
+              `The last column of the targets: what the OpenTelemetry SDK alone costs for the same telemetry ` +
+                `(\`src/sdk-floor.ts\`, hot loop, no aiotel code): ${sdkFloor.histogramRecordUs.toFixed(2)} µs per histogram ` +
+                `record with the six GenAI metric attributes (one per streamed chunk), ${sdkFloor.spanUs.toFixed(2)} µs per ` +
+                `GenAI span serialized to protobuf, ${sdkFloor.callUs.toFixed(2)} µs for one call's span and six records.`,
+              '',
+            ]
+          : []),
         targetTable,
         ...(skipped.length > 0 ? ['', ...skipped.map((s) => `Not run: ${s.variant} (${s.reason}).`)] : []),
       ].join('\n');

@@ -3,7 +3,8 @@
  * responses (a small chat completion, or an SSE stream of 500 chunks), measured in-process with one layer
  * at a time switched on or off. Each mode runs in its own process, modes interleaved over rounds; the
  * median CPU µs per call is printed with its difference to `raw`.
- *   node src/layers.ts [--rounds N] [--stream] MODE...      (default: all modes)
+ *   node src/layers.ts [--rounds N] [--stream] [--prompt-kb N] MODE...      (default: all modes)
+ * `--prompt-kb N` sends a user message of about N KiB instead of "hi" (costs that grow with the request body).
  * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false);
  * resil (bulkhead 50), resil-off (every policy off: the fetch wrapper alone), resil-nobulkhead,
@@ -163,9 +164,13 @@ async function child(mode: string, stream: boolean, sinkUrl: string): Promise<nu
             : { bulkhead: { limit: 50, queue: 1000 } };
     client = resilient(client, options as Parameters<typeof resilient>[1]);
   }
+  // A prompt of realistic size (`--prompt-kb`): some costs grow with the request body.
+  const promptKb = Number(process.env.BENCH_PROMPT_KB ?? 0);
+  const content =
+    promptKb > 0 ? 'Lorem ipsum dolor sit amet, consectetur. '.repeat((promptKb * 1024) / 41) : 'hi';
   const params = {
     model: 'gpt-4o-mini',
-    messages: [{ role: 'user' as const, content: 'hi' }],
+    messages: [{ role: 'user' as const, content }],
     max_tokens: 16,
   };
   const one = async (): Promise<void> => {
@@ -194,6 +199,7 @@ async function main(): Promise<void> {
     options: {
       rounds: { type: 'string' },
       stream: { type: 'boolean', default: false },
+      'prompt-kb': { type: 'string' },
       child: { type: 'string' },
     },
   });
@@ -219,7 +225,7 @@ async function main(): Promise<void> {
       for (const mode of modes) {
         const usPerCall = await new Promise<number>((resolve, reject) => {
           const proc = fork(script, ['--child', mode, ...(stream ? ['--stream'] : [])], {
-            env: { ...process.env, BENCH_SINK: sink.url },
+            env: { ...process.env, BENCH_SINK: sink.url, BENCH_PROMPT_KB: values['prompt-kb'] ?? '0' },
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
           let value = Number.NaN;

@@ -32,6 +32,8 @@ export interface WorkloadResult {
   /** Chunks the caller's loop received (streaming only). */
   readonly chunks: number;
   readonly cpuUs: number;
+  /** The part of `cpuUs` spent flushing the variant's telemetry at the end of the workload. */
+  readonly flushCpuUs: number;
   readonly wallMs: number;
   readonly cpuUsPerCall: number;
   /** CPU per chunk received (streaming only; NaN otherwise). */

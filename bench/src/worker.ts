@@ -20,10 +20,12 @@ async function measure(
   const wallMs = Number(process.hrtime.bigint() - wallStart) / 1e6;
   // The telemetry of the measured calls is exported inside the measurement, so every variant pays for
   // all the telemetry it produced, not only for what its batch timers happened to send.
+  const beforeFlush = process.cpuUsage(cpuStart);
   await telemetry.flush();
   const cpu = process.cpuUsage(cpuStart);
   const cpuUs = cpu.user + cpu.system;
   return {
+    flushCpuUs: cpuUs - (beforeFlush.user + beforeFlush.system),
     calls,
     chunks,
     cpuUs,
@@ -45,7 +47,8 @@ async function main(): Promise<void> {
   const telemetry = await startVariantTelemetry(task.variant, task.sinkUrl);
   const client = await makeClient(task.variant, task.fakeUrl, {
     limit: s.concurrency,
-    queue: s.concurrentCalls,
+    // Every call of the larger of warm-up and workload waits its turn; none is refused.
+    queue: Math.max(s.concurrentCalls, s.warmupConcurrentCalls),
   });
 
   await runNonStreaming(client, s.warmupCalls);

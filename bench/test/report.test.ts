@@ -3,7 +3,7 @@ import type { WorkerResult, WorkloadResult } from '../src/protocol.ts';
 import { renderChart } from '../src/report/chart.ts';
 import { README_END, README_START, replaceBetweenMarkers } from '../src/report/readme.ts';
 import { checkTargets, type RoundRecord, summarise } from '../src/report/summary.ts';
-import { renderTable } from '../src/report/table.ts';
+import { renderFlushes, renderTable, renderTargets } from '../src/report/table.ts';
 import { VARIANTS } from '../src/variants.ts';
 
 function workload(cpuUsPerCall: number, cpuUsPerChunk = Number.NaN): WorkloadResult {
@@ -11,6 +11,8 @@ function workload(cpuUsPerCall: number, cpuUsPerChunk = Number.NaN): WorkloadRes
     calls: 100,
     chunks: Number.isNaN(cpuUsPerChunk) ? 0 : 50_000,
     cpuUs: cpuUsPerCall * 100,
+    // A tenth of the workload's CPU went to the final telemetry flush.
+    flushCpuUs: cpuUsPerCall * 10,
     wallMs: 100,
     cpuUsPerCall,
     cpuUsPerChunk,
@@ -70,6 +72,32 @@ describe('summary and table', () => {
     expect(checkTargets(slower).find((t) => t.name.startsWith('full kit CPU per non-streaming'))?.met).toBe(
       false,
     );
+  });
+
+  it('sets the SDK floor beside the full-kit targets: per call as a ratio over raw, per chunk as one record', () => {
+    const floor = { histogramRecordUs: 1.2, counterAddUs: 1.3, spanUs: 8, callUs: 20 };
+    const targets = checkTargets(summaries, floor);
+    // raw7 median 100 µs per call: (100 + 20) / 100.
+    expect(targets.find((t) => t.name.startsWith('full kit CPU per non-streaming'))?.sdkFloor).toBeCloseTo(
+      1.2,
+    );
+    expect(targets.find((t) => t.name.startsWith('full kit CPU overhead per streamed chunk'))?.sdkFloor).toBe(
+      1.2,
+    );
+    const table = renderTargets(targets).split('\n');
+    expect(table[0]).toContain('OpenTelemetry SDK alone');
+    expect(table[2]).toMatch(/\| 1\.200× \|$/);
+    expect(table[3]).toMatch(/\| 1\.200 µs \|$/);
+    expect(renderTargets(checkTargets(summaries)).split('\n')[2]).toMatch(/\| {2}\|$/);
+  });
+
+  it('reports the flush share of telemetry variants only', () => {
+    // Two good rounds of 105 and 210 µs per call, a tenth of it flushing.
+    expect(full.nonStreaming.flushCpuUsPerCall.median).toBeCloseTo(15.75);
+    expect(full.streaming.flushCpuUsPerChunk.median).toBeCloseTo(1.05);
+    const table = renderFlushes(summaries).split('\n');
+    expect(table).toHaveLength(3);
+    expect(table[2]).toBe('| full kit | 15.8 (10.5–21.0) | 1.05 |');
   });
 
   it('prints one row per variant with median (min–max) and the floor marked', () => {
