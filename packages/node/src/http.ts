@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Attributes } from '@opentelemetry/api';
 import { UndiciInstrumentation, type UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import { isSecretName, type Redactor } from './redact.js';
@@ -24,6 +25,25 @@ export function createHttpInstrumentation(redactor: Redactor): UndiciInstrumenta
     startSpanHook: (request) => inspectRequest(request, redactor),
   });
 }
+
+/**
+ * Without HTTP spans the redactor still learns the credentials each request sends (an app may record them in its own
+ * spans or errors): one diagnostics-channel subscription that reads the request headers and starts no span.
+ * Returns the unsubscribe.
+ */
+export function learnCredentials(redactor: Redactor): () => void {
+  const onRequest = (message: unknown): void => {
+    const request = (message as { request?: Pick<UndiciRequest, 'headers'> } | null)?.request;
+    if (request) inspectRequest(request, redactor);
+  };
+  subscribe(REQUEST_CREATED, onRequest);
+  return () => {
+    unsubscribe(REQUEST_CREATED, onRequest);
+  };
+}
+
+/** undici's channel for each request it creates (what the undici instrumentation listens to as well). */
+const REQUEST_CREATED = 'undici:request:create';
 
 /** Reads an outgoing request's headers once: harvests credentials, returns the span attributes they imply. */
 export function inspectRequest(request: Pick<UndiciRequest, 'headers'>, redactor: Redactor): Attributes {

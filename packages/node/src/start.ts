@@ -13,7 +13,7 @@ import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
-import { createHttpInstrumentation } from './http.js';
+import { createHttpInstrumentation, learnCredentials } from './http.js';
 import { installLogger, warnConfig } from './logger.js';
 import { Redactor } from './redact.js';
 import { createResource, findAppPackage } from './resource.js';
@@ -41,7 +41,8 @@ const NOTHING_RUNNING: Telemetry = {
 
 /**
  * Starts OpenTelemetry for an app that calls AI APIs through the `openai` SDK: GenAI spans and metrics from
- * `@aiotel/instrumentation-openai`, one HTTP child span per attempt from undici instrumentation, both exported over
+ * `@aiotel/instrumentation-openai`, one HTTP child span per attempt from undici instrumentation (unless `httpSpans` is
+ * false), both exported over
  * OTLP/HTTP with secrets scrubbed, flushed on exit and on SIGTERM/SIGINT. Options fall back to the `OTEL_*` /
  * `AIOTEL_*` environment variables (see README). Never throws: a bad setting gives one `[aiotel]` warning and its
  * default. A second call returns the instance already running.
@@ -123,10 +124,9 @@ function start(options: TelemetryOptions): Telemetry {
     metrics.setGlobalMeterProvider(meterProvider);
   }
 
-  const instrumentations: Instrumentation[] = [
-    new OpenAIInstrumentation(openAIConfig(config)),
-    createHttpInstrumentation(redactor),
-  ];
+  const instrumentations: Instrumentation[] = [new OpenAIInstrumentation(openAIConfig(config))];
+  if (config.httpSpans) instrumentations.push(createHttpInstrumentation(redactor));
+  const stopLearning = config.httpSpans ? undefined : learnCredentials(redactor);
   const unregister = registerInstrumentations({
     instrumentations,
     ...(tracerProvider ? { tracerProvider } : {}),
@@ -145,6 +145,7 @@ function start(options: TelemetryOptions): Telemetry {
       .catch(quietWhileCollectorDown)
       .then(() => {
         unregister();
+        stopLearning?.();
       });
     return stopped;
   };

@@ -18,6 +18,7 @@ describe('resolveConfig', () => {
     expect(config.traces).toBe(true);
     expect(config.metrics).toBe(true);
     expect(config.handleSignals).toBe(true);
+    expect(config.httpSpans).toBe(true);
   });
 
   it('appends the signal path to OTEL_EXPORTER_OTLP_ENDPOINT, with or without a trailing slash', () => {
@@ -87,6 +88,7 @@ describe('resolveConfig', () => {
         AIOTEL_SHUTDOWN_TIMEOUT_MS: '1500',
         AIOTEL_HANDLE_SIGNALS: 'false',
         AIOTEL_REDACT_QUERY_PARAMETERS: 'sessionKey,tenant_secret',
+        OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'Undici',
       },
     );
     expect(warnings).toEqual([]);
@@ -111,8 +113,24 @@ describe('resolveConfig', () => {
       injectStreamUsage: false,
       shutdownTimeoutMillis: 1500,
       handleSignals: false,
+      httpSpans: false,
       redactQueryParameters: ['sessionKey', 'tenant_secret'],
     });
+  });
+
+  it('turns the HTTP attempt spans off by OTEL_NODE_DISABLED_INSTRUMENTATIONS, and says which names it ignores', () => {
+    const listed = resolveConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs, undici,dns' });
+    expect(listed.config.httpSpans).toBe(false);
+    expect(listed.warnings).toEqual([
+      expect.stringMatching(/^OTEL_NODE_DISABLED_INSTRUMENTATIONS: fs, dns ignored; .*undici/),
+    ]);
+    const others = resolveConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' });
+    expect(others.config.httpSpans).toBe(true);
+    expect(others.warnings).toHaveLength(1);
+    expect(
+      resolveConfig({ httpSpans: true }, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' }).config.httpSpans,
+    ).toBe(true);
+    expect(resolveConfig({ httpSpans: false }, {}).config.httpSpans).toBe(false);
   });
 
   it('falls back to http/protobuf with one warning when grpc is asked for', () => {

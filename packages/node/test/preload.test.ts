@@ -8,8 +8,9 @@ import { type AppRun, aiotelLines, appResult, PACKAGE_DIR, runApp } from './harn
 import { ensureBuilt } from './harness/build.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './harness/otlp-receiver.js';
 
-// A key the redactor can only know from the Authorization header the SDK sends (FIXTURE_KEY is not a
-// credential-looking variable name), so finding it nowhere proves header-learnt redaction.
+// A key the redactor can only know from the Authorization header the SDK sends (its environment scan takes
+// *_KEY, *_TOKEN, *_SECRET, *_PASSWORD values; FIXTURE_CREDENTIAL is none of them), so finding it nowhere proves
+// header-learnt redaction.
 const API_KEY = 'fixture-credential-7f3a9c2e5b1d4680';
 const QUERY_SECRET = 'QUERYSECRET123456';
 const IMPORT = ['--import', '@aiotel/node/register'];
@@ -38,7 +39,7 @@ async function receiver(mode?: 'answer' | 'never-answer'): Promise<OtlpReceiver>
 function appEnv(otlp: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
     FAKE_LLM_URL: fake.url,
-    FIXTURE_KEY: API_KEY,
+    FIXTURE_CREDENTIAL: API_KEY,
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
     ...extra,
@@ -259,6 +260,29 @@ describe('secrets', () => {
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain(QUERY_SECRET);
     expect(run.stderr).not.toContain(API_KEY);
+  });
+});
+
+describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici', () => {
+  it('leaves out the HTTP attempt spans and their metric, and still keeps the API key out of the app spans', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { LEAK: '1', STREAM: '1', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' }),
+    });
+    expectCleanExit(run);
+    expect(aiotelLines(run.stderr)).toEqual([]);
+    const spans = otlp.spans();
+    expect(genAiSpans(spans)).toHaveLength(2);
+    expect(httpSpans(spans)).toEqual([]);
+    const names = otlp.metrics().map((metric) => metric.name);
+    expect(names).toContain('gen_ai.client.operation.duration');
+    expect(names).not.toContain('http.client.request.duration');
+    // The key reached the redactor from the request headers although no HTTP span was made.
+    const appSpan = spans.find((span) => span.name === 'app work');
+    expect(appSpan?.attributes['app.note']).toBe('Authorization: Bearer REDACTED');
+    expect(otlp.allBytes().toString()).not.toContain(API_KEY);
   });
 });
 
@@ -547,7 +571,7 @@ describe('startTelemetry() in code', () => {
       file: 'start-in-code.cjs',
       env: {
         FAKE_LLM_URL: fake.url,
-        FIXTURE_KEY: API_KEY,
+        FIXTURE_CREDENTIAL: API_KEY,
         TEST_ENDPOINT: otlp.url,
         EXIT: '1',
         AIOTEL_NODE_ENTRY,
