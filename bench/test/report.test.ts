@@ -91,6 +91,29 @@ describe('summary and table', () => {
     expect(renderTargets(checkTargets(summaries)).split('\n')[2]).toMatch(/\| {2}\|$/);
   });
 
+  it('counts the rounds in which each goal held: per round for the full kit, round against round for peers', () => {
+    const full = checkTargets(summaries).find((t) => t.name.startsWith('full kit CPU per non-streaming'));
+    // Two good rounds at 1.05x; the crashed one is not counted.
+    expect(full?.rounds).toEqual({ met: 2, of: 2 });
+    expect(renderTargets([full!]).split('\n')[2]).toContain('| yes | 2 of 2 |');
+
+    const raw6 = VARIANTS.find((v) => v.id === 'raw6')!;
+    const instr6 = VARIANTS.find((v) => v.id === 'instr6')!;
+    const contrib6 = VARIANTS.find((v) => v.id === 'contrib6')!;
+    const peers = summarise(
+      [raw6, instr6, contrib6],
+      new Map([
+        ['raw6', [0, 1, 2].map((i) => round('raw6', i, 100, 10))],
+        // Ours below the peer in rounds 0 and 2, above it in round 1; medians 115 against 120.
+        ['instr6', [110, 130, 115].map((perCall, i) => round('instr6', i, perCall, 10))],
+        ['contrib6', [0, 1, 2].map((i) => round('contrib6', i, 120, 10))],
+      ]),
+    );
+    const nonStreaming = checkTargets(peers).find((t) => t.name.includes('(non-streaming'));
+    expect(nonStreaming?.met).toBe(true);
+    expect(nonStreaming?.rounds).toEqual({ met: 2, of: 3 });
+  });
+
   it('reports the flush share of telemetry variants only', () => {
     // Two good rounds of 105 and 210 µs per call, a tenth of it flushing.
     expect(full.nonStreaming.flushCpuUsPerCall.median).toBeCloseTo(15.75);

@@ -19,6 +19,8 @@ export interface VariantSummary {
     readonly callsPerSec: Spread;
     /** CPU per call over the floor's in the same round. */
     readonly ratioToFloor: Spread;
+    /** The same, round by round (NaN for a round that failed). */
+    readonly ratioByRound: readonly number[];
     /** The part of the CPU per call spent in the telemetry flush at the end of the workload. */
     readonly flushCpuUsPerCall: Spread;
   };
@@ -27,7 +29,10 @@ export interface VariantSummary {
     readonly chunksPerSec: Spread;
     /** CPU per chunk minus the floor's in the same round (per-call costs included, spread over the chunks). */
     readonly overheadUsPerChunk: Spread;
+    /** The same, round by round (NaN for a round that failed). */
+    readonly overheadByRound: readonly number[];
     readonly ratioToFloor: Spread;
+    readonly ratioByRound: readonly number[];
     /** The part of the CPU per chunk spent in the telemetry flush at the end of the workload. */
     readonly flushCpuUsPerChunk: Spread;
   };
@@ -35,6 +40,7 @@ export interface VariantSummary {
     readonly cpuUsPerCall: Spread;
     readonly callsPerSec: Spread;
     readonly ratioToFloor: Spread;
+    readonly ratioByRound: readonly number[];
   };
   /** Heap used after a full GC at the end of the round, in MiB. */
   readonly heapMiB: Spread;
@@ -70,6 +76,17 @@ export function summarise(
     const nsCpu = fig(v.id, (r) => r.nonStreaming.cpuUsPerCall);
     const stCpu = fig(v.id, (r) => r.streaming.cpuUsPerChunk);
     const ccCpu = fig(v.id, (r) => r.concurrent.cpuUsPerCall);
+    const nsRatios = pairedRatios(
+      nsCpu,
+      fig(v.floor, (r) => r.nonStreaming.cpuUsPerCall),
+    );
+    const stFloor = fig(v.floor, (r) => r.streaming.cpuUsPerChunk);
+    const stOverheads = pairedDifferences(stCpu, stFloor);
+    const stRatios = pairedRatios(stCpu, stFloor);
+    const ccRatios = pairedRatios(
+      ccCpu,
+      fig(v.floor, (r) => r.concurrent.cpuUsPerCall),
+    );
     return {
       id: v.id,
       label: v.label,
@@ -82,40 +99,24 @@ export function summarise(
       nonStreaming: {
         cpuUsPerCall: spread(nsCpu),
         callsPerSec: spread(fig(v.id, (r) => r.nonStreaming.callsPerSec)),
-        ratioToFloor: spread(
-          pairedRatios(
-            nsCpu,
-            fig(v.floor, (r) => r.nonStreaming.cpuUsPerCall),
-          ),
-        ),
+        ratioToFloor: spread(nsRatios),
+        ratioByRound: nsRatios,
         flushCpuUsPerCall: spread(fig(v.id, (r) => r.nonStreaming.flushCpuUs / r.nonStreaming.calls)),
       },
       streaming: {
         cpuUsPerChunk: spread(stCpu),
         chunksPerSec: spread(fig(v.id, (r) => r.streaming.chunks / (r.streaming.wallMs / 1000))),
-        overheadUsPerChunk: spread(
-          pairedDifferences(
-            stCpu,
-            fig(v.floor, (r) => r.streaming.cpuUsPerChunk),
-          ),
-        ),
-        ratioToFloor: spread(
-          pairedRatios(
-            stCpu,
-            fig(v.floor, (r) => r.streaming.cpuUsPerChunk),
-          ),
-        ),
+        overheadUsPerChunk: spread(stOverheads),
+        overheadByRound: stOverheads,
+        ratioToFloor: spread(stRatios),
+        ratioByRound: stRatios,
         flushCpuUsPerChunk: spread(fig(v.id, (r) => r.streaming.flushCpuUs / r.streaming.chunks)),
       },
       concurrent: {
         cpuUsPerCall: spread(ccCpu),
         callsPerSec: spread(fig(v.id, (r) => r.concurrent.callsPerSec)),
-        ratioToFloor: spread(
-          pairedRatios(
-            ccCpu,
-            fig(v.floor, (r) => r.concurrent.cpuUsPerCall),
-          ),
-        ),
+        ratioToFloor: spread(ccRatios),
+        ratioByRound: ccRatios,
       },
       heapMiB: spread(fig(v.id, (r) => r.concurrent.heapAfterGcBytes / MiB)),
       heapGrowthMiB: spread(fig(v.id, (r) => (r.concurrent.heapAfterGcBytes - r.heapAfterWarmupBytes) / MiB)),
@@ -130,13 +131,24 @@ export interface TargetCheck {
   readonly target: string;
   /** The measured figure (median over rounds), in the unit the target states. */
   readonly measured: number;
-  /** False when missed; undefined when a variant it needs did not run. */
+  /** False when missed (judged on the medians); undefined when a variant it needs did not run. */
   readonly met: boolean | undefined;
+  /** In how many of the rounds measured on both sides the goal held, round by round. */
+  readonly rounds?: { readonly met: number; readonly of: number };
   /**
    * What the OpenTelemetry SDK alone costs for the same telemetry, in the target's unit (see `sdk-floor.ts`):
    * no instrumentation following the conventions on this SDK can measure below it. Absent when not measured.
    */
   readonly sdkFloor?: number;
+}
+
+/** `{ rounds: { met, of } }` over the finite per-round values, or nothing when there are none. */
+function roundsMet(
+  values: readonly number[],
+  holds: (value: number) => boolean,
+): Pick<TargetCheck, 'rounds'> {
+  const finite = values.filter(Number.isFinite);
+  return finite.length === 0 ? {} : { rounds: { met: finite.filter(holds).length, of: finite.length } };
 }
 
 /** The targets of the issue: full kit ≤ 1.10× raw per call, < 1 µs per chunk, our instrumentation under every peer. */
@@ -151,6 +163,7 @@ export function checkTargets(summaries: readonly VariantSummary[], floor?: SdkFl
     target: '≤ 1.10×',
     measured: ratio,
     met: Number.isFinite(ratio) ? ratio <= 1.1 : undefined,
+    ...roundsMet(full?.nonStreaming.ratioByRound ?? [], (r) => r <= 1.1),
     // The SDK's cost of one call's telemetry on top of the raw call.
     ...(floor && Number.isFinite(raw) ? { sdkFloor: (raw + floor.callUs) / raw } : {}),
   });
@@ -160,24 +173,41 @@ export function checkTargets(summaries: readonly VariantSummary[], floor?: SdkFl
     target: '< 1 µs',
     measured: perChunk,
     met: Number.isFinite(perChunk) ? perChunk < 1 : undefined,
+    ...roundsMet(full?.streaming.overheadByRound ?? [], (r) => r < 1),
     // One `time_per_output_chunk` record per chunk after the first, as the conventions ask.
     ...(floor ? { sdkFloor: floor.histogramRecordUs } : {}),
   });
   const ours = summaries.filter((s) => s.kind === 'aiotel' && s.id.startsWith('instr'));
   for (const peer of summaries.filter((s) => s.kind === 'peer')) {
     const mine = ours.find((s) => s.floor === peer.floor);
-    for (const [workload, pick] of [
-      ['non-streaming', (s: VariantSummary) => s.nonStreaming.ratioToFloor.median],
-      ['streaming', (s: VariantSummary) => s.streaming.ratioToFloor.median],
-      ['concurrent', (s: VariantSummary) => s.concurrent.ratioToFloor.median],
+    for (const [workload, pick, byRound] of [
+      [
+        'non-streaming',
+        (s: VariantSummary) => s.nonStreaming.ratioToFloor.median,
+        (s: VariantSummary) => s.nonStreaming.ratioByRound,
+      ],
+      [
+        'streaming',
+        (s: VariantSummary) => s.streaming.ratioToFloor.median,
+        (s: VariantSummary) => s.streaming.ratioByRound,
+      ],
+      [
+        'concurrent',
+        (s: VariantSummary) => s.concurrent.ratioToFloor.median,
+        (s: VariantSummary) => s.concurrent.ratioByRound,
+      ],
     ] as const) {
       const a = mine ? pick(mine) : Number.NaN;
       const b = pick(peer);
+      const theirs = byRound(peer);
+      // Our variant and the peer ran in the same rounds against the same floor: compare them round by round.
+      const differences = (mine ? byRound(mine) : []).map((ours, i) => ours - (theirs[i] ?? Number.NaN));
       checks.push({
         name: `${mine?.label ?? 'our instrumentation'} vs ${peer.label} (${workload}, × floor)`,
         target: `below ${Number.isFinite(b) ? b.toFixed(3) : 'n/a'}×`,
         measured: a,
         met: Number.isFinite(a) && Number.isFinite(b) ? a < b : undefined,
+        ...roundsMet(differences, (d) => d < 0),
       });
     }
   }
