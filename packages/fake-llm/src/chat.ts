@@ -1,9 +1,8 @@
-import { type ChoicePlan, type CompletionPlan, planCompletion } from './completion.js';
+import { type ChoicePlan, type CompletionPlan, planAnswer } from './completion.js';
 import { invalidParameterBody, missingParameterBody } from './errors.js';
 import { responseModel } from './models.js';
 import { chatOutputFormat } from './output-format.js';
 import { hashString, randomId } from './prng.js';
-import { readPrompt } from './prompt.js';
 import { errorReply, type Reply } from './reply.js';
 import {
   type EndpointContext,
@@ -13,7 +12,6 @@ import {
   requireModel,
   systemFingerprint,
 } from './request-fields.js';
-import { chooseFunction, offeredFunctions } from './tools.js';
 
 const SERVER_ERROR_FRAME = `data: ${JSON.stringify({
   error: {
@@ -100,16 +98,9 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
       ),
     );
   }
-  const prompt = readPrompt(model, messages, body.tools, body.seed);
-  const cachedTokens = context.promptCache?.lookupAndRemember(prompt.prefixHashes, prompt.prefixTokens) ?? 0;
-  const plan = planCompletion({
-    model,
-    prompt,
-    cachedTokens,
+  const plan = planAnswer(context, body, model, messages, {
     n: n ?? 1,
     maxTokens: maxCompletionTokens ?? maxTokens,
-    requestedTokens: context.requestedTokens,
-    toolFunction: chooseFunction(offeredFunctions(body.tools), body.tool_choice, prompt.lastUserText),
     format: chatOutputFormat(body.response_format),
   });
   const id = randomId('chatcmpl-');

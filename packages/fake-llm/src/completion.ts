@@ -1,11 +1,12 @@
 import { isReasoningModel } from './models.js';
 import type { OutputFormat } from './output-format.js';
 import { type Random, seededRandom } from './prng.js';
-import type { Prompt } from './prompt.js';
+import { type Prompt, readPrompt } from './prompt.js';
+import type { EndpointContext, RequestBody } from './request-fields.js';
 import { generatePieces, naturalLength } from './text.js';
 import { countTokens } from './tokens.js';
 import type { OfferedFunction, ToolCallPlan } from './tools.js';
-import { exampleJson, planToolCall } from './tools.js';
+import { chooseFunction, exampleJson, offeredFunctions, planToolCall } from './tools.js';
 
 /** Why a choice ended, in Chat Completions words. */
 export type FinishReason = 'stop' | 'length' | 'tool_calls';
@@ -133,4 +134,27 @@ export function planCompletion(request: CompletionRequest): CompletionPlan {
     completionTokens,
     reasoningTokens,
   };
+}
+
+/**
+ * The answer to a conversation, the same way for Chat Completions and Responses: the prompt read and remembered in
+ * the prompt cache (a prefix seen before comes back as cached tokens), the tool rule applied, the completion planned.
+ */
+export function planAnswer(
+  context: EndpointContext,
+  body: RequestBody,
+  model: string,
+  messages: readonly unknown[],
+  options: Pick<CompletionRequest, 'n' | 'maxTokens' | 'format'>,
+): CompletionPlan {
+  const prompt = readPrompt(model, messages, body.tools, body.seed);
+  const cachedTokens = context.promptCache?.lookupAndRemember(prompt.prefixHashes, prompt.prefixTokens) ?? 0;
+  return planCompletion({
+    model,
+    prompt,
+    cachedTokens,
+    requestedTokens: context.requestedTokens,
+    toolFunction: chooseFunction(offeredFunctions(body.tools), body.tool_choice, prompt.lastUserText),
+    ...options,
+  });
 }

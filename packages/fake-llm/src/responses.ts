@@ -1,9 +1,8 @@
-import { type ChoicePlan, type CompletionPlan, planCompletion } from './completion.js';
+import { type ChoicePlan, type CompletionPlan, planAnswer } from './completion.js';
 import { invalidParameterBody, missingParameterBody } from './errors.js';
 import { isReasoningModel, responseModel } from './models.js';
 import { responsesOutputFormat } from './output-format.js';
 import { randomHexId, randomId } from './prng.js';
-import { readPrompt } from './prompt.js';
 import { errorReply, type Reply } from './reply.js';
 import {
   type EndpointContext,
@@ -12,7 +11,6 @@ import {
   type RequestBody,
   requireModel,
 } from './request-fields.js';
-import { chooseFunction, offeredFunctions } from './tools.js';
 
 const ERROR_MESSAGE = 'The server had an error while processing your request. Sorry about that!';
 
@@ -52,16 +50,9 @@ export function responses(body: RequestBody, context: EndpointContext): Reply {
     typeof body.instructions === 'string'
       ? [{ role: 'system', content: body.instructions }, ...items]
       : items;
-  const prompt = readPrompt(model, messages, body.tools, body.seed);
-  const cachedTokens = context.promptCache?.lookupAndRemember(prompt.prefixHashes, prompt.prefixTokens) ?? 0;
-  const plan = planCompletion({
-    model,
-    prompt,
-    cachedTokens,
+  const plan = planAnswer(context, body, model, messages, {
     n: 1,
     maxTokens: maxOutputTokens,
-    requestedTokens: context.requestedTokens,
-    toolFunction: chooseFunction(offeredFunctions(body.tools), body.tool_choice, prompt.lastUserText),
     format: responsesOutputFormat(body.text),
   });
   const choice = plan.choices[0] as ChoicePlan;
