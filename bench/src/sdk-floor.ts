@@ -22,6 +22,7 @@ import {
   PeriodicExportingMetricReader,
 } from '@opentelemetry/sdk-metrics';
 import { type ReadableSpan, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { median } from './stats.ts';
 
 /** The SDK's cost per unit, CPU µs (user + system), medians over a few repetitions. */
 export interface SdkFloor {
@@ -51,6 +52,7 @@ const BATCH = 512;
 /** Collects ended spans and serializes them to OTLP protobuf in batches, as an exporter would. */
 class SerializingProcessor implements SpanProcessor {
   private batch: ReadableSpan[] = [];
+  /** Bytes serialized, summed so that the serializer's output is used (the work cannot be optimised away). */
   bytes = 0;
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
@@ -76,12 +78,6 @@ function cpuUsPer(iterations: number, fn: (i: number) => void): number {
   for (let i = 0; i < iterations; i++) fn(i);
   const used = process.cpuUsage(start);
   return (used.user + used.system) / iterations;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 }
 
 /** Measures the floor in this process (warm-up, then `repeats` timed passes per figure). */

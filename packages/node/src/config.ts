@@ -189,7 +189,7 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = process
     shutdownTimeoutMillis:
       options.shutdownTimeoutMillis ?? read.positiveInteger('AIOTEL_SHUTDOWN_TIMEOUT_MS', 5000),
     handleSignals: options.handleSignals ?? read.boolean('AIOTEL_HANDLE_SIGNALS', true),
-    httpSpans: options.httpSpans ?? !read.disabledInstrumentations().has('undici'),
+    httpSpans: options.httpSpans ?? !read.undiciDisabled(),
     redactQueryParameters: options.redactQueryParameters ?? read.list('AIOTEL_REDACT_QUERY_PARAMETERS') ?? [],
   };
   return { config, warnings: [...warnings] };
@@ -275,10 +275,11 @@ class EnvReader {
   }
 
   /**
-   * `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (the variable auto-instrumentations-node reads): the names it lists that
-   * this preload has. Of its two instrumentations only `undici` can be turned off; the GenAI one is the point of it.
+   * Whether `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (the variable auto-instrumentations-node reads) lists `undici`. Of
+   * this preload's two instrumentations only that one can be turned off (the GenAI one is the point of it); other
+   * names get one warning.
    */
-  disabledInstrumentations(): Set<string> {
+  undiciDisabled(): boolean {
     const name = 'OTEL_NODE_DISABLED_INSTRUMENTATIONS';
     const names = this.list(name)?.map((item) => item.toLowerCase()) ?? [];
     const others = names.filter((item) => item !== 'undici');
@@ -287,7 +288,7 @@ class EnvReader {
         `${name}: ${others.join(', ')} ignored; the one instrumentation of @aiotel/node that can be turned off is undici (the HTTP attempt spans).`,
       );
     }
-    return new Set(names.filter((item) => item === 'undici'));
+    return others.length < names.length;
   }
 
   /** `otlp` (the default) exports; `none` turns the signal off; other exporters are not part of this distribution. */

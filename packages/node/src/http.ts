@@ -26,6 +26,9 @@ export function createHttpInstrumentation(redactor: Redactor): UndiciInstrumenta
   });
 }
 
+/** undici's channel for each request it creates (what the undici instrumentation listens to as well). */
+const REQUEST_CREATED = 'undici:request:create';
+
 /**
  * Without HTTP spans the redactor still learns the credentials each request sends (an app may record them in its own
  * spans or errors): one diagnostics-channel subscription that reads the request headers and starts no span.
@@ -41,9 +44,6 @@ export function learnCredentials(redactor: Redactor): () => void {
     unsubscribe(REQUEST_CREATED, onRequest);
   };
 }
-
-/** undici's channel for each request it creates (what the undici instrumentation listens to as well). */
-const REQUEST_CREATED = 'undici:request:create';
 
 /** Reads an outgoing request's headers once: harvests credentials, returns the span attributes they imply. */
 export function inspectRequest(request: Pick<UndiciRequest, 'headers'>, redactor: Redactor): Attributes {

@@ -42,8 +42,7 @@ const NOTHING_RUNNING: Telemetry = {
 /**
  * Starts OpenTelemetry for an app that calls AI APIs through the `openai` SDK: GenAI spans and metrics from
  * `@aiotel/instrumentation-openai`, one HTTP child span per attempt from undici instrumentation (unless `httpSpans` is
- * false), both exported over
- * OTLP/HTTP with secrets scrubbed, flushed on exit and on SIGTERM/SIGINT. Options fall back to the `OTEL_*` /
+ * false), both exported over OTLP/HTTP with secrets scrubbed, flushed on exit and on SIGTERM/SIGINT. Options fall back to the `OTEL_*` /
  * `AIOTEL_*` environment variables (see README). Never throws: a bad setting gives one `[aiotel]` warning and its
  * default. A second call returns the instance already running.
  *

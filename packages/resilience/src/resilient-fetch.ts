@@ -57,6 +57,8 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
   const budget = options.budget ? new Budget(options.budget) : undefined;
   const retry: RetryPolicy | undefined = options.retry ? retryPolicy(options.retry) : undefined;
   const countRateLimits = options.circuitBreaker?.countRateLimits ?? false;
+  // A fallback rewrites the JSON body's model, so the body is parsed only when there is one.
+  const parseBodies = options.fallbackModels.length > 0;
   const keyOf = (server: string, model: string | undefined) =>
     options.circuitBreaker ? options.circuitBreaker.key({ server, model }) : `${server}/${model ?? ''}`;
 
@@ -294,7 +296,7 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
   }
 
   return async function resilientFetch(input, init = {}) {
-    const info = requestInfo(input, init.body, callParams.getStore(), options.fallbackModels.length > 0);
+    const info = requestInfo(input, init.body, callParams.getStore(), parseBodies);
     const span = trace.getActiveSpan();
     const call: CallAttributes = {
       span,
