@@ -1,8 +1,7 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { priceCall, usageFromOpenAI } from '@aiotel/cost';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY, histogram, pointWith, startTestBed, type TestBed } from './harness.js';
+import { serveCanned } from './replay.js';
 
 let bed: TestBed;
 beforeAll(async () => {
@@ -107,34 +106,26 @@ describe('cost on spans and metrics', () => {
   });
 
   it('uses a cost the provider reported (usage.cost) with source provider', async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'gen-1',
-          object: 'chat.completion',
-          created: 1,
-          model: 'openai/gpt-4o',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'Paris' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12, cost: 0.00042 },
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const canned = await serveCanned(
+      200,
+      'application/json',
+      JSON.stringify({
+        id: 'gen-1',
+        object: 'chat.completion',
+        created: 1,
+        model: 'openai/gpt-4o',
+        choices: [{ index: 0, message: { role: 'assistant', content: 'Paris' }, finish_reason: 'stop' }],
+        usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 12, cost: 0.00042 },
+      }),
+    );
     try {
-      const { port } = server.address() as AddressInfo;
-      const client = new bed.OpenAI({
-        baseURL: `http://127.0.0.1:${port}/v1`,
-        apiKey: API_KEY,
-        maxRetries: 0,
-      });
+      const client = new bed.OpenAI({ baseURL: canned.url, apiKey: API_KEY, maxRetries: 0 });
       await client.chat.completions.create(conversation('openai/gpt-4o', 'e'));
       const [span] = await bed.waitForSpans(1);
       expect(span?.attributes['gen_ai.usage.cost.amount']).toBe(0.00042);
       expect(span?.attributes['gen_ai.usage.cost.source']).toBe('provider');
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await canned.close();
     }
   });
 });

@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY, endedSpanWarnings, histogram, pointWith, startTestBed, type TestBed } from './harness.js';
+import { serveCanned } from './replay.js';
 
 let bed: TestBed;
 beforeAll(async () => {
@@ -96,22 +95,15 @@ describe('failed calls', () => {
   });
 
   it('advises injectStreamUsage: false once when a server rejects the stream_options it added', async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          error: { message: 'Unrecognized request argument supplied: stream_options', type: 'x' },
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const canned = await serveCanned(
+      400,
+      'application/json',
+      JSON.stringify({
+        error: { message: 'Unrecognized request argument supplied: stream_options', type: 'x' },
+      }),
+    );
     try {
-      const { port } = server.address() as AddressInfo;
-      const client = new bed.OpenAI({
-        baseURL: `http://127.0.0.1:${port}/v1`,
-        apiKey: API_KEY,
-        maxRetries: 0,
-      });
+      const client = new bed.OpenAI({ baseURL: canned.url, apiKey: API_KEY, maxRetries: 0 });
       for (let i = 0; i < 2; i++) {
         await expect(client.chat.completions.create({ ...chat('gpt-4o'), stream: true })).rejects.toThrow(
           /stream_options/,
@@ -120,28 +112,20 @@ describe('failed calls', () => {
       const advice = bed.diag.warn.filter((m) => m.includes('injectStreamUsage: false'));
       expect(advice).toHaveLength(1);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await canned.close();
     }
   });
 
   it('never records the API key, even when the error message contains it', async () => {
-    const server = createServer((_req, res) => {
-      res.writeHead(400, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          error: { message: `Key ${API_KEY} is not allowed`, type: 'invalid_request_error' },
-        }),
-      );
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const canned = await serveCanned(
+      400,
+      'application/json',
+      JSON.stringify({
+        error: { message: `Key ${API_KEY} is not allowed`, type: 'invalid_request_error' },
+      }),
+    );
     try {
-      const { port } = server.address() as AddressInfo;
-      const client = new bed.OpenAI({
-        baseURL: `http://127.0.0.1:${port}/v1`,
-        apiKey: API_KEY,
-        maxRetries: 0,
-      });
+      const client = new bed.OpenAI({ baseURL: canned.url, apiKey: API_KEY, maxRetries: 0 });
       const error = await client.chat.completions.create(chat('gpt-4o')).catch((e: Error) => e);
       expect((error as Error).message).toContain(API_KEY);
       const [span] = await bed.waitForSpans(1);
@@ -154,8 +138,7 @@ describe('failed calls', () => {
       expect(exported).not.toContain(API_KEY);
       expect(exported).not.toContain(API_KEY.slice(3));
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await canned.close();
     }
   });
 });

@@ -1,5 +1,6 @@
 // Serves one recorded OpenAI exchange (from ./fixtures/openai-recordings) for every
-// request: real response shapes the fake server does not produce (e.g. chunks without `choices`).
+// request: real response shapes the fake server does not produce (e.g. chunks without `choices`);
+// or a canned answer written in a test.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,19 +21,26 @@ export async function startReplay(recording: string): Promise<Replay> {
   }[];
   const exchange = exchanges[0];
   if (exchange === undefined) throw new Error(`no exchange in ${recording}`);
+  const sse = typeof exchange.response === 'string';
+  return serveCanned(
+    exchange.status,
+    sse ? 'text/event-stream' : 'application/json',
+    sse ? (exchange.response as string) : JSON.stringify(exchange.response),
+  );
+}
+
+/** Answers every request with the same status, content type and body, on a loopback port. */
+export async function serveCanned(status: number, contentType: string, body: string): Promise<Replay> {
   const bodies: unknown[] = [];
   const server = createServer((req, res) => {
-    let body = '';
+    let received = '';
     req.on('data', (chunk) => {
-      body += chunk;
+      received += chunk;
     });
     req.on('end', () => {
-      bodies.push(JSON.parse(body || 'null'));
-      const sse = typeof exchange.response === 'string';
-      res.writeHead(exchange.status, {
-        'content-type': sse ? 'text/event-stream' : 'application/json',
-      });
-      res.end(sse ? exchange.response : JSON.stringify(exchange.response));
+      bodies.push(JSON.parse(received || 'null'));
+      res.writeHead(status, { 'content-type': contentType });
+      res.end(body);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { API_KEY, endedSpanWarnings, histogram, pointWith, startTestBed, type TestBed } from './harness.js';
+import { serveCanned } from './replay.js';
 
 let bed: TestBed;
 beforeAll(async () => {
@@ -117,18 +116,13 @@ describe('responses.create', () => {
         },
       },
     ];
-    const server = createServer((_req, res) => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.end(events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(''));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const canned = await serveCanned(
+      200,
+      'text/event-stream',
+      events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join(''),
+    );
     try {
-      const { port } = server.address() as AddressInfo;
-      const client = new bed.OpenAI({
-        baseURL: `http://127.0.0.1:${port}/v1`,
-        apiKey: API_KEY,
-        maxRetries: 0,
-      });
+      const client = new bed.OpenAI({ baseURL: canned.url, apiKey: API_KEY, maxRetries: 0 });
       const stream = await client.responses.create({ ...request, stream: true });
       const seen: string[] = [];
       for await (const event of stream) seen.push(event.type);
@@ -139,8 +133,7 @@ describe('responses.create', () => {
       expect(span?.attributes['gen_ai.usage.input_tokens']).toBe(5);
       expect(span?.attributes['gen_ai.response.finish_reasons']).toEqual(['failed']);
     } finally {
-      server.closeAllConnections();
-      server.close();
+      await canned.close();
     }
   });
 
