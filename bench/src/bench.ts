@@ -10,6 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServerProcess, startServerProcess } from './child.ts';
+import { positiveIntegerOption } from './cli.ts';
 import { telemetryEnv } from './env.ts';
 import { machineInfo, packageVersions } from './machine.ts';
 import { ensurePeer } from './peers.ts';
@@ -57,11 +58,7 @@ if (opts.help) {
 }
 
 function intOption(name: keyof typeof opts, fallback: number): number {
-  const raw = opts[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
-  return n;
+  return positiveIntegerOption(opts, name, fallback);
 }
 
 const quick = opts.quick === true;

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { type ServerProcess, startServerProcess } from './child.ts';
+import { positiveIntegerOption } from './cli.ts';
 import { telemetryEnv } from './env.ts';
 import { machineInfo, packageVersions } from './machine.ts';
 import { replaceBetweenMarkers, SOAK_END, SOAK_START } from './report/readme.ts';
@@ -42,11 +43,7 @@ if (opts.help) {
   process.exit(0);
 }
 function intOption(name: 'calls' | 'parallel' | 'stream-every' | 'chunks', fallback: number): number {
-  const raw = opts[name];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${raw}"`);
-  return n;
+  return positiveIntegerOption(opts, name, fallback);
 }
 const calls = intOption('calls', 200_000);
 const official = opts.calls === undefined;
