@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DIALECT_NAMES, type Dialect, dialectNamed } from './dialects.js';
 import {
   errorBodyForStatus,
   INSUFFICIENT_QUOTA_BODY,
@@ -114,6 +115,12 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const log = new RequestLog(Math.max(0, options.logLimit ?? 10_000));
   const promptCache = options.promptCache === false ? undefined : new PromptCache();
   const limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : undefined;
+  const serverDialect = dialectNamed(options.dialect ?? 'openai');
+  if (serverDialect === undefined) {
+    throw new TypeError(
+      `startFakeLlm: unknown dialect "${String(options.dialect)}"; expected one of ${DIALECT_NAMES.join(', ')}`,
+    );
+  }
   let totalRequests = 0;
   let seq = 0;
   let inFlight = 0;
@@ -198,6 +205,15 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         problem ??= `x-fake-tokens must be an integer from 0 to ${MAX_REQUESTED_TOKENS}, got "${tokensHeader}"`;
     }
 
+    let dialect: Dialect = serverDialect;
+    const dialectHeader = header(req, 'x-fake-dialect');
+    if (dialectHeader !== undefined) {
+      const named = dialectNamed(dialectHeader.trim());
+      if (named) dialect = named;
+      else
+        problem ??= `x-fake-dialect: unknown dialect "${dialectHeader}"; expected one of ${DIALECT_NAMES.join(', ')}`;
+    }
+
     const fault = chosen?.fault ?? {};
     const exchange: Exchange = {
       res,
@@ -237,6 +253,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       promptCache,
       requestedTokens,
       nowSeconds: Math.floor(Date.now() / 1000),
+      dialect,
     };
     const { reply, generating } = route(method, path, body, context);
     const answered =
