@@ -103,6 +103,12 @@ function parseBody(raw: string | typeof BAD_BODY): RequestBody | undefined {
   }
 }
 
+function unknownDialect(name: unknown): never {
+  throw new TypeError(
+    `startFakeLlm: unknown dialect "${String(name)}"; expected one of ${DIALECT_NAMES.join(', ')}`,
+  );
+}
+
 /**
  * Start an OpenAI-compatible fake server. Resolves once it listens.
  * @example const fake = await startFakeLlm({ latency: false }); new OpenAI({ baseURL: fake.url, apiKey: 'test' })
@@ -115,12 +121,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const log = new RequestLog(Math.max(0, options.logLimit ?? 10_000));
   const promptCache = options.promptCache === false ? undefined : new PromptCache();
   const limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : undefined;
-  const serverDialect = dialectNamed(options.dialect ?? 'openai');
-  if (serverDialect === undefined) {
-    throw new TypeError(
-      `startFakeLlm: unknown dialect "${String(options.dialect)}"; expected one of ${DIALECT_NAMES.join(', ')}`,
-    );
-  }
+  const serverDialect: Dialect = dialectNamed(options.dialect ?? 'openai') ?? unknownDialect(options.dialect);
   let totalRequests = 0;
   let seq = 0;
   let inFlight = 0;
