@@ -125,7 +125,7 @@ export function dialectNamed(name: string): Dialect | undefined {
 }
 
 /** Fake prices the relay dialects report costs at, in USD per million tokens. */
-export const FAKE_PRICES = { input: 0.15, output: 0.6 } as const;
+export const FAKE_PRICES = { input: 0.17, output: 0.71 } as const;
 
 /** Cost in USD of a call at {@link FAKE_PRICES}. */
 export function fakeCost(promptTokens: number, completionTokens: number): number {
