@@ -16,7 +16,8 @@ function amount(value: unknown): number | undefined {
  */
 export function reportedCost(usage: unknown, costHeader?: string | null): number | undefined {
   try {
-    const fromUsage = typeof usage === 'object' && usage !== null ? (usage as { cost?: unknown }).cost : undefined;
+    const fromUsage =
+      typeof usage === 'object' && usage !== null ? (usage as { cost?: unknown }).cost : undefined;
     const reported = amount(fromUsage);
     if (reported !== undefined) return reported;
   } catch {
