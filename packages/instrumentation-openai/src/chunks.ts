@@ -55,10 +55,15 @@ export class ChatChunkReader implements ChunkReader {
     if (this.model === undefined && typeof body.model === 'string' && body.model !== '') {
       this.model = body.model;
     }
-    const choices = body.choices;
     const usage = body.usage;
-    // Most chunks have no usage field (or OpenAI's `usage: null`): the usage rules cost them one check.
-    if (usage !== undefined && this.readUsage(body, usage, choices)) return ChunkKind.Hidden;
+    // Not `delete`: it turns the chunk into a slow dictionary-mode object for every later read (≈2 µs a
+    // chunk). Undefined serializes like the missing field; only `'usage' in chunk` tells them apart.
+    if (usage === null) {
+      if (this.usageInjected) body.usage = undefined;
+    } else if (usage !== undefined && this.readUsage(body, usage)) {
+      return ChunkKind.Hidden;
+    }
+    const choices = body.choices;
     if (!Array.isArray(choices) || choices.length === 0) return ChunkKind.Other;
     for (const choice of choices as Body[]) {
       const index = typeof choice?.index === 'number' ? choice.index : 0;
@@ -89,20 +94,16 @@ export class ChatChunkReader implements ChunkReader {
   }
 
   /**
-   * Keeps a chunk's usage (the last one wins: some relays send running totals on every chunk). When we asked for
-   * usage, unsets the field on the chunks the caller gets and returns true for a chunk the server sent only
+   * Keeps a chunk's usage object (the last one wins: some relays send running totals on every chunk). When we asked
+   * for usage, unsets the field on the chunks the caller gets and returns true for a chunk the server sent only
    * because we asked: usage and nothing for the caller, whatever its choices hold (`[]`, or a relay's
    * `[{ index: 0, delta: {} }]` after the finish reason).
    */
-  private readUsage(body: Body, usage: unknown, choices: unknown): boolean {
-    if (typeof usage !== 'object' || usage === null) {
-      // Not `delete`: it turns the chunk into a slow dictionary-mode object for every later read (≈2 µs a
-      // chunk). Undefined serializes like the missing field; only `'usage' in chunk` tells them apart.
-      if (usage === null && this.usageInjected) body.usage = undefined;
-      return false;
-    }
+  private readUsage(body: Body, usage: unknown): boolean {
+    if (typeof usage !== 'object' || usage === null) return false;
     this.usage = usage;
     if (!this.usageInjected) return false;
+    const choices = body.choices;
     const hidden = !Array.isArray(choices)
       ? true
       : choices.length === 0 || (this.finishReasons.length > 0 && !carriesOutput(choices as Body[]));
