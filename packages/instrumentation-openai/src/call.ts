@@ -371,11 +371,15 @@ export class GenAICall {
   }
 }
 
-// The first cost header a relay sent, if any.
+// The first cost header a relay sent, if any; never throws, so the call still ends with its other telemetry.
 function costHeader(headers: HeadersLike): string | undefined {
-  for (const name of COST_HEADERS) {
-    const value = headers.get(name);
-    if (value !== null) return value;
+  try {
+    for (const name of COST_HEADERS) {
+      const value = headers.get(name);
+      if (value !== null) return value;
+    }
+  } catch {
+    // A headers object we do not know: no reported cost.
   }
   return undefined;
 }
