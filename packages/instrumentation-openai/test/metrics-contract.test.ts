@@ -17,6 +17,12 @@ beforeAll(async () => {
     for await (const _ of stream);
   }
   await bed.client.chat.completions.create({ model: 'acme-unpriced-llm', messages });
+  // A relay that ignores stream_options: usage unknown.
+  const relay = await bed.client.chat.completions.create(
+    { model: 'gpt-4o-mini', messages, stream: true },
+    { headers: { 'x-fake-dialect': 'relay-no-usage' } },
+  );
+  for await (const _ of relay);
 });
 afterAll(() => bed.close());
 
@@ -44,6 +50,7 @@ const contract: { name: string; type: DataPointType; unit: string; buckets?: num
   { name: 'aiotel.gen_ai.client.tokens', type: DataPointType.SUM, unit: '{token}' },
   { name: 'aiotel.gen_ai.client.cost', type: DataPointType.HISTOGRAM, unit: 'USD', buckets: COST_BUCKETS },
   { name: 'aiotel.gen_ai.client.unpriced_calls', type: DataPointType.SUM, unit: '{call}' },
+  { name: 'aiotel.gen_ai.client.usage_unknown_calls', type: DataPointType.SUM, unit: '{call}' },
 ];
 
 describe('metrics of the shared telemetry contract', () => {

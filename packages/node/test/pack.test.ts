@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
+import { DIALECT_NAMES, type DialectName, type FakeLlm, fakeCost, startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PACKAGE_DIR, runApp } from './harness/app.js';
 import { ensureBuilt, pnpmCommand } from './harness/build.js';
@@ -37,6 +37,22 @@ client.chat.completions
   .then((completion) => console.log(completion.choices[0].message.content ? 'answered' : 'empty'));
 `;
 
+// The same caller code with and without the kit (the preload, and resilient() when WITH_KIT is set): prints the
+// chunks its loop saw, without the per-request id and timestamp.
+const STREAM_CJS = `const OpenAI = require('openai');
+let client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456', maxRetries: 0 });
+if (process.env.WITH_KIT) client = require('@aiotel/resilience').resilient(client);
+(async () => {
+  const stream = await client.chat.completions.create(
+    { model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Stream me a short answer' }], stream: true },
+    { headers: { 'x-fake-tokens': '6' } },
+  );
+  const seen = [];
+  for await (const { id, created, ...chunk } of stream) seen.push(chunk);
+  console.log(JSON.stringify(seen));
+})();
+`;
+
 let dir: string;
 let fake: FakeLlm;
 let otlp: OtlpReceiver;
@@ -59,6 +75,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'app.mjs'), APP_MJS);
   writeFileSync(join(dir, 'app.cjs'), APP_CJS);
   writeFileSync(join(dir, 'resilient.cjs'), RESILIENT_CJS);
+  writeFileSync(join(dir, 'stream.cjs'), STREAM_CJS);
   const tarballs = readdirSync(dir).filter((file) => file.endsWith('.tgz'));
   // One install for all tarballs: the packed @aiotel/* dependencies (0.1.0, not on the registry) resolve to them.
   execFileSync(
@@ -143,5 +160,71 @@ describe('the packed tarballs installed with npm in a fresh app', () => {
     expect(genAi?.events.map((event) => event.name)).toContain('aiotel.retry');
     const attempts = spans.filter((span) => span.parentSpanId === genAi?.spanId && span.name === 'POST');
     expect(attempts).toHaveLength(2);
+  });
+});
+
+describe('the packed kit in front of each fake-llm dialect', () => {
+  const relays = new Map<DialectName, FakeLlm>();
+  beforeAll(async () => {
+    for (const dialect of DIALECT_NAMES) relays.set(dialect, await startFakeLlm({ latency: false, dialect }));
+  });
+  afterAll(async () => {
+    for (const relay of relays.values()) await relay.close();
+  });
+
+  /** The chunks the app's loop saw, and the GenAI span of its call when the kit ran. */
+  async function run(dialect: DialectName, withKit: boolean) {
+    const before = otlp.spans().length;
+    const relay = relays.get(dialect) as FakeLlm;
+    const result = await runApp({
+      file: join(dir, 'stream.cjs'),
+      cwd: dir,
+      nodeArgs: withKit ? ['--require', '@aiotel/node/register'] : [],
+      env: {
+        FAKE_LLM_URL: relay.url,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        ...(withKit ? { WITH_KIT: '1' } : {}),
+      },
+    });
+    expect(result.code, result.stderr).toBe(0);
+    const span = otlp
+      .spans()
+      .slice(before)
+      .find((s) => s.name === 'chat gpt-4o-mini');
+    const promptTokens = relay.stats().requests.at(-1)?.promptTokens ?? -1;
+    return { chunks: result.stdout.trim(), span, promptTokens };
+  }
+
+  it.each(DIALECT_NAMES)('%s: the caller sees the same chunks with and without the kit', async (dialect) => {
+    const plain = await run(dialect, false);
+    const kit = await run(dialect, true);
+    expect(JSON.parse(plain.chunks)).toHaveLength(8);
+    expect(kit.chunks).toBe(plain.chunks);
+    expect(kit.span, 'the GenAI span').toBeDefined();
+    const attributes = kit.span?.attributes ?? {};
+    if (dialect === 'relay-no-usage') {
+      expect(attributes['aiotel.gen_ai.usage.unknown']).toBe(true);
+      expect(attributes['gen_ai.usage.input_tokens']).toBeUndefined();
+      expect(attributes['gen_ai.usage.cost.amount']).toBeUndefined();
+    } else {
+      expect(attributes['aiotel.gen_ai.usage.unknown']).toBeUndefined();
+      expect(attributes['gen_ai.usage.input_tokens']).toBe(kit.promptTokens);
+      expect(attributes['gen_ai.usage.output_tokens']).toBe(6);
+      expect(attributes['gen_ai.usage.cost.amount']).toBeGreaterThan(0);
+    }
+    if (dialect === 'relay-empty-delta') {
+      expect(attributes['gen_ai.usage.cost.source']).toBe('provider');
+      expect(attributes['gen_ai.usage.cost.amount']).toBe(fakeCost(kit.promptTokens, 6));
+    }
+  });
+
+  it('counts the no-usage relay call in aiotel.gen_ai.client.usage_unknown_calls', () => {
+    const counted = otlp
+      .metrics()
+      .filter((m) => m.name === 'aiotel.gen_ai.client.usage_unknown_calls')
+      .flatMap((m) => m.points);
+    expect(counted.length).toBeGreaterThan(0);
+    expect(counted.every((p) => p.attributes['gen_ai.request.model'] === 'gpt-4o-mini')).toBe(true);
   });
 });
