@@ -1,3 +1,4 @@
+import { Redactor } from '@aiotel/genai-core';
 import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { isApiPromise, observeApiPromise } from './api-promise.js';
@@ -25,6 +26,17 @@ const TARGETS: readonly { kind: ApiKind; path: readonly string[] }[] = [
 ];
 
 const warnedVersions = new Set<string>();
+/** Versions of `openai` whose classes this process has patched (any instance, ESM or CJS copy of `openai`). */
+const patchedVersions = new Set<string>();
+
+/**
+ * Whether an `openai` module of this version (any version when not given) was patched in this process. An SDK that
+ * sends requests without having been patched was loaded in a way the instrumentation could not hook (an ES module
+ * without the loader hook, or loaded before the instrumentation was enabled).
+ */
+export function isOpenAIPatched(version?: string): boolean {
+  return version === undefined ? patchedVersions.size > 0 : patchedVersions.has(version);
+}
 
 /**
  * OpenTelemetry instrumentation for the `openai` SDK 4.x to 7.x (ESM with the loader hook, and CJS):
@@ -88,6 +100,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
           continue;
         }
         this._wrap(proto, 'create', (original) => this.patchedCreate(kind, original as AnyFunction));
+        patchedVersions.add(version ?? '');
       }
     } catch (err) {
       this._diag.error('patching openai failed; its calls are not traced', err);
@@ -169,6 +182,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         settings: resolveSettings(config),
         costing: new CallCosting(config.pricer, config.prices),
         diag: this._diag,
+        redactor: new Redactor({ env: process.env }),
       };
     }
     return this.telemetry;

@@ -1,5 +1,5 @@
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
-import type { Redactor } from './redact.js';
+import type { Redactor } from '@aiotel/genai-core';
 
 /** The prefix on every line aiotel writes to stderr. */
 export const LOG_PREFIX = '[aiotel]';

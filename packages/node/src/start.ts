@@ -15,7 +15,7 @@ import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './co
 import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
 import { createHttpInstrumentation, learnCredentials } from './http.js';
 import { installLogger, warnConfig } from './logger.js';
-import { Redactor } from './redact.js';
+import { Redactor } from '@aiotel/genai-core';
 import { createResource, findAppPackage } from './resource.js';
 import { handleProcessExit, withinTimeout } from './shutdown.js';
 

@@ -1,7 +1,7 @@
 import { DiagLogLevel } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AiotelLogger } from '../src/logger.js';
-import { Redactor } from '../src/redact.js';
+import { Redactor } from '@aiotel/genai-core';
 
 function captureStderr(): string[] {
   const lines: string[] = [];
