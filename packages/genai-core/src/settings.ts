@@ -12,6 +12,8 @@ export interface SettingParser<T> {
   parse(raw: string, skip: (item: string, expected: string) => void): T | undefined;
   /** The value given in code, or `undefined` when it is invalid. */
   check(value: unknown): T | undefined;
+  /** Advice added to the warning for a value people often try (`grpc` where only HTTP is spoken). */
+  hint?(raw: string): string | undefined;
 }
 
 /** One row of a package's settings table: the option in code, its environment variable, its parser and default. */
@@ -55,7 +57,10 @@ export function fromEnv<T>(setting: Setting<T>, env: Env, warnings: Warnings): T
     warnings.add(`${setting.env}: "${item}" is not ${expected}; skipping it.`),
   );
   if (value === undefined) {
-    warnings.add(`${setting.env}="${raw}" is not ${setting.parser.expected}; ${instead(setting.default)}`);
+    const hint = setting.parser.hint?.(raw);
+    warnings.add(
+      `${setting.env}="${raw}" is not ${setting.parser.expected}; ${instead(setting.default)}${hint ? ` ${hint}` : ''}`,
+    );
   }
   return value;
 }
