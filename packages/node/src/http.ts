@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { Attributes } from '@opentelemetry/api';
 import { UndiciInstrumentation, type UndiciRequest } from '@opentelemetry/instrumentation-undici';
 import { isCredentialHeader, type Redactor } from '@aiotel/genai-core';
+import { noticeUserAgent } from './unpatched-sdk.js';
 
 /** Semconv attribute: the ordinal of an HTTP resend (1 for the first retry), absent on the first attempt. */
 export const ATTR_HTTP_REQUEST_RESEND_COUNT = 'http.request.resend_count';
@@ -68,11 +69,16 @@ export function inspectRequest(request: Pick<UndiciRequest, 'headers'>, redactor
   return attributes;
 }
 
-/** One header (lower-case name): the retry count becomes an attribute, a credential is remembered. */
+/**
+ * One header (lower-case name): the retry count becomes an attribute, a credential is remembered, the user agent
+ * tells whether an uninstrumented openai SDK is at work.
+ */
 function visitHeader(name: string, value: string, attributes: Attributes, redactor: Redactor): void {
   if (name === RETRY_COUNT_HEADER) {
     const count = Number(value);
     if (Number.isInteger(count) && count > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = count;
+  } else if (name === 'user-agent') {
+    noticeUserAgent(value);
   } else if (isCredentialHeader(name)) {
     redactor.addSecretFromHeader(value);
   }
