@@ -43,7 +43,9 @@ export function resolveSetting<T>(setting: Setting<T>, option: unknown, env: Env
     const value = setting.parser.check(option);
     if (value !== undefined) return value;
     const fallback = fromEnv(setting, env, warnings) ?? setting.default;
-    warnings.add(`${setting.option}=${describe(option)} is not ${setting.parser.expected}; ${instead(fallback)}`);
+    warnings.add(
+      `${setting.option}=${describe(option)} is not ${setting.parser.expected}; ${instead(fallback)}`,
+    );
     return fallback;
   }
   return fromEnv(setting, env, warnings) ?? setting.default;

@@ -201,4 +201,3 @@ describe('Redactor.redactAttributes', () => {
     expect(dirty['url.full']).toBe('http://h/v1?key=abc');
   });
 });
-

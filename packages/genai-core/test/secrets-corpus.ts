@@ -22,7 +22,10 @@ export const SECRET_TEXTS: readonly SecretText[] = [
     what: 'an OpenAI project key in an error message',
     text: `401 Incorrect API key provided: ${OPENAI_PROJECT_KEY}. You can find your API key at https://platform.openai.com/account/api-keys.`,
     secrets: [OPENAI_PROJECT_KEY, 'T3BlbkFJ'],
-    kept: ['401 Incorrect API key provided: ', '. You can find your API key at https://platform.openai.com/account/api-keys.'],
+    kept: [
+      '401 Incorrect API key provided: ',
+      '. You can find your API key at https://platform.openai.com/account/api-keys.',
+    ],
   },
   {
     what: "the API's masked echo of a key",
@@ -40,7 +43,10 @@ export const SECRET_TEXTS: readonly SecretText[] = [
     what: 'a Google API key in a URL query',
     text: `https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent?key=${GOOGLE_KEY}&alt=sse`,
     secrets: [GOOGLE_KEY],
-    kept: ['https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent?key=', '&alt=sse'],
+    kept: [
+      'https://generativelanguage.googleapis.com/v1beta/models/gemini-2.0-flash:generateContent?key=',
+      '&alt=sse',
+    ],
   },
   {
     what: 'a Google API key alone in a message',

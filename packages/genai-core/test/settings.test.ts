@@ -11,8 +11,18 @@ import {
 
 const FLAG: Setting<boolean> = { option: 'flag', env: 'FLAG', parser: booleanSetting, default: true };
 const SIZE: Setting<number> = { option: 'size', env: 'SIZE', parser: positiveIntegerSetting, default: 16 };
-const NAME: Setting<string | undefined> = { option: 'name', env: 'NAME', parser: textSetting, default: undefined };
-const MODE: Setting<'a' | 'b'> = { option: 'mode', env: 'MODE', parser: oneOfSetting(['a', 'b']), default: 'a' };
+const NAME: Setting<string | undefined> = {
+  option: 'name',
+  env: 'NAME',
+  parser: textSetting,
+  default: undefined,
+};
+const MODE: Setting<'a' | 'b'> = {
+  option: 'mode',
+  env: 'MODE',
+  parser: oneOfSetting(['a', 'b']),
+  default: 'a',
+};
 const KEYS: Setting<readonly string[]> = {
   option: 'keys',
   env: 'KEYS',
@@ -42,10 +52,7 @@ describe('resolveSetting', () => {
       16,
       ['SIZE="-5" is not a positive whole number; using 16.'],
     ]);
-    expect(resolve(MODE, undefined, { MODE: 'c' })).toEqual([
-      'a',
-      ['MODE="c" is not one of a, b; using a.'],
-    ]);
+    expect(resolve(MODE, undefined, { MODE: 'c' })).toEqual(['a', ['MODE="c" is not one of a, b; using a.']]);
   });
 
   it('gives one warning for a bad option, then uses the variable or the default', () => {
@@ -54,7 +61,10 @@ describe('resolveSetting', () => {
       100,
       ['size=1.5 is not a positive whole number; using 100.'],
     ]);
-    expect(resolve(NAME, '  ', {})).toEqual([undefined, ['name="  " is not a non-empty string; ignoring it.']]);
+    expect(resolve(NAME, '  ', {})).toEqual([
+      undefined,
+      ['name="  " is not a non-empty string; ignoring it.'],
+    ]);
   });
 
   it('reads words in any case, and trims text', () => {

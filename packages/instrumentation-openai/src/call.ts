@@ -311,7 +311,8 @@ export class GenAICall {
       const errorType = failure?.type ?? summary.failure;
       if (errorType !== undefined) {
         attributes[ATTR_ERROR_TYPE] = errorType;
-        if (failure !== undefined) recordFailure(span, failure.error, errorType, this.telemetry.redactor, this.apiKey);
+        if (failure !== undefined)
+          recordFailure(span, failure.error, errorType, this.telemetry.redactor, this.apiKey);
         else span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
         instruments.duration.record(seconds, metricAttributes.failed(errorType));
       } else {

@@ -12,7 +12,11 @@ import {
 import { recordFailure } from '../src/errors.js';
 
 /** What recordFailure wrote on a span. */
-function failOn(error: unknown, redactor: Redactor, apiKey?: string): { exception: Exception; status: SpanStatus } {
+function failOn(
+  error: unknown,
+  redactor: Redactor,
+  apiKey?: string,
+): { exception: Exception; status: SpanStatus } {
   const written: { exception?: Exception; status?: SpanStatus } = {};
   const span = {
     recordException: (exception: Exception) => {
@@ -47,6 +51,9 @@ describe('exception events of failed calls', () => {
       `relay refused credential ${REDACTED} (quota exceeded)`,
     );
     // Remembered: a later failure without the client at hand is scrubbed too.
-    expectScrubbed((failOn(new Error(OPAQUE_KEY_TEXT.text), redactor).exception as { message: string }).message, OPAQUE_KEY_TEXT);
+    expectScrubbed(
+      (failOn(new Error(OPAQUE_KEY_TEXT.text), redactor).exception as { message: string }).message,
+      OPAQUE_KEY_TEXT,
+    );
   });
 });

@@ -1,7 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { isCredentialHeader, type Redactor } from '@aiotel/genai-core';
 import type { Attributes } from '@opentelemetry/api';
 import { UndiciInstrumentation, type UndiciRequest } from '@opentelemetry/instrumentation-undici';
-import { isCredentialHeader, type Redactor } from '@aiotel/genai-core';
 import { noticeUserAgent } from './unpatched-sdk.js';
 
 /** Semconv attribute: the ordinal of an HTTP resend (1 for the first retry), absent on the first attempt. */

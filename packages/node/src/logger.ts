@@ -1,6 +1,6 @@
+import type { Env, Redactor } from '@aiotel/genai-core';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { silencedInEnv } from './config.js';
-import type { Env, Redactor } from '@aiotel/genai-core';
 
 /** The prefix on every line aiotel writes to stderr. */
 export const LOG_PREFIX = '[aiotel]';

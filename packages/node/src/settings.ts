@@ -19,7 +19,15 @@ export type MetricsTemporality = 'cumulative' | 'delta' | 'lowmemory';
 /** Verbosity of aiotel's own diagnostics on stderr (`OTEL_LOG_LEVEL`). */
 export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
 
-export const LOG_LEVEL_NAMES: readonly LogLevel[] = ['none', 'error', 'warn', 'info', 'debug', 'verbose', 'all'];
+export const LOG_LEVEL_NAMES: readonly LogLevel[] = [
+  'none',
+  'error',
+  'warn',
+  'info',
+  'debug',
+  'verbose',
+  'all',
+];
 
 /** An http(s) URL, normalised. */
 const urlSetting: SettingParser<string> = {
@@ -251,7 +259,12 @@ export const NODE_SETTINGS = {
     parser: positiveIntegerSetting,
     default: 5000,
   },
-  handleSignals: { option: 'handleSignals', env: 'AIOTEL_HANDLE_SIGNALS', parser: booleanSetting, default: true },
+  handleSignals: {
+    option: 'handleSignals',
+    env: 'AIOTEL_HANDLE_SIGNALS',
+    parser: booleanSetting,
+    default: true,
+  },
   httpSpans: {
     option: 'httpSpans',
     env: 'OTEL_NODE_DISABLED_INSTRUMENTATIONS',
@@ -262,7 +275,10 @@ export const NODE_SETTINGS = {
   redactQueryParameters: {
     option: 'redactQueryParameters',
     env: 'AIOTEL_REDACT_QUERY_PARAMETERS',
-    parser: nameListSetting(/^[^\s;=&?#]+$/, { one: 'a query parameter name', many: 'query parameter names' }),
+    parser: nameListSetting(/^[^\s;=&?#]+$/, {
+      one: 'a query parameter name',
+      many: 'query parameter names',
+    }),
     default: [] as readonly string[],
     documentedDefault: '—',
   },

@@ -1,4 +1,5 @@
 import { createPricer } from '@aiotel/cost';
+import { Redactor } from '@aiotel/genai-core';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@aiotel/instrumentation-openai';
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -15,7 +16,6 @@ import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './co
 import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
 import { createHttpInstrumentation, learnCredentials } from './http.js';
 import { installLogger, warnConfig } from './logger.js';
-import { Redactor } from '@aiotel/genai-core';
 import { createResource, findAppPackage } from './resource.js';
 import { handleProcessExit, withinTimeout } from './shutdown.js';
 

@@ -142,7 +142,9 @@ describe('resolveConfig', () => {
     expect(config.tracesProtocol).toBe('http/protobuf');
     expect(config.metricsProtocol).toBe('http/protobuf');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/^OTEL_EXPORTER_OTLP_PROTOCOL="grpc" .*using http\/protobuf\. grpc is not supported .*4318/);
+    expect(warnings[0]).toMatch(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL="grpc" .*using http\/protobuf\. grpc is not supported .*4318/,
+    );
   });
 
   it('warns once per invalid value and uses the default', () => {

@@ -1,7 +1,7 @@
+import { Redactor } from '@aiotel/genai-core';
 import { DiagLogLevel } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AiotelLogger, warnConfig } from '../src/logger.js';
-import { Redactor } from '@aiotel/genai-core';
 
 function captureStderr(): string[] {
   const lines: string[] = [];

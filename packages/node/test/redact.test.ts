@@ -1,9 +1,9 @@
+import { REDACTED, Redactor } from '@aiotel/genai-core';
 import { type SpanContext, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { emptyResource } from '@opentelemetry/resources';
 import { AggregationTemporality, DataPointType, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
-import { REDACTED, Redactor } from '@aiotel/genai-core';
 import {
   expectScrubbed,
   OPAQUE_KEY,
@@ -66,8 +66,14 @@ describe('the shared secrets corpus on the export path', () => {
     'learns a key of no known shape from the %s header of an outgoing request',
     (header) => {
       const redactor = new Redactor();
-      inspectRequest({ headers: [header, header === 'authorization' ? `Bearer ${OPAQUE_KEY}` : OPAQUE_KEY] }, redactor);
-      const out = redactSpan(span({ status: { code: SpanStatusCode.ERROR, message: OPAQUE_KEY_TEXT.text } }), redactor);
+      inspectRequest(
+        { headers: [header, header === 'authorization' ? `Bearer ${OPAQUE_KEY}` : OPAQUE_KEY] },
+        redactor,
+      );
+      const out = redactSpan(
+        span({ status: { code: SpanStatusCode.ERROR, message: OPAQUE_KEY_TEXT.text } }),
+        redactor,
+      );
       expectScrubbed(String(out.status.message), OPAQUE_KEY_TEXT);
     },
   );

@@ -40,7 +40,10 @@ async function run(extra: Record<string, string>) {
   return {
     stderr: result.stderr,
     lines: aiotelLines(result.stderr),
-    genAi: otlp.spans().slice(before).filter((span) => span.scope === '@aiotel/instrumentation-openai'),
+    genAi: otlp
+      .spans()
+      .slice(before)
+      .filter((span) => span.scope === '@aiotel/instrumentation-openai'),
     requests: otlp.requests.slice(requestsBefore),
   };
 }

@@ -75,9 +75,12 @@ describe('an openai SDK that sends requests but was not patched', () => {
   it.each([
     ['an ESM app started with --import', 'chat.mjs', ['--import', '@aiotel/node/register']],
     ['a CJS app started with --require', 'chat.cjs', ['--require', '@aiotel/node/register']],
-  ])('is not reported for %s, where every call is traced (even at OTEL_LOG_LEVEL=debug)', async (_label, file, args) => {
-    const { lines, genAi } = await run(file, args, { OTEL_LOG_LEVEL: 'debug' });
-    expect(genAi).toHaveLength(2);
-    expect(lines.filter((line) => line.includes('not instrumented'))).toEqual([]);
-  });
+  ])(
+    'is not reported for %s, where every call is traced (even at OTEL_LOG_LEVEL=debug)',
+    async (_label, file, args) => {
+      const { lines, genAi } = await run(file, args, { OTEL_LOG_LEVEL: 'debug' });
+      expect(genAi).toHaveLength(2);
+      expect(lines.filter((line) => line.includes('not instrumented'))).toEqual([]);
+    },
+  );
 });
