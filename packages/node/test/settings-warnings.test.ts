@@ -1,51 +1,15 @@
 // Malformed settings in a real app: each gets exactly one [aiotel] line (never two that disagree, never silence), the
 // app and its telemetry carry on, and OTEL_LOG_LEVEL=none silences every line.
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { aiotelLines, appResult, runApp } from './harness/app.js';
-import { ensureBuilt } from './harness/build.js';
-import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
+import { describe, expect, it } from 'vitest';
+import { appResult } from './harness/app.js';
+import { useAppBed } from './harness/app-bed.js';
 
-let fake: FakeLlm;
-let otlp: OtlpReceiver;
-
-beforeAll(async () => {
-  ensureBuilt();
-  fake = await startFakeLlm({ latency: false });
-  otlp = await startOtlpReceiver();
-}, 200_000);
-
-afterAll(async () => {
-  await fake?.close();
-  await otlp?.close();
-});
+const bed = useAppBed();
 
 async function run(extra: Record<string, string>) {
-  const before = otlp.spans().length;
-  const requestsBefore = otlp.requests.length;
-  const result = await runApp({
-    file: 'chat.mjs',
-    nodeArgs: ['--import', '@aiotel/node/register'],
-    env: {
-      FAKE_LLM_URL: fake.url,
-      FIXTURE_CREDENTIAL: 'fixture-credential-7f3a9c2e5b1d4680',
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
-      OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
-      ...extra,
-    },
-  });
-  expect(result.killedByWatchdog, result.stderr).toBe(false);
-  expect(result.code, result.stderr).toBe(0);
+  const result = await bed.run('chat.mjs', ['--import', '@aiotel/node/register'], extra);
   expect(appResult(result.stdout)?.done).toBe(true);
-  return {
-    stderr: result.stderr,
-    lines: aiotelLines(result.stderr),
-    genAi: otlp
-      .spans()
-      .slice(before)
-      .filter((span) => span.scope === '@aiotel/instrumentation-openai'),
-    requests: otlp.requests.slice(requestsBefore),
-  };
+  return result;
 }
 
 describe('a malformed setting in a preloaded app', () => {
