@@ -1,3 +1,7 @@
+// @opentelemetry/core's getNumberFromEnv & co. read process.env themselves and turn an invalid value into undefined or
+// false without a word, so they fit neither pure resolution nor one warning per bad value; its key=value reader is
+// reused where a package parses pairs (@aiotel/node).
+
 /** Environment variables as `process.env` holds them; passed in, never read here, so resolution stays pure. */
 export type Env = Readonly<Record<string, string | undefined>>;
 

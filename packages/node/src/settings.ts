@@ -76,15 +76,18 @@ const keyValuesSetting: SettingParser<Readonly<Record<string, string>>> = {
       : undefined,
 };
 
+/** Where a signal goes (`OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER`); `traces: false` in code is `none`. */
+export type SignalExporter = 'otlp' | 'none';
+
 /** `otlp` (the default) exports; `none` turns the signal off; other exporters are not part of this distribution. */
-const exporterSetting: SettingParser<boolean> = {
+const exporterSetting: SettingParser<SignalExporter> = {
   expected: 'otlp or none (the exporters @aiotel/node has)',
   parse: (raw) => {
     const values = raw.split(',').map((value) => value.trim().toLowerCase());
-    if (values.includes('none')) return false;
-    return values.every((value) => value === 'otlp' || value === '') ? true : undefined;
+    if (values.includes('none')) return 'none';
+    return values.every((value) => value === 'otlp' || value === '') ? 'otlp' : undefined;
   },
-  check: (value) => (typeof value === 'boolean' ? value : undefined),
+  check: (value) => (value === true ? 'otlp' : value === false ? 'none' : undefined),
 };
 
 /**
@@ -207,20 +210,8 @@ export const NODE_SETTINGS = {
     parser: positiveIntegerSetting,
     default: 60_000,
   },
-  traces: {
-    option: 'traces',
-    env: 'OTEL_TRACES_EXPORTER',
-    parser: exporterSetting,
-    default: true,
-    documentedDefault: '`otlp`',
-  },
-  metrics: {
-    option: 'metrics',
-    env: 'OTEL_METRICS_EXPORTER',
-    parser: exporterSetting,
-    default: true,
-    documentedDefault: '`otlp`',
-  },
+  traces: { option: 'traces', env: 'OTEL_TRACES_EXPORTER', parser: exporterSetting, default: 'otlp' },
+  metrics: { option: 'metrics', env: 'OTEL_METRICS_EXPORTER', parser: exporterSetting, default: 'otlp' },
   maxQueueSize: {
     option: 'maxQueueSize',
     env: 'OTEL_BSP_MAX_QUEUE_SIZE',

@@ -217,6 +217,11 @@ describe('resolveConfig', () => {
       'yes',
       'AIOTEL_GENAI_INJECT_STREAM_USAGE="yes" is not true or false; using true.',
     ],
+    [
+      'OTEL_TRACES_EXPORTER',
+      'zipkin',
+      'OTEL_TRACES_EXPORTER="zipkin" is not otlp or none (the exporters @aiotel/node has); using otlp.',
+    ],
     ['OTEL_SERVICE_NAME', 'checkout', undefined],
   ])('%s=%j: the one warning a malformed value gets', (name, value, warning) => {
     expect(resolveConfig({}, { [name]: value }).warnings).toEqual(warning === undefined ? [] : [warning]);
