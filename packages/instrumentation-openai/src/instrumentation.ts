@@ -26,16 +26,17 @@ const TARGETS: readonly { kind: ApiKind; path: readonly string[] }[] = [
 ];
 
 const warnedVersions = new Set<string>();
-/** Versions of `openai` whose classes this process has patched (any instance, ESM or CJS copy of `openai`). */
-const patchedVersions = new Set<string>();
+/** Versions of `openai` the module hooks handed to this instrumentation (ESM or CJS copy, supported or not). */
+const seenVersions = new Set<string>();
 
 /**
- * Whether an `openai` module of this version (any version when not given) was patched in this process. An SDK that
- * sends requests without having been patched was loaded in a way the instrumentation could not hook (an ES module
- * without the loader hook, or loaded before the instrumentation was enabled).
+ * Whether an `openai` module of this version (any version when not given) reached the instrumentation in this
+ * process: it was patched, or the reason it could not be was already reported (an unsupported version). An SDK that
+ * sends requests without this was loaded where no hook could see it (an ES module without the loader hook, or
+ * loaded before the instrumentation was enabled).
  */
-export function isOpenAIPatched(version?: string): boolean {
-  return version === undefined ? patchedVersions.size > 0 : patchedVersions.has(version);
+export function isOpenAIInstrumented(version?: string): boolean {
+  return version === undefined ? seenVersions.size > 0 : seenVersions.has(version);
 }
 
 /**
@@ -82,6 +83,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   private patch(exports: unknown, version: string | undefined): unknown {
+    seenVersions.add(version ?? '');
     try {
       if (version !== undefined && !SUPPORTED_MAJORS.has(Number.parseInt(version, 10))) {
         this.warnOnce(
@@ -100,7 +102,6 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
           continue;
         }
         this._wrap(proto, 'create', (original) => this.patchedCreate(kind, original as AnyFunction));
-        patchedVersions.add(version ?? '');
       }
     } catch (err) {
       this._diag.error('patching openai failed; its calls are not traced', err);

@@ -1,4 +1,4 @@
-import { isOpenAIPatched } from '@aiotel/instrumentation-openai';
+import { isOpenAIInstrumented } from '@aiotel/instrumentation-openai';
 import { diag } from '@opentelemetry/api';
 
 /** The `User-Agent` the openai SDK sends (`OpenAI/JS 7.57.0`, `AzureOpenAI/JS …`), with its version. */
@@ -16,7 +16,7 @@ export function noticeUserAgent(userAgent: string): void {
   if (warned || userAgent === lastUserAgent) return;
   lastUserAgent = userAgent;
   const version = OPENAI_USER_AGENT.exec(userAgent)?.[1];
-  if (version === undefined || isOpenAIPatched(version)) return;
+  if (version === undefined || isOpenAIInstrumented(version)) return;
   warned = true;
   diag.warn(
     `openai ${version} is sending requests but was not instrumented, so its calls get no GenAI spans or metrics. ` +
