@@ -1,4 +1,5 @@
 import { COST_HEADERS, type TokenUsage, usageFromOpenAI } from '@aiotel/cost';
+import type { Redactor } from '@aiotel/genai-core';
 import {
   type Attributes,
   type Context,
@@ -64,6 +65,8 @@ export interface Telemetry {
   readonly settings: Settings;
   readonly costing: CallCosting;
   readonly diag: DiagLogger;
+  /** Scrubs exception messages; remembers each client's API key on its first failure. */
+  readonly redactor: Redactor;
 }
 
 /** The response headers, as the SDK's `Response` has them. */
@@ -321,7 +324,8 @@ export class GenAICall {
       }
       if (errorType !== undefined) {
         attributes[ATTR_ERROR_TYPE] = errorType;
-        if (failure !== undefined) recordFailure(span, failure.error, errorType, this.apiKey);
+        if (failure !== undefined)
+          recordFailure(span, failure.error, errorType, this.telemetry.redactor, this.apiKey);
         else span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
         instruments.duration.record(seconds, metricAttributes.failed(errorType));
       } else {
