@@ -30,27 +30,29 @@ beforeAll(async () => {
       `${demo.summary.totals.retries} retries, $${demo.summary.totals.costUsd.toFixed(6)}`,
   );
   // The demo's last metric export reaches Prometheus at its next scrape (every 5 s): wait for it, so every
-  // test below sees the whole run. The cost test judges whether it ever matched.
+  // test below sees the whole run. A timeout fails the suite here, with what was awaited: the tests below would
+  // only fail later, less clearly, on a partial run.
   await waitFor(
-    'Prometheus to scrape the final export',
-    async () => {
-      const value = await promInstant(totalCostQuery());
+    `Prometheus to scrape the final export (total cost ${demo.summary.totals.costUsd})`,
+    async (signal) => {
+      const value = await promInstant(totalCostQuery(), signal);
       return value !== undefined && Math.abs(value - demo.summary.totals.costUsd) <= 1e-9 ? true : undefined;
     },
-    { timeoutMs: 20_000, intervalMs: 1_000 },
-  ).catch(() => undefined);
+    { timeoutMs: 30_000, intervalMs: 1_000 },
+  );
   // A series first exported at the demo's exit has one sample until the next scrape, and rate()/increase() need
   // two: wait until every series of the run has been scraped at least twice.
   await waitFor(
     'every series of the demo to be scraped twice',
-    async () => {
+    async (signal) => {
       const fewest = await promInstant(
         `min(count_over_time({__name__=~"(aiotel|gen_ai)_.+", service_name="${demo.summary.telemetry.serviceName}"}[10m]))`,
+        signal,
       );
       return fewest !== undefined && fewest >= 2 ? true : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 1_000 },
-  ).catch(() => undefined);
+  );
 });
 
 afterAll(async () => {
@@ -61,9 +63,10 @@ function totalCostQuery(): string {
   return `sum(${METRIC.cost}_sum{service_name="${demo.summary.telemetry.serviceName}"})`;
 }
 
-async function promInstant(expr: string): Promise<number | undefined> {
+async function promInstant(expr: string, signal?: AbortSignal): Promise<number | undefined> {
   const body = await getJson<{ data: { result: { value: [number, string] }[] } }>(
     `${stack!.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`,
+    signal,
   );
   const value = body?.data.result[0]?.value[1];
   return value === undefined ? undefined : Number(value);
