@@ -42,14 +42,16 @@ beforeAll(async () => {
   );
   // A series first exported at the demo's exit has one sample until the next scrape, and rate()/increase() need
   // two: wait until every series of the run has been scraped at least twice.
+  // (count_over_time() over several metric names is refused by Prometheus: the names dropped, series collide. The
+  // raw samples of a range selector keep them, one sample per scrape.)
   await waitFor(
     'every series of the demo to be scraped twice',
     async (signal) => {
-      const fewest = await promInstant(
-        `min(count_over_time({__name__=~"(aiotel|gen_ai)_.+", service_name="${demo.summary.telemetry.serviceName}"}[10m]))`,
+      const series = await promQuery<{ values: unknown[] }[]>(
+        `{__name__=~"(aiotel|gen_ai)_.+", service_name="${demo.summary.telemetry.serviceName}"}[10m]`,
         signal,
       );
-      return fewest !== undefined && fewest >= 2 ? true : undefined;
+      return series.length > 0 && series.every((s) => s.values.length >= 2) ? true : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 1_000 },
   );
@@ -63,12 +65,21 @@ function totalCostQuery(): string {
   return `sum(${METRIC.cost}_sum{service_name="${demo.summary.telemetry.serviceName}"})`;
 }
 
+/** The result of a Prometheus query; a query Prometheus refuses throws its error, rather than reading as no data. */
+async function promQuery<T>(expr: string, signal?: AbortSignal): Promise<T> {
+  const url = `${stack!.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`;
+  const response = await fetch(url, {
+    signal: AbortSignal.any([AbortSignal.timeout(5_000), ...(signal ? [signal] : [])]),
+  });
+  const body = (await response.json()) as { status: string; error?: string; data: { result: T } };
+  if (body.status !== 'success')
+    throw new Error(`Prometheus refused ${expr}: ${response.status} ${body.error}`);
+  return body.data.result;
+}
+
 async function promInstant(expr: string, signal?: AbortSignal): Promise<number | undefined> {
-  const body = await getJson<{ data: { result: { value: [number, string] }[] } }>(
-    `${stack!.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`,
-    signal,
-  );
-  const value = body?.data.result[0]?.value[1];
+  const result = await promQuery<{ value: [number, string] }[]>(expr, signal);
+  const value = result[0]?.value[1];
   return value === undefined ? undefined : Number(value);
 }
 
@@ -245,10 +256,10 @@ describe('the stack fed by the demo', () => {
   it('Prometheus loaded the shipped alert rules and evaluates them without error', async () => {
     const body = await waitFor(
       'a first evaluation of every alert rule',
-      async () => {
+      async (signal) => {
         const rules = await getJson<{
           data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
-        }>(`${stack!.prometheusUrl}/api/v1/rules`);
+        }>(`${stack!.prometheusUrl}/api/v1/rules`, signal);
         const all = rules?.data.groups.flatMap((g) => g.rules) ?? [];
         return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
       },
@@ -345,9 +356,13 @@ describe('the collector as a second line of defence', () => {
     expect(response.status).toBe(200);
     const span = await waitFor(
       'the probe span in Jaeger',
-      async () =>
-        (await getJson<{ data: { spans: JaegerSpan[] }[] }>(`${stack!.jaegerUrl}/api/traces/${traceId}`))
-          ?.data[0]?.spans[0],
+      async (signal) =>
+        (
+          await getJson<{ data: { spans: JaegerSpan[] }[] }>(
+            `${stack!.jaegerUrl}/api/traces/${traceId}`,
+            signal,
+          )
+        )?.data[0]?.spans[0],
       { timeoutMs: 15_000, intervalMs: 500 },
     );
     // Keys that look like credentials lose their whole value; a key-shaped value is masked where it matches.

@@ -115,10 +115,11 @@ export async function startStack(binaries: StackBinaries, workDir: string): Prom
     });
     await waitFor(
       'Prometheus scraping the collector',
-      async () => {
+      async (signal) => {
         alive(prometheus);
         const targets = await getJson<{ data: { activeTargets: { health: string }[] } }>(
           `${stack.prometheusUrl}/api/v1/targets`,
+          signal,
         );
         return targets?.data.activeTargets.some((t) => t.health === 'up') || undefined;
       },

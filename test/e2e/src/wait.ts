@@ -1,8 +1,8 @@
 /**
  * Calls `probe` until it returns a value other than undefined; after `timeoutMs` it rejects, saying what it waited
- * for and what the last try gave. A probe that hangs cannot stretch the wait: each try gets the time that is left
- * (its `signal` aborts then, and the wait stops waiting for it). The pause between tries is short and bounded: it
- * only waits for real processes to become ready.
+ * for and what the last try gave. A probe that hangs cannot stretch the wait: each try gets the time that is left,
+ * or one interval if less is (its `signal` aborts then, and the wait stops waiting for it). The pause between
+ * tries is short and bounded: it only waits for real processes to become ready.
  */
 export async function waitFor<T>(
   what: string,
@@ -12,8 +12,8 @@ export async function waitFor<T>(
   const deadline = Date.now() + timeoutMs;
   let last = 'no try finished';
   for (;;) {
-    const left = deadline - Date.now();
-    const signal = AbortSignal.timeout(Math.max(left, 1));
+    // At least one interval, so the last try is a real one: a wait may end up to intervalMs after its timeout.
+    const signal = AbortSignal.timeout(Math.max(deadline - Date.now(), intervalMs));
     try {
       const value = await untilAborted(probe(signal), signal);
       if (value !== undefined) return value;
