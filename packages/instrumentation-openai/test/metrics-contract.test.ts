@@ -58,13 +58,17 @@ describe('metrics of the shared telemetry contract', () => {
     it(`${name} is a ${type === DataPointType.SUM ? 'counter' : 'histogram'} in ${unit}`, async () => {
       const metric = (await bed.metric(name)) as MetricData;
       expect(metric, name).toBeDefined();
+      // The calls above record every metric of the contract: one without points is a metric that stopped recording.
+      expect(metric.dataPoints.length, `${name} has no data points`).toBeGreaterThan(0);
       expect(metric.dataPointType).toBe(type);
       expect(metric.descriptor.unit).toBe(unit);
       if (metric.dataPointType === DataPointType.SUM) expect(metric.isMonotonic).toBe(true);
       if (buckets !== undefined && metric.dataPointType === DataPointType.HISTOGRAM) {
-        const boundaries = metric.dataPoints[0]?.value.buckets.boundaries ?? [];
-        expect(boundaries).toHaveLength(buckets.length);
-        for (const [i, b] of boundaries.entries()) expect(b).toBeCloseTo(buckets[i] ?? Number.NaN, 12);
+        for (const point of metric.dataPoints) {
+          const boundaries = point.value.buckets.boundaries;
+          expect(boundaries).toHaveLength(buckets.length);
+          for (const [i, b] of boundaries.entries()) expect(b).toBeCloseTo(buckets[i] ?? Number.NaN, 12);
+        }
       }
       for (const point of metric.dataPoints) {
         expect(point.attributes).toMatchObject({

@@ -8,8 +8,18 @@ import { PACKAGE_DIR, runApp } from './harness/app.js';
 import { ensureBuilt, pnpmCommand } from './harness/build.js';
 import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
 
-/** The packages a user installs for the preload and the policies: ours, packed the way `pnpm publish` would. */
-const PACKED = ['node', 'instrumentation-openai', 'genai-core', 'cost', 'resilience'];
+const REPO_DIR = join(PACKAGE_DIR, '..', '..');
+
+/** The tarball names `pnpm pack` gives every package under packages/ that is not private. */
+function publishedTarballs(): string[] {
+  return readdirSync(join(REPO_DIR, 'packages'))
+    .map((name) => join(REPO_DIR, 'packages', name, 'package.json'))
+    .filter((file) => existsSync(file))
+    .map((file) => JSON.parse(readFileSync(file, 'utf8')))
+    .filter((manifest) => manifest.private !== true)
+    .map((manifest) => `${manifest.name.replace('@', '').replace('/', '-')}-${manifest.version}.tgz`)
+    .sort();
+}
 
 const APP_MJS = `import OpenAI from 'openai';
 const client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456' });
@@ -54,6 +64,9 @@ if (process.env.WITH_KIT) client = require('@aiotel/resilience').resilient(clien
 `;
 
 let dir: string;
+let tarballDir: string;
+let tarballs: string[];
+let installLine: string;
 let fake: FakeLlm;
 let otlp: OtlpReceiver;
 
@@ -61,13 +74,20 @@ beforeAll(async () => {
   ensureBuilt();
   // Outside the workspace, so nothing resolves from the workspace's node_modules.
   dir = mkdtempSync(join(tmpdir(), 'aiotel-packed-app-'));
-  for (const name of PACKED) {
-    const [pnpm, pnpmArgs] = pnpmCommand();
-    execFileSync(pnpm, [...pnpmArgs, 'pack', '--pack-destination', dir], {
-      cwd: join(PACKAGE_DIR, '..', name),
+  tarballDir = join(dir, 'tarballs');
+  // The README's install path: `pnpm pack:all` (without its build, which would rewrite dist/ under the other test
+  // files), then the npm install line it prints.
+  const [pnpm, pnpmArgs] = pnpmCommand();
+  const printed = execFileSync(
+    pnpm,
+    [...pnpmArgs, '--silent', 'pack:all', '--no-build', '--out', tarballDir],
+    {
+      cwd: REPO_DIR,
       stdio: 'pipe',
-    });
-  }
+      timeout: 120_000,
+    },
+  ).toString();
+  installLine = printed.split('\n').find((line) => line.trim().startsWith('npm install')) ?? printed;
   writeFileSync(
     join(dir, 'package.json'),
     JSON.stringify({ name: 'packed-app', version: '1.0.0', private: true }),
@@ -76,8 +96,9 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'app.cjs'), APP_CJS);
   writeFileSync(join(dir, 'resilient.cjs'), RESILIENT_CJS);
   writeFileSync(join(dir, 'stream.cjs'), STREAM_CJS);
-  const tarballs = readdirSync(dir).filter((file) => file.endsWith('.tgz'));
-  // One install for all tarballs: the packed @aiotel/* dependencies (0.1.0, not on the registry) resolve to them.
+  tarballs = readdirSync(tarballDir).filter((file) => file.endsWith('.tgz'));
+  // One install for all tarballs, as the printed line says: the packed @aiotel/* dependencies (0.1.0, not on the
+  // registry) resolve to them. openai pinned, so a warm npm cache is enough.
   execFileSync(
     'npm',
     [
@@ -87,7 +108,7 @@ beforeAll(async () => {
       '--no-audit',
       '--no-fund',
       '--loglevel=error',
-      ...tarballs.map((t) => `./${t}`),
+      ...tarballs.map((t) => join(tarballDir, t)),
       'openai@7.57.0',
     ],
     {
@@ -106,7 +127,25 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the packed tarballs installed with npm in a fresh app', () => {
+describe('the tarballs of pnpm pack:all installed with npm in a fresh app', () => {
+  it('are one per published package, installed by the npm install line pack:all prints', () => {
+    expect(tarballs.sort()).toEqual(publishedTarballs());
+    expect(installLine.trim()).toBe(`npm install ${tarballDir}/*.tgz openai`);
+  });
+
+  it('each carry the Apache-2.0 LICENSE of the repository, which package.json names', () => {
+    const license = readFileSync(join(REPO_DIR, 'LICENSE'), 'utf8');
+    expect(license).toContain('Apache License\n                           Version 2.0, January 2004');
+    for (const tarball of tarballs) {
+      const packed = execFileSync('tar', ['-xzOf', join(tarballDir, tarball), 'package/LICENSE']).toString();
+      expect(packed, tarball).toBe(license);
+      const manifest = JSON.parse(
+        execFileSync('tar', ['-xzOf', join(tarballDir, tarball), 'package/package.json']).toString(),
+      );
+      expect(manifest.license, tarball).toBe('Apache-2.0');
+    }
+  });
+
   it('publish exports without the workspace source condition, and pull in no gRPC', () => {
     const manifest = JSON.parse(
       readFileSync(join(dir, 'node_modules', '@aiotel', 'node', 'package.json'), 'utf8'),
