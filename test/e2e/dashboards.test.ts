@@ -12,7 +12,7 @@ export const ALL = {
   rangeSeconds: 3600,
   rateInterval: '30s',
   interval: '15s',
-  variables: { service: '.*', provider: '.*', model: '.*' },
+  variables: { service: '.*', provider: '.*', server: '.*', model: '.*' },
 };
 
 const committed = Object.fromEntries(
@@ -34,10 +34,15 @@ describe('Grafana dashboards', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(generateDashboards())));
   });
 
-  it('are the AI cost and the AI latency and reliability dashboards, each with service, provider and model variables', () => {
+  it('are the AI cost and the AI latency and reliability dashboards, each with service, provider, server and model variables', () => {
     expect(Object.keys(committed).sort()).toEqual(['ai-cost.json', 'ai-latency-reliability.json']);
     for (const dashboard of Object.values(committed)) {
-      expect(variableQueries(dashboard).map((v) => v.variable)).toEqual(['service', 'provider', 'model']);
+      expect(variableQueries(dashboard).map((v) => v.variable)).toEqual([
+        'service',
+        'provider',
+        'server',
+        'model',
+      ]);
     }
   });
 
