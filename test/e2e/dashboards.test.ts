@@ -118,6 +118,29 @@ describe('Grafana dashboards', () => {
       expect(reliability).toContain(metric);
     }
   });
+
+  it('show spend per tenant over the time range', () => {
+    const cost = panelQueries(committed['ai-cost.json']).map((q) => q.expr);
+    expect(
+      cost.some((e) => /sum by \(app_tenant\) \(increase\(aiotel_gen_ai_client_cost_USD_sum/.test(e)),
+    ).toBe(true);
+  });
+
+  it('filter every selector of a metric with a server by the server variable on server_address (the host)', () => {
+    // Budget metrics are per service: no server label, so they are the only ones left unfiltered.
+    const perService = /^aiotel_resilience_budget_/;
+    let filtered = 0;
+    for (const [file, dashboard] of Object.entries(committed)) {
+      for (const query of panelQueries(dashboard)) {
+        for (const [, metric, matchers] of query.expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)) {
+          if (perService.test(metric!)) continue;
+          expect(matchers, `${file} / ${query.panel}: ${metric}`).toContain('server_address=~"$server"');
+          filtered++;
+        }
+      }
+    }
+    expect(filtered).toBeGreaterThan(30);
+  });
 });
 
 describe('the PromQL syntax check', () => {
