@@ -18,8 +18,8 @@ export interface JobOptions {
   exportIntervalMs?: number;
   /** Shifts the rotation over models, features and tenants, so jobs of one scenario differ. */
   offset?: number;
-  /** Sends SIGTERM after this long (a restart: the preload flushes, then the process exits). */
-  terminateAfterMs?: number;
+  /** Sends SIGTERM once this many calls are done (a restart: the preload flushes, then the process exits). */
+  terminateAfterCalls?: number;
   logFile: string;
 }
 
@@ -47,19 +47,26 @@ export async function runJob(options: JobOptions): Promise<void> {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk));
+  let terminating = false;
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk;
+    const callsDone = output.match(/^call \d+ done$/gm)?.length ?? 0;
+    if (
+      !terminating &&
+      options.terminateAfterCalls !== undefined &&
+      callsDone >= options.terminateAfterCalls
+    ) {
+      terminating = child.kill('SIGTERM');
+    }
+  });
   child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-  const timer = options.terminateAfterMs
-    ? setTimeout(() => child.kill('SIGTERM'), options.terminateAfterMs)
-    : undefined;
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
     child.once('exit', (exitCode, exitSignal) => resolve([exitCode, exitSignal])),
   );
-  clearTimeout(timer);
   clearTimeout(killer);
   appendFileSync(options.logFile, `--- ${options.service} (exit ${code ?? signal})\n${output}`);
-  const terminated = options.terminateAfterMs !== undefined && (signal === 'SIGTERM' || code === 143);
+  const terminated = options.terminateAfterCalls !== undefined && (signal === 'SIGTERM' || code === 143);
   if (code !== 0 && !terminated) {
     throw new Error(
       `spend-job for ${options.service} exited with ${code ?? signal}:\n${output.slice(-2000)}`,
