@@ -13,6 +13,11 @@ function spendRateBy(label: string): string {
   return `sum by (${label}) (rate(${cost('sum')}[$__rate_interval])) * 3600`;
 }
 
+/** USD over the dashboard's time range per value of a business attribute label; "(none)" for spend without it. */
+function spendOverRangeBy(label: string): string {
+  return `label_replace(sum by (${label}) (increase(${cost('sum')}[$__range])), "${label}", "(none)", "${label}", "")`;
+}
+
 /** The "AI cost" dashboard: what the AI calls cost, where, and for which feature. */
 export const aiCost: DashboardSpec = {
   uid: 'aiotel-ai-cost',
@@ -26,7 +31,7 @@ export const aiCost: DashboardSpec = {
       stat({
         title: 'Spend today',
         description:
-          'USD spent since midnight (dashboard time zone): increase of the summed call cost. Prometheus extrapolates at the edges of a series, so for processes that lived only seconds the figure is approximate.',
+          'USD spent since midnight (dashboard time zone): increase of the call cost, which the collector sums over all processes, so short-lived ones count in full.',
         unit: 'currencyUSD',
         decimals: 4,
         timeFrom: 'now/d',
@@ -99,13 +104,18 @@ export const aiCost: DashboardSpec = {
           'USD per feature (app.feature) over the selected time range; "(none)" is spend without a feature attribute.',
         unit: 'currencyUSD',
         decimals: 4,
-        queries: [
-          {
-            expr: `label_replace(sum by (app_feature) (increase(${cost('sum')}[$__range])), "app_feature", "(none)", "app_feature", "")`,
-            legend: '{{app_feature}}',
-          },
-        ],
+        queries: [{ expr: spendOverRangeBy('app_feature'), legend: '{{app_feature}}' }],
       }),
+      bargauge({
+        title: 'Spend by tenant in the time range',
+        description:
+          'USD per tenant (app.tenant, set with withAttributes()) over the selected time range; "(none)" is spend without a tenant attribute. Needs AIOTEL_METRIC_ATTRIBUTES to include app.tenant (see collector/README.md).',
+        unit: 'currencyUSD',
+        decimals: 4,
+        queries: [{ expr: spendOverRangeBy('app_tenant'), legend: '{{app_tenant}}' }],
+      }),
+    ],
+    [
       timeseries({
         title: 'Cost per call (p50 / p95)',
         description:

@@ -1,5 +1,13 @@
 import { type DashboardSpec, stat, stateTimeline, timeseries } from './dashboard-model.ts';
-import { GENAI_FILTER, METRIC, RESILIENCE_FILTER, SERVICE_FILTER, select, VARIABLES } from './selectors.ts';
+import {
+  GENAI_FILTER,
+  METRIC,
+  RESILIENCE_FILTER,
+  SERVER_FILTER,
+  SERVICE_FILTER,
+  select,
+  VARIABLES,
+} from './selectors.ts';
 
 /** `histogram_quantile(q, ...)` of a seconds histogram grouped by `by` (plus `le`). */
 function quantile(q: number, metric: string, filter: string, by: string): string {
@@ -199,7 +207,7 @@ export const aiLatencyReliability: DashboardSpec = {
         unit: 'reqps',
         queries: [
           {
-            expr: `sum by (aiotel_fallback_from_model, aiotel_fallback_to_model) (rate(${select(METRIC.fallbacks, SERVICE_FILTER)}[$__rate_interval])) or vector(0)`,
+            expr: `sum by (aiotel_fallback_from_model, aiotel_fallback_to_model) (rate(${select(METRIC.fallbacks, SERVER_FILTER)}[$__rate_interval])) or vector(0)`,
             legend: '{{aiotel_fallback_from_model}} → {{aiotel_fallback_to_model}}',
           },
         ],
@@ -212,8 +220,8 @@ export const aiLatencyReliability: DashboardSpec = {
           'Requests holding a concurrency slot (in flight) and waiting for one (queued). Queued above zero for long means the limit is too low for the load.',
         unit: 'short',
         queries: [
-          { expr: `sum(${select(METRIC.bulkheadInFlight, SERVICE_FILTER)})`, legend: 'in flight' },
-          { expr: `sum(${select(METRIC.bulkheadQueued, SERVICE_FILTER)})`, legend: 'queued' },
+          { expr: `sum(${select(METRIC.bulkheadInFlight, SERVER_FILTER)})`, legend: 'in flight' },
+          { expr: `sum(${select(METRIC.bulkheadQueued, SERVER_FILTER)})`, legend: 'queued' },
         ],
       }),
       timeseries({
@@ -221,7 +229,7 @@ export const aiLatencyReliability: DashboardSpec = {
         description: 'Time a request waited in the bulkhead queue before it got a slot.',
         unit: 's',
         queries: [0.5, 0.95].map((q) => ({
-          expr: `histogram_quantile(${q}, sum by (le) (rate(${select(`${METRIC.bulkheadQueueWait}_bucket`, SERVICE_FILTER)}[$__rate_interval])))`,
+          expr: `histogram_quantile(${q}, sum by (le) (rate(${select(`${METRIC.bulkheadQueueWait}_bucket`, SERVER_FILTER)}[$__rate_interval])))`,
           legend: `p${Math.round(q * 100)}`,
         })),
       }),
@@ -235,7 +243,7 @@ export const aiLatencyReliability: DashboardSpec = {
         unit: 'reqps',
         queries: [
           {
-            expr: `sum(rate(${select(METRIC.bulkheadRejections, SERVICE_FILTER)}[$__rate_interval])) or vector(0)`,
+            expr: `sum(rate(${select(METRIC.bulkheadRejections, SERVER_FILTER)}[$__rate_interval])) or vector(0)`,
           },
         ],
       }),

@@ -28,17 +28,26 @@ export const METRIC = {
   spanDuration: 'aiotel_genai_spans_duration_seconds',
 } as const;
 
+/**
+ * The server variable's matcher. GenAI and resilience metrics name the server the conventions' way: the host in
+ * `server_address`, the port in `server_port` (never `host:port` in one label), so one variable filters both and
+ * their series join `on (server_address, server_port)`.
+ */
+const SERVER = 'server_address=~"$server"';
+
 /** Label matchers for the GenAI metrics: every dashboard variable applies. */
-export const GENAI_FILTER =
-  'service_name=~"$service",gen_ai_provider_name=~"$provider",gen_ai_request_model=~"$model"';
+export const GENAI_FILTER = `service_name=~"$service",gen_ai_provider_name=~"$provider",${SERVER},gen_ai_request_model=~"$model"`;
 
 /**
- * Label matchers for the resilience metrics: they carry the model but not the provider. A regex `.*` also
- * matches a missing label, so metrics recorded without a model (a shared bulkhead) still show under "All".
+ * Label matchers for the resilience metrics: they carry the server and model but not the provider. A regex `.*`
+ * also matches a missing label, so metrics recorded without a model (a shared bulkhead) still show under "All".
  */
-export const RESILIENCE_FILTER = 'service_name=~"$service",gen_ai_request_model=~"$model"';
+export const RESILIENCE_FILTER = `service_name=~"$service",${SERVER},gen_ai_request_model=~"$model"`;
 
-/** Label matchers for metrics with no model label at all (bulkhead, budget). */
+/** Label matchers for the server-wide resilience metrics, which have no model label (bulkhead, fallbacks). */
+export const SERVER_FILTER = `service_name=~"$service",${SERVER}`;
+
+/** Label matchers for metrics of the whole service (budget). */
 export const SERVICE_FILTER = 'service_name=~"$service"';
 
 /** `metric{matchers,extra}`. */
@@ -46,7 +55,7 @@ export function select(metric: string, matchers: string, extra?: string): string
   return `${metric}{${extra ? `${matchers},${extra}` : matchers}}`;
 }
 
-/** The dashboards' variables (service, provider, model), each narrowing the next. */
+/** The dashboards' variables (service, provider, server, model), each narrowing the next. */
 export const VARIABLES = [
   {
     name: 'service',
@@ -59,8 +68,13 @@ export const VARIABLES = [
     query: `label_values(${METRIC.duration}_count{service_name=~"$service"}, gen_ai_provider_name)`,
   },
   {
+    name: 'server',
+    label: 'Server',
+    query: `label_values(${METRIC.duration}_count{service_name=~"$service",gen_ai_provider_name=~"$provider"}, server_address)`,
+  },
+  {
     name: 'model',
     label: 'Model',
-    query: `label_values(${METRIC.duration}_count{service_name=~"$service",gen_ai_provider_name=~"$provider"}, gen_ai_request_model)`,
+    query: `label_values(${METRIC.duration}_count{service_name=~"$service",gen_ai_provider_name=~"$provider",${SERVER}}, gen_ai_request_model)`,
   },
 ];

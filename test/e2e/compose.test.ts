@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO_ROOT, SHIPPED } from './src/paths.js';
+import { PROMETHEUS_FEATURES } from './src/stack.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 
@@ -32,6 +33,7 @@ interface ComposeService {
   healthcheck?: { test?: unknown };
   depends_on?: Record<string, { condition?: string }>;
   profiles?: string[];
+  command?: string[];
 }
 
 const compose = parse(readFileSync(SHIPPED.compose, 'utf8')) as { services: Record<string, ComposeService> };
@@ -94,5 +96,10 @@ describe('docker-compose.yml', () => {
     expect(compose.services.collector?.depends_on?.jaeger?.condition).toBe('service_healthy');
     expect(compose.services.grafana?.depends_on?.prometheus?.condition).toBe('service_healthy');
     expect(compose.services.demo?.depends_on?.collector).toBeDefined();
+  });
+
+  it('runs Prometheus with the feature flags the end-to-end suite tests (created timestamps: right totals)', () => {
+    const command = compose.services.prometheus?.command ?? [];
+    for (const flag of PROMETHEUS_FEATURES) expect(command).toContain(flag);
   });
 });

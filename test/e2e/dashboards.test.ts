@@ -12,7 +12,7 @@ export const ALL = {
   rangeSeconds: 3600,
   rateInterval: '30s',
   interval: '15s',
-  variables: { service: '.*', provider: '.*', model: '.*' },
+  variables: { service: '.*', provider: '.*', server: '.*', model: '.*' },
 };
 
 const committed = Object.fromEntries(
@@ -34,10 +34,15 @@ describe('Grafana dashboards', () => {
     expect(committed).toEqual(JSON.parse(JSON.stringify(generateDashboards())));
   });
 
-  it('are the AI cost and the AI latency and reliability dashboards, each with service, provider and model variables', () => {
+  it('are the AI cost and the AI latency and reliability dashboards, each with service, provider, server and model variables', () => {
     expect(Object.keys(committed).sort()).toEqual(['ai-cost.json', 'ai-latency-reliability.json']);
     for (const dashboard of Object.values(committed)) {
-      expect(variableQueries(dashboard).map((v) => v.variable)).toEqual(['service', 'provider', 'model']);
+      expect(variableQueries(dashboard).map((v) => v.variable)).toEqual([
+        'service',
+        'provider',
+        'server',
+        'model',
+      ]);
     }
   });
 
@@ -113,6 +118,29 @@ describe('Grafana dashboards', () => {
     ]) {
       expect(reliability).toContain(metric);
     }
+  });
+
+  it('show spend per tenant over the time range', () => {
+    const cost = panelQueries(committed['ai-cost.json']).map((q) => q.expr);
+    expect(
+      cost.some((e) => /sum by \(app_tenant\) \(increase\(aiotel_gen_ai_client_cost_USD_sum/.test(e)),
+    ).toBe(true);
+  });
+
+  it('filter every selector of a metric with a server by the server variable on server_address (the host)', () => {
+    // Budget metrics are per service: no server label, so they are the only ones left unfiltered.
+    const perService = /^aiotel_resilience_budget_/;
+    let filtered = 0;
+    for (const [file, dashboard] of Object.entries(committed)) {
+      for (const query of panelQueries(dashboard)) {
+        for (const [, metric, matchers] of query.expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)) {
+          if (perService.test(metric!)) continue;
+          expect(matchers, `${file} / ${query.panel}: ${metric}`).toContain('server_address=~"$server"');
+          filtered++;
+        }
+      }
+    }
+    expect(filtered).toBeGreaterThan(30);
   });
 });
 

@@ -99,7 +99,7 @@ function substitutions(w: CheckWindow) {
     rangeSeconds: w.end - w.start,
     rateInterval: '20s',
     interval: '5s',
-    variables: { service: '.*', provider: '.*', model: '.*' },
+    variables: { service: '.*', provider: '.*', server: '.*', model: '.*' },
   };
 }
 

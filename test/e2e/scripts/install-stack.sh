@@ -3,8 +3,10 @@
 # keyed by version (and, for the collector, by the manifest's content):
 #   collector  built with the OpenTelemetry Collector Builder from collector/builder-config.yaml
 #   jaeger     Jaeger v2 (Go module github.com/jaegertracing/jaeger v1.76.0), built in a throwaway module
-#   prometheus Debian's package (Prometheus 2.42 + promtool) through apt-get
-# Needs only Go, apt and the package registries; idempotent: a second run only prints the paths.
+#   prometheus Prometheus 3 and promtool (Go module github.com/prometheus/prometheus v0.310.0 = v3.10.0, the
+#              docker-compose.yml image), built without service discovery plugins: the cost panels need its
+#              start-timestamp zero ingestion, which Debian's 2.42 lacks (see collector/README.md)
+# Needs only Go and the Go module proxy; idempotent: a second run only prints the paths.
 #
 # Usage: install-stack.sh [collector|jaeger|prometheus|all]...   (default: all)
 # Progress goes to stderr; stdout gets one `name=/absolute/path` line per binary, for the suite to read.
@@ -12,6 +14,7 @@ set -euo pipefail
 
 OCB_VERSION=0.165.0
 JAEGER_VERSION=1.76.0
+PROMETHEUS_MODULE_VERSION=0.310.0
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 MANIFEST="$REPO_ROOT/collector/builder-config.yaml"
 CACHE="${AIOTEL_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aiotel-stack}"
@@ -97,20 +100,33 @@ install_jaeger() {
 }
 
 install_prometheus() {
-  local started
-  if ! command -v prometheus >/dev/null || ! command -v promtool >/dev/null; then
+  local dir started
+  dir="$CACHE/prometheus-$PROMETHEUS_MODULE_VERSION"
+  if [ ! -x "$dir/prometheus" ] || [ ! -x "$dir/promtool" ]; then
+    need_go
     started=$(date +%s)
-    log "installing Prometheus and promtool from Debian (apt-get install prometheus)"
-    local sudo=()
-    [ "$(id -u)" = 0 ] || sudo=(sudo)
-    export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq >&2
-    # --no-install-recommends: the node exporter and friends are not needed.
-    "${sudo[@]}" apt-get install -y -qq --no-install-recommends prometheus >&2
-    log "prometheus: installed in $(elapsed "$started")"
+    log "building Prometheus (module v$PROMETHEUS_MODULE_VERSION) and promtool into $dir (first time only; several minutes on 2 cores)"
+    mkdir -p "$dir/src"
+    # Like Jaeger, the module has replace/exclude lines, so `go install` refuses it: build it as a tool of a
+    # throwaway module. remove_all_sd leaves out the cloud service discoveries (static targets are all we use).
+    (
+      cd "$dir/src"
+      [ -f go.mod ] || go mod init aiotel.local/prometheus-build >&2
+      log "prometheus: fetching modules"
+      with_heartbeat prometheus "${NICE[@]}" go get -tool \
+        "github.com/prometheus/prometheus/cmd/prometheus@v$PROMETHEUS_MODULE_VERSION" \
+        "github.com/prometheus/prometheus/cmd/promtool@v$PROMETHEUS_MODULE_VERSION" >&2
+      for tool in prometheus promtool; do
+        log "prometheus: compiling $tool"
+        with_heartbeat prometheus "${NICE[@]}" go build -tags remove_all_sd -o "$dir/$tool.tmp" \
+          "github.com/prometheus/prometheus/cmd/$tool" >&2
+        mv "$dir/$tool.tmp" "$dir/$tool"
+      done
+    )
+    log "prometheus: built in $(elapsed "$started")"
   fi
-  echo "prometheus=$(command -v prometheus)"
-  echo "promtool=$(command -v promtool)"
+  echo "prometheus=$dir/prometheus"
+  echo "promtool=$dir/promtool"
 }
 
 targets=("$@")

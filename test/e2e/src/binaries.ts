@@ -31,5 +31,7 @@ export async function installStack(): Promise<StackBinaries> {
   for (const name of ['otelcol', 'jaeger', 'prometheus', 'promtool']) {
     if (!paths[name]) throw new Error(`install-stack.sh printed no path for ${name}:\n${stdout}`);
   }
+  // Another Prometheus for a comparison run (e.g. Debian's 2.42: /usr/bin/prometheus).
+  if (process.env.AIOTEL_E2E_PROMETHEUS) paths.prometheus = process.env.AIOTEL_E2E_PROMETHEUS;
   return paths as unknown as StackBinaries;
 }

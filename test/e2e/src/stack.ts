@@ -21,11 +21,17 @@ export interface RunningStack {
   stop(): Promise<void>;
 }
 
+/**
+ * The feature flags of the prometheus service in docker-compose.yml: exemplars, and a 0 at each counter's start
+ * (created timestamp) so that increase() counts a series' first sample.
+ */
+export const PROMETHEUS_FEATURES = ['--enable-feature=exemplar-storage,created-timestamp-zero-ingestion'];
+
 /** The scrape target in the shipped prometheus.yml (the compose service). */
 const COMPOSE_SCRAPE_TARGET = 'collector:8889';
 
 /**
- * Prometheus 2.x reads no environment variables in its config, so the suite renders the shipped file with the
+ * Prometheus reads no environment variables in its config, so the suite renders the shipped file with the
  * collector's loopback address as the only change, and copies the shipped alert rules next to it.
  */
 function renderPrometheusConfig(workDir: string, collectorMetricsPort: number): string {
@@ -93,7 +99,8 @@ export async function startStack(binaries: StackBinaries, workDir: string): Prom
         `--config.file=${prometheusConfig}`,
         `--storage.tsdb.path=${join(workDir, 'prometheus-data')}`,
         `--web.listen-address=127.0.0.1:${prom}`,
-        '--enable-feature=exemplar-storage',
+        // What docker-compose.yml runs Prometheus with (see collector/README.md for why).
+        ...PROMETHEUS_FEATURES,
       ],
       { logFile: join(workDir, 'prometheus.log') },
     );

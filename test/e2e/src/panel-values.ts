@@ -1,0 +1,64 @@
+import { getJson } from './wait.js';
+
+/** One series of an instant query: its labels and its value. */
+export interface Sample {
+  metric: Record<string, string>;
+  value: number;
+}
+
+/** `expr` evaluated at `time` (Unix seconds); throws with Prometheus's message if it rejects the query. */
+export async function instantQuery(prometheusUrl: string, expr: string, time: number): Promise<Sample[]> {
+  const params = new URLSearchParams({ query: expr, time: String(time) });
+  const body = await getJson<{
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+  }>(`${prometheusUrl}/api/v1/query?${params}`);
+  if (body?.status !== 'success')
+    throw new Error(`Prometheus rejected ${expr}: ${body?.error ?? 'no answer'}`);
+  if (body.data?.resultType !== 'vector') throw new Error(`not an instant vector: ${expr}`);
+  return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+}
+
+/** Samples keyed by the value of label `by` ('' when the panel shows one number). */
+export function keyed(samples: Sample[], by: string | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of samples) {
+    const key = by ? (s.metric[by] ?? '') : '';
+    out.set(key, (out.get(key) ?? 0) + s.value);
+  }
+  return out;
+}
+
+/** A panel or alert value that differs from the truth by more than `tolerance` (relative). */
+export interface Mismatch {
+  key: string;
+  shown: number;
+  truth: number;
+}
+
+/**
+ * Compares what a query shows with the truth, key by key: a key missing on one side counts as 0 there, so a
+ * series the panel lacks (lost spend) and one it has in excess both show up.
+ */
+export function mismatches(
+  shown: Map<string, number>,
+  truth: Map<string, number>,
+  tolerance: number,
+): Mismatch[] {
+  const out: Mismatch[] = [];
+  for (const key of new Set([...shown.keys(), ...truth.keys()])) {
+    const s = shown.get(key) ?? 0;
+    const t = truth.get(key) ?? 0;
+    const off = t === 0 ? Math.abs(s) > 1e-12 : Math.abs(s - t) / Math.abs(t) > tolerance;
+    if (off || !Number.isFinite(s)) out.push({ key, shown: s, truth: t });
+  }
+  return out;
+}
+
+/** The time of the last scrape of `job`: evaluating there, increase() has nothing to extrapolate at the end. */
+export async function lastScrape(prometheusUrl: string, job: string): Promise<number> {
+  const [up] = await instantQuery(prometheusUrl, `timestamp(up{job="${job}"})`, Date.now() / 1000);
+  if (!up) throw new Error(`Prometheus has no up{job="${job}"}: is it scraping the collector?`);
+  return up.value;
+}
