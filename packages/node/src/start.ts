@@ -10,7 +10,7 @@ import {
 } from '@opentelemetry/core';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { BatchSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
 import { createHttpInstrumentation, learnCredentials } from './http.js';
@@ -85,6 +85,10 @@ function start(options: TelemetryOptions): Telemetry {
   if (config.disabled) return NOTHING_RUNNING;
 
   const health = new ExportHealth();
+  // Shutdown's hold on the exports in flight: `closing` stops their retries, `abandoned` destroys what is still open.
+  const closing = new AbortController();
+  const abandoned = new AbortController();
+  const signals = { closing: closing.signal, abandoned: abandoned.signal };
   setGlobalErrorHandler((error) => {
     // While the collector is down, the SDK's own follow-up errors repeat what ExportHealth already said once.
     if (health.failing) diag.debug('telemetry error:', error);
@@ -98,13 +102,14 @@ function start(options: TelemetryOptions): Telemetry {
   );
 
   let tracerProvider: TracerProvider | undefined;
+  let spanExporter: SpanExporter | undefined;
   if (config.traces) {
+    spanExporter = createSpanExporter(config, redactor, health, signals);
     const processor = new BatchSpanProcessor({
-      exporter: createSpanExporter(config, redactor, health),
+      exporter: spanExporter,
       maxQueueSize: config.maxQueueSize,
       maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
       scheduledDelayMillis: config.scheduledDelayMillis,
-      // Its timer is not unref'd: keep it no longer than the exporter's own request timeout.
       exportTimeoutMillis: config.exportTimeoutMillis,
     });
     tracerProvider = new TracerProvider({ resource, spanProcessors: [processor] });
@@ -114,7 +119,7 @@ function start(options: TelemetryOptions): Telemetry {
   let meterProvider: MeterProvider | undefined;
   if (config.metrics) {
     const reader = new PeriodicExportingMetricReader({
-      exporter: createMetricExporter(config, redactor, health),
+      exporter: createMetricExporter(config, redactor, health, signals),
       exportIntervalMillis: config.metricExportIntervalMillis,
       // The reader refuses a timeout longer than the interval.
       exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
@@ -139,7 +144,7 @@ function start(options: TelemetryOptions): Telemetry {
   };
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    health.closing = true;
+    closing.abort();
     stopped ??= Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()])
       .catch(quietWhileCollectorDown)
       .then(() => {
@@ -148,8 +153,12 @@ function start(options: TelemetryOptions): Telemetry {
       });
     return stopped;
   };
+  // The span processor does not wait for the exporter's batches in flight (it is told at once that they are taken).
   const flush = (): Promise<void> =>
-    Promise.all([tracerProvider?.forceFlush(), meterProvider?.forceFlush()])
+    Promise.all([
+      tracerProvider?.forceFlush().then(() => spanExporter?.forceFlush?.()),
+      meterProvider?.forceFlush(),
+    ])
       .catch(quietWhileCollectorDown)
       .then(() => undefined);
 
@@ -158,6 +167,7 @@ function start(options: TelemetryOptions): Telemetry {
     shutdown: async () => {
       disposeExitHandlers?.();
       await withinTimeout(stop, config.shutdownTimeoutMillis);
+      abandoned.abort();
     },
     forceFlush: async () => {
       await withinTimeout(flush, config.shutdownTimeoutMillis);
