@@ -1,4 +1,5 @@
 import { createServer as createHttpServer } from 'node:http';
+import { createServer as createHttp2Server } from 'node:http2';
 import { createServer, type Server, type Socket } from 'node:net';
 
 /**
@@ -7,10 +8,24 @@ import { createServer, type Server, type Socket } from 'node:net';
  * - `hang`: accepts connections, reads the request, never answers;
  * - `trickle`: answers `200` with a long body, one byte a second;
  * - `unavailable`: answers every export with `503 Service Unavailable`;
- * - `tls-hang`: to be reached over `https://`; accepts connections and never completes the TLS handshake.
+ * - `tls-hang`: to be reached over `https://`; accepts connections and never completes the TLS handshake;
+ * and collectors that work but are reached the wrong way:
+ * - `grpc-port`: speaks HTTP/2 only, as the collector's OTLP/gRPC port 4317 does;
+ * - `plain-http`: a working OTLP/HTTP receiver without TLS, reached over `https://`;
+ * - `otlp-paths`: a working OTLP/HTTP receiver that answers 404 outside `/v1/traces` and `/v1/metrics`, as the
+ *   collector does.
  */
-export type CollectorFailure = 'refuse' | 'hang' | 'trickle' | 'unavailable' | 'tls-hang';
+export type CollectorFailure =
+  | 'refuse'
+  | 'hang'
+  | 'trickle'
+  | 'unavailable'
+  | 'tls-hang'
+  | 'grpc-port'
+  | 'plain-http'
+  | 'otlp-paths';
 
+/** The failures an app's exit must be bounded for. */
 export const COLLECTOR_FAILURES: readonly CollectorFailure[] = [
   'refuse',
   'hang',
@@ -21,7 +36,7 @@ export const COLLECTOR_FAILURES: readonly CollectorFailure[] = [
 
 /** A collector that fails one way, on 127.0.0.1 and a free port. */
 export interface BadCollector {
-  /** Base URL for `OTEL_EXPORTER_OTLP_ENDPOINT` (`https://` for `tls-hang`). */
+  /** Base URL for `OTEL_EXPORTER_OTLP_ENDPOINT` (`https://` for `tls-hang` and `plain-http`). */
   readonly url: string;
   /** Connections accepted so far (0 for `refuse`). */
   connections(): number;
@@ -37,7 +52,12 @@ export async function startBadCollector(failure: CollectorFailure): Promise<BadC
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
-  const server: Server = failure === 'unavailable' ? unavailableServer() : rawServer(failure, timers);
+  const server: Server =
+    failure === 'unavailable' || failure === 'plain-http' || failure === 'otlp-paths'
+      ? httpServer(failure)
+      : failure === 'grpc-port'
+        ? (createHttp2Server() as unknown as Server)
+        : rawServer(failure, timers);
   server.on('connection', (socket: Socket) => {
     connections++;
     sockets.add(socket);
@@ -46,7 +66,7 @@ export async function startBadCollector(failure: CollectorFailure): Promise<BadC
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  const scheme = failure === 'tls-hang' ? 'https' : 'http';
+  const scheme = failure === 'tls-hang' || failure === 'plain-http' ? 'https' : 'http';
   return {
     url: `${scheme}://127.0.0.1:${port}`,
     connections: () => connections,
@@ -68,12 +88,21 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-function unavailableServer(): Server {
+/** 503 for everything (`unavailable`), or an OTLP/HTTP receiver that accepts /v1/traces and /v1/metrics only. */
+function httpServer(failure: 'unavailable' | 'plain-http' | 'otlp-paths'): Server {
   return createHttpServer((request, response) => {
     request.resume();
     request.on('end', () => {
-      response.writeHead(503, { 'content-type': 'text/plain' });
-      response.end('collector overloaded');
+      if (failure === 'unavailable') {
+        response.writeHead(503, { 'content-type': 'text/plain' });
+        response.end('collector overloaded');
+      } else if (request.url === '/v1/traces' || request.url === '/v1/metrics') {
+        response.writeHead(200, { 'content-type': 'application/x-protobuf' });
+        response.end();
+      } else {
+        response.writeHead(404, { 'content-type': 'text/plain' });
+        response.end('404 page not found');
+      }
     });
   });
 }
