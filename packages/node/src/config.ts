@@ -1,4 +1,5 @@
 import { DiagLogLevel } from '@opentelemetry/api';
+import { type SignalExporter, signalExporters } from './exporter-selection.js';
 
 /** OTLP/HTTP encodings @aiotel/node can send. gRPC is not loaded (it would pull @grpc/grpc-js into every app). */
 export type OtlpProtocol = 'http/protobuf' | 'http/json';
@@ -32,10 +33,13 @@ export interface TelemetryOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Time limit of one export request, ms (`OTEL_EXPORTER_OTLP_TIMEOUT`). Default 10000. */
   readonly exportTimeoutMillis?: number;
-  /** Export traces (`OTEL_TRACES_EXPORTER=otlp|none`). Default true. */
-  readonly traces?: boolean;
-  /** Export metrics (`OTEL_METRICS_EXPORTER=otlp|none`). Default true. */
-  readonly metrics?: boolean;
+  /**
+   * Where spans go (`OTEL_TRACES_EXPORTER`, a comma list of `otlp`, `console`, `none`): `true` = `['otlp']`,
+   * `false` = none, or a list such as `['otlp', 'console']`. Default `['otlp']`.
+   */
+  readonly traces?: boolean | readonly SignalExporter[];
+  /** Where metrics go (`OTEL_METRICS_EXPORTER`), the same way. Default `['otlp']`. */
+  readonly metrics?: boolean | readonly SignalExporter[];
   /** Interval between metric exports, ms (`OTEL_METRIC_EXPORT_INTERVAL`). Default 60000. */
   readonly metricExportIntervalMillis?: number;
   /** Metric temporality (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`). Default `cumulative`. */
@@ -83,8 +87,10 @@ export interface TelemetryConfig {
   readonly metricsProtocol: OtlpProtocol;
   readonly headers: Readonly<Record<string, string>>;
   readonly exportTimeoutMillis: number;
-  readonly traces: boolean;
-  readonly metrics: boolean;
+  /** Exporters of spans; empty = traces off. */
+  readonly traces: readonly SignalExporter[];
+  /** Exporters of metrics; empty = metrics off. */
+  readonly metrics: readonly SignalExporter[];
   readonly metricExportIntervalMillis: number;
   readonly metricsTemporality: MetricsTemporality;
   readonly maxQueueSize: number;
@@ -161,8 +167,18 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = process
     headers: { ...options.headers },
     exportTimeoutMillis:
       options.exportTimeoutMillis ?? read.positiveInteger('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000),
-    traces: options.traces ?? read.exporter('OTEL_TRACES_EXPORTER'),
-    metrics: options.metrics ?? read.exporter('OTEL_METRICS_EXPORTER'),
+    traces: signalExporters(
+      'OTEL_TRACES_EXPORTER',
+      options.traces,
+      read.string('OTEL_TRACES_EXPORTER'),
+      warnings,
+    ),
+    metrics: signalExporters(
+      'OTEL_METRICS_EXPORTER',
+      options.metrics,
+      read.string('OTEL_METRICS_EXPORTER'),
+      warnings,
+    ),
     metricExportIntervalMillis:
       options.metricExportIntervalMillis ?? read.positiveInteger('OTEL_METRIC_EXPORT_INTERVAL', 60_000),
     metricsTemporality:
@@ -289,17 +305,6 @@ class EnvReader {
       );
     }
     return others.length < names.length;
-  }
-
-  /** `otlp` (the default) exports; `none` turns the signal off; other exporters are not part of this distribution. */
-  exporter(name: string): boolean {
-    const values = this.list(name);
-    if (values === undefined) return true;
-    if (values.includes('none')) return false;
-    if (!values.every((value) => value === 'otlp')) {
-      this.warnings.add(`${name}="${values.join(',')}": only otlp and none are supported; using otlp.`);
-    }
-    return true;
   }
 
   list(name: string): string[] | undefined {

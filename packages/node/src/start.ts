@@ -10,9 +10,22 @@ import {
 } from '@opentelemetry/core';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, type SpanExporter, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
-import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
+import { ConsoleMetricExporter, ConsoleSpanExporter } from './console-exporters.js';
+import {
+  createMetricExporter,
+  createSpanExporter,
+  ExportHealth,
+  SafeMetricExporter,
+  SafeSpanExporter,
+} from './exporters.js';
 import { createHttpInstrumentation, learnCredentials } from './http.js';
 import { installLogger, warnConfig } from './logger.js';
 import { Redactor } from './redact.js';
@@ -103,28 +116,46 @@ function start(options: TelemetryOptions): Telemetry {
 
   let tracerProvider: TracerProvider | undefined;
   let spanExporter: SpanExporter | undefined;
-  if (config.traces) {
+  const spanProcessors: SpanProcessor[] = [];
+  if (config.traces.includes('otlp')) {
     spanExporter = createSpanExporter(config, redactor, health, signals);
-    const processor = new BatchSpanProcessor({
-      exporter: spanExporter,
-      maxQueueSize: config.maxQueueSize,
-      maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
-      scheduledDelayMillis: config.scheduledDelayMillis,
-      exportTimeoutMillis: config.exportTimeoutMillis,
-    });
-    tracerProvider = new TracerProvider({ resource, spanProcessors: [processor] });
+    spanProcessors.push(
+      new BatchSpanProcessor({
+        exporter: spanExporter,
+        maxQueueSize: config.maxQueueSize,
+        maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
+        scheduledDelayMillis: config.scheduledDelayMillis,
+        exportTimeoutMillis: config.exportTimeoutMillis,
+      }),
+    );
+  }
+  if (config.traces.includes('console')) {
+    // Each span's line is printed as it ends, in step with the app's own output.
+    const exporter = new SafeSpanExporter(new ConsoleSpanExporter(), redactor, health, 'stdout');
+    spanProcessors.push(new SimpleSpanProcessor({ exporter }));
+  }
+  if (spanProcessors.length > 0) {
+    tracerProvider = new TracerProvider({ resource, spanProcessors });
     trace.setGlobalTracerProvider(tracerProvider);
   }
 
   let meterProvider: MeterProvider | undefined;
-  if (config.metrics) {
-    const reader = new PeriodicExportingMetricReader({
-      exporter: createMetricExporter(config, redactor, health, signals),
-      exportIntervalMillis: config.metricExportIntervalMillis,
-      // The reader refuses a timeout longer than the interval.
-      exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
-    });
-    meterProvider = new MeterProvider({ resource, readers: [reader] });
+  const metricExporters = config.metrics.map((exporter) =>
+    exporter === 'otlp'
+      ? createMetricExporter(config, redactor, health, signals)
+      : new SafeMetricExporter(new ConsoleMetricExporter(), redactor, health, 'stdout'),
+  );
+  if (metricExporters.length > 0) {
+    const readers = metricExporters.map(
+      (exporter) =>
+        new PeriodicExportingMetricReader({
+          exporter,
+          exportIntervalMillis: config.metricExportIntervalMillis,
+          // The reader refuses a timeout longer than the interval.
+          exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
+        }),
+    );
+    meterProvider = new MeterProvider({ resource, readers });
     metrics.setGlobalMeterProvider(meterProvider);
   }
 
@@ -179,7 +210,10 @@ function start(options: TelemetryOptions): Telemetry {
       config.shutdownTimeoutMillis,
     );
   }
-  diag.debug(`telemetry started: traces → ${config.tracesUrl}, metrics → ${config.metricsUrl}`);
+  diag.debug(
+    `telemetry started: traces → ${config.traces.join(', ') || 'none'} (${config.tracesUrl}), metrics → ` +
+      `${config.metrics.join(', ') || 'none'} (${config.metricsUrl})`,
+  );
   return telemetry;
 }
 

@@ -15,8 +15,8 @@ describe('resolveConfig', () => {
     expect(config.logLevel).toBe('warn');
     expect(config.captureMessageContent).toBe(false);
     expect(config.disabled).toBe(false);
-    expect(config.traces).toBe(true);
-    expect(config.metrics).toBe(true);
+    expect(config.traces).toEqual(['otlp']);
+    expect(config.metrics).toEqual(['otlp']);
     expect(config.handleSignals).toBe(true);
     expect(config.httpSpans).toBe(true);
   });
@@ -104,8 +104,8 @@ describe('resolveConfig', () => {
       maxExportBatchSize: 10,
       scheduledDelayMillis: 200,
       logLevel: 'debug',
-      traces: false,
-      metrics: true,
+      traces: [],
+      metrics: ['otlp'],
       captureMessageContent: true,
       pricesFile: '/etc/prices.json',
       metricAttributes: ['app.feature', 'app.tenant'],
@@ -177,8 +177,8 @@ describe('resolveConfig', () => {
 
   it('turns a signal off with OTEL_*_EXPORTER=none', () => {
     const { config } = resolveConfig({}, { OTEL_METRICS_EXPORTER: 'none' });
-    expect(config.metrics).toBe(false);
-    expect(config.traces).toBe(true);
+    expect(config.metrics).toEqual([]);
+    expect(config.traces).toEqual(['otlp']);
   });
 });
 

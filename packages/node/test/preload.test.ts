@@ -256,6 +256,7 @@ describe('secrets', () => {
     const appSpan = spans.find((span) => span.name === 'app work');
     expect(appSpan?.attributes['app.note']).toBe('Authorization: Bearer REDACTED');
     expect(appSpan?.events[0]?.attributes['exception.message']).toBe('upstream refused credential REDACTED');
+    expect(appSpan?.status.message).toBe('refused REDACTED');
     const text = otlp.allBytes().toString();
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain(QUERY_SECRET);
