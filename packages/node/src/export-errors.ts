@@ -104,7 +104,9 @@ export function statusFailure(status: number, statusText: string, body: string, 
   const detail = oneLine(body);
   const hint =
     status === 404
-      ? `: no OTLP/HTTP receiver at ${url.pathname} (it serves /v1/traces and /v1/metrics)`
+      ? /\/v1\/(traces|metrics|logs)$/.test(url.pathname)
+        ? `: nothing serves ${url.pathname} there; is this the collector's OTLP/HTTP port (usually 4318)?`
+        : `: nothing serves ${url.pathname}; the collector's OTLP/HTTP receiver takes /v1/traces and /v1/metrics`
       : status === 401 || status === 403
         ? ': check the credentials sent in OTEL_EXPORTER_OTLP_HEADERS'
         : status === 413

@@ -21,7 +21,7 @@ import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-met
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryConfig } from './config.js';
 import { ExportError } from './export-errors.js';
-import { type ExportSignals, OtlpHttpTransport } from './otlp-transport.js';
+import { type ExportSignals, type OtlpHttpSettings, OtlpHttpTransport } from './otlp-transport.js';
 import { type Redactor, redactMetrics, redactSpan } from './redact.js';
 
 /** A failure of one class is reported at most this often (once per outage, and outages can flap). */
@@ -148,12 +148,7 @@ export function createSpanExporter(
   signals: ExportSignals,
 ): SpanExporter {
   const json = config.tracesProtocol === 'http/json';
-  const settings = convertLegacyHttpOptions(
-    { url: config.tracesUrl, headers: { ...config.headers }, timeoutMillis: config.exportTimeoutMillis },
-    'TRACES',
-    'v1/traces',
-    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
-  );
+  const settings = otlpSettings(config, 'TRACES', config.tracesUrl, json);
   // Upstream's OTLPTraceExporter, but with a transport that never holds the process (see OtlpHttpTransport).
   const exporter = new OTLPExporterBase<ReadableSpan[]>(
     createOtlpNetworkExportDelegate(
@@ -179,12 +174,7 @@ export function createMetricExporter(
   signals: ExportSignals,
 ): PushMetricExporter {
   const json = config.metricsProtocol === 'http/json';
-  const settings = convertLegacyHttpOptions(
-    { url: config.metricsUrl, headers: { ...config.headers }, timeoutMillis: config.exportTimeoutMillis },
-    'METRICS',
-    'v1/metrics',
-    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
-  );
+  const settings = otlpSettings(config, 'METRICS', config.metricsUrl, json);
   const exporter = new OTLPMetricExporterBase(
     createOtlpNetworkExportDelegate(
       settings,
@@ -200,6 +190,21 @@ export function createMetricExporter(
     { temporalityPreference: TEMPORALITY[config.metricsTemporality] },
   );
   return new SafeMetricExporter(exporter, redactor, health, config.metricsUrl);
+}
+
+/** Upstream's resolution of the exporter settings: ours first, then `OTEL_EXPORTER_OTLP_[signal_]*` (TLS files, compression…). */
+function otlpSettings(
+  config: TelemetryConfig,
+  signal: 'TRACES' | 'METRICS',
+  url: string,
+  json: boolean,
+): OtlpHttpSettings {
+  return convertLegacyHttpOptions(
+    { url, headers: { ...config.headers }, timeoutMillis: config.exportTimeoutMillis },
+    signal,
+    `v1/${signal.toLowerCase()}`,
+    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
+  );
 }
 
 /**

@@ -1,13 +1,12 @@
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type AppRun, aiotelLines, appResult, runApp } from './harness/app.js';
+import { describe, expect, it } from 'vitest';
+import { type AppRun, aiotelLines, appResult } from './harness/app.js';
 import {
   type BadCollector,
   COLLECTOR_FAILURES,
   type CollectorFailure,
   startBadCollector,
 } from './harness/bad-collector.js';
-import { ensureBuilt } from './harness/build.js';
+import { useTestBed } from './harness/test-bed.js';
 
 // An app under the preload must end within AIOTEL_SHUTDOWN_TIMEOUT_MS + 1 s of its last work, and of SIGTERM, however
 // the collector fails. The app runs for a few seconds with exports every half second (spans) and every second
@@ -16,18 +15,7 @@ import { ensureBuilt } from './harness/build.js';
 const SHUTDOWN_TIMEOUT_MS = 2000;
 const BOUND_MS = SHUTDOWN_TIMEOUT_MS + 1000;
 
-let fake: FakeLlm;
-const collectors: BadCollector[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  fake = await startFakeLlm({ latency: false });
-}, 200_000);
-
-afterAll(async () => {
-  await fake?.close();
-  await Promise.all(collectors.map((collector) => collector.close()));
-});
+const bed = useTestBed();
 
 interface TimedRun extends AppRun {
   /** From the app's last work (its result line) to its end, ms. */
@@ -39,16 +27,11 @@ async function runAgainst(
   extra: Record<string, string>,
   sigtermAtEnd: boolean,
 ): Promise<{ run: TimedRun; collector: BadCollector }> {
-  const collector = await startBadCollector(failure);
-  collectors.push(collector);
+  const collector = bed.closeAtEnd(await startBadCollector(failure));
   let doneAt = 0;
-  const run = await runApp({
-    file: 'chat.mjs',
-    nodeArgs: ['--import', '@aiotel/node/register'],
-    env: {
-      FAKE_LLM_URL: fake.url,
-      FIXTURE_CREDENTIAL: 'fixture-credential',
-      OTEL_EXPORTER_OTLP_ENDPOINT: collector.url,
+  const run = await bed.runChat(
+    collector.url,
+    {
       AIOTEL_SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       OTEL_BSP_SCHEDULE_DELAY: '500',
       OTEL_METRIC_EXPORT_INTERVAL: '1000',
@@ -56,15 +39,17 @@ async function runAgainst(
       CALL_DELAY_MS: '800',
       ...extra,
     },
-    // Today's ends are not waited for: an app that is still running well past the bound is killed.
-    watchdogMs: 20_000,
-    onStdout: (stdout, child) => {
-      if (doneAt === 0 && stdout.includes('"done":true')) {
-        doneAt = Date.now();
-        if (sigtermAtEnd) child.kill('SIGTERM');
-      }
+    {
+      // Today's ends are not waited for: an app that is still running well past the bound is killed.
+      watchdogMs: 20_000,
+      onStdout: (stdout, child) => {
+        if (doneAt === 0 && stdout.includes('"done":true')) {
+          doneAt = Date.now();
+          if (sigtermAtEnd) child.kill('SIGTERM');
+        }
+      },
     },
-  });
+  );
   return { run: { ...run, afterLastWorkMs: Date.now() - doneAt }, collector };
 }
 

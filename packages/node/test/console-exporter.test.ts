@@ -1,34 +1,21 @@
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AppRun, aiotelLines, appResult, runApp } from './harness/app.js';
-import { ensureBuilt } from './harness/build.js';
 import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
+import { useTestBed } from './harness/test-bed.js';
 
 // A key the redactor learns from the Authorization header only (see preload.test.ts).
 const API_KEY = 'fixture-credential-7f3a9c2e5b1d4680';
 
-let fake: FakeLlm;
-const receivers: OtlpReceiver[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  fake = await startFakeLlm({ latency: false });
-}, 200_000);
-
-afterAll(async () => {
-  await fake?.close();
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-});
+const bed = useTestBed();
 
 /** Runs the app (2 calls, one streamed call, one retried call) with the given exporters; the collector is a receiver. */
 async function run(exporters: Record<string, string>): Promise<{ run: AppRun; otlp: OtlpReceiver }> {
-  const otlp = await startOtlpReceiver();
-  receivers.push(otlp);
+  const otlp = bed.closeAtEnd(await startOtlpReceiver());
   const result = await runApp({
     file: 'chat.mjs',
     nodeArgs: ['--import', '@aiotel/node/register'],
     env: {
-      FAKE_LLM_URL: fake.url,
+      FAKE_LLM_URL: bed.fake.url,
       FIXTURE_CREDENTIAL: API_KEY,
       OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',

@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AppRun, aiotelLines, appResult, PACKAGE_DIR, runApp } from './harness/app.js';
 import { closedPort } from './harness/bad-collector.js';
-import { ensureBuilt } from './harness/build.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './harness/otlp-receiver.js';
+import { useTestBed } from './harness/test-bed.js';
 
 // A key the redactor can only know from the Authorization header the SDK sends (its environment scan takes
 // *_KEY, *_TOKEN, *_SECRET, *_PASSWORD values; FIXTURE_CREDENTIAL is none of them), so finding it nowhere proves
@@ -17,28 +16,15 @@ const IMPORT = ['--import', '@aiotel/node/register'];
 const REQUIRE = ['--require', '@aiotel/node/register'];
 const AIOTEL_NODE_ENTRY = join(PACKAGE_DIR, 'dist', 'index.cjs');
 
-let fake: FakeLlm;
-const receivers: OtlpReceiver[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  fake = await startFakeLlm({ latency: false });
-}, 200_000);
-
-afterAll(async () => {
-  await fake?.close();
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-});
+const bed = useTestBed();
 
 async function receiver(mode?: 'answer' | 'never-answer'): Promise<OtlpReceiver> {
-  const started = await startOtlpReceiver(mode);
-  receivers.push(started);
-  return started;
+  return bed.closeAtEnd(await startOtlpReceiver(mode));
 }
 
 function appEnv(otlp: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    FAKE_LLM_URL: fake.url,
+    FAKE_LLM_URL: bed.fake.url,
     FIXTURE_CREDENTIAL: API_KEY,
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -95,7 +81,7 @@ describe('an ESM app started with --import @aiotel/node/register', () => {
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-4o-mini',
       'server.address': '127.0.0.1',
-      'server.port': fake.port,
+      'server.port': bed.fake.port,
       'gen_ai.usage.cost.currency': 'USD',
     });
     expect(first?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
@@ -224,7 +210,7 @@ describe('a CommonJS app', () => {
 describe('export encoding', () => {
   it('sends http/protobuf by default, to both signal paths, with no secret bytes', async () => {
     const otlp = await receiver();
-    const env = appEnv(otlp.url, { FAKE_LLM_URL: `${fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1' });
+    const env = appEnv(otlp.url, { FAKE_LLM_URL: `${bed.fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1' });
     delete env.OTEL_EXPORTER_OTLP_PROTOCOL;
     const run = await runApp({ file: 'chat.mjs', nodeArgs: IMPORT, env });
     expectCleanExit(run);
@@ -246,12 +232,16 @@ describe('secrets', () => {
     const run = await runApp({
       file: 'chat.mjs',
       nodeArgs: IMPORT,
-      env: appEnv(otlp.url, { FAKE_LLM_URL: `${fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1', STREAM: '1' }),
+      env: appEnv(otlp.url, {
+        FAKE_LLM_URL: `${bed.fake.url}?api_key=${QUERY_SECRET}`,
+        LEAK: '1',
+        STREAM: '1',
+      }),
     });
     expectCleanExit(run);
     const spans = otlp.spans();
     const attempt = httpSpans(spans)[0];
-    expect(attempt?.attributes['url.full']).toBe(`${fake.url}/chat/completions?api_key=REDACTED`);
+    expect(attempt?.attributes['url.full']).toBe(`${bed.fake.url}/chat/completions?api_key=REDACTED`);
     expect(attempt?.attributes['url.query']).toBe('?api_key=REDACTED');
     const appSpan = spans.find((span) => span.name === 'app work');
     expect(appSpan?.attributes['app.note']).toBe('Authorization: Bearer REDACTED');
@@ -563,7 +553,7 @@ describe('startTelemetry() in code', () => {
     const run = await runApp({
       file: 'start-in-code.cjs',
       env: {
-        FAKE_LLM_URL: fake.url,
+        FAKE_LLM_URL: bed.fake.url,
         FIXTURE_CREDENTIAL: API_KEY,
         TEST_ENDPOINT: otlp.url,
         EXIT: '1',
