@@ -40,7 +40,7 @@ const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 const USER_AGENT = 'aiotel-node OTel-OTLP-Exporter-JavaScript/0.301.0';
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const RETRYABLE_KINDS = new Set<ExportError['kind']>(['refused', 'network', 'timeout']);
+const RETRYABLE_KINDS = new Set<ExportError['kind']>(['refused', 'dns', 'network', 'timeout']);
 
 const gzipAsync = promisify(gzip);
 
