@@ -69,7 +69,7 @@ export class ExportHealth {
   }
 }
 
-/** Exports spans over OTLP/HTTP after scrubbing secrets; a batch that cannot be scrubbed is dropped, never sent raw. */
+/** Exports spans (OTLP/HTTP or console) after scrubbing secrets; a batch that cannot be scrubbed is dropped, never sent raw. */
 export class SafeSpanExporter implements SpanExporter {
   constructor(
     private readonly exporter: SpanExporter,
@@ -100,7 +100,7 @@ export class SafeSpanExporter implements SpanExporter {
   }
 }
 
-/** Exports metrics over OTLP/HTTP after scrubbing secrets from point attributes. */
+/** Exports metrics (OTLP/HTTP or console) after scrubbing secrets from point attributes. */
 export class SafeMetricExporter implements PushMetricExporter {
   constructor(
     private readonly exporter: PushMetricExporter,
@@ -220,7 +220,12 @@ function sendInBackground(
   resultCallback: (result: ExportResult) => void,
   send: (done: (result: ExportResult) => void) => void,
 ): void {
-  send((result) => health.record(signal, url, result));
+  const done = (result: ExportResult): void => health.record(signal, url, result);
+  try {
+    send(done);
+  } catch (error) {
+    done({ code: ExportResultCode.FAILED, error: asError(error) });
+  }
   resultCallback({ code: ExportResultCode.SUCCESS });
 }
 
