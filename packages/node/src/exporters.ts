@@ -1,3 +1,4 @@
+import type { Redactor } from '@aiotel/genai-core';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
@@ -22,7 +23,7 @@ import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryConfig } from './config.js';
 import { ExportError } from './export-errors.js';
 import { type ExportSignals, type OtlpHttpSettings, OtlpHttpTransport } from './otlp-transport.js';
-import { type Redactor, redactMetrics, redactSpan } from './redact.js';
+import { redactMetrics, redactSpan } from './redact.js';
 
 /** A failure of one class is reported at most this often (once per outage, and outages can flap). */
 const REPORT_INTERVAL_MS = 10 * 60 * 1000;

@@ -70,16 +70,19 @@ export interface BudgetOptions {
   readonly windowMs?: number;
 }
 
-/** Options of {@link resilient}. Every policy is on with its defaults unless set to `false`. */
+/**
+ * Options of {@link resilient}. Every policy is on with its defaults unless set to `false`; `true` means the same as
+ * `{}` (its defaults). `fallback` and `budget` have required fields, so `true` is refused for them, naming the field.
+ */
 export interface ResilienceOptions {
   /** Retries with backoff and Retry-After. Default: on, 3 retries. */
-  readonly retry?: RetryOptions | false;
+  readonly retry?: RetryOptions | boolean;
   /** One breaker per server and model. Default: on, opens after 5 consecutive provider faults for 30 s. */
-  readonly circuitBreaker?: CircuitBreakerOptions | false;
+  readonly circuitBreaker?: CircuitBreakerOptions | boolean;
   /** Concurrency limit. Default: on, 20 in flight, 1000 queued. */
-  readonly bulkhead?: BulkheadOptions | false;
+  readonly bulkhead?: BulkheadOptions | boolean;
   /** Time limits. Default: 10 min per attempt, 60 s to a stream's first chunk and between chunks. */
-  readonly timeout?: TimeoutOptions | false;
+  readonly timeout?: TimeoutOptions | boolean;
   /** Fallback models. Default: off. */
   readonly fallback?: FallbackOptions | false;
   /** Spend limit. Default: off. */
@@ -115,12 +118,24 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value;
 }
 
-function section<T extends object>(name: string, value: T | false | undefined): T | false | undefined {
+/** A policy's options: `true` is its defaults (`{}`), `false` turns it off. */
+function section<T extends object>(name: string, value: T | boolean | undefined): T | false | undefined {
+  if (value === true) return {} as T;
   if (value === undefined || value === false) return value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(name, 'an object or false', value);
+    fail(name, 'an object, true or false', value);
   }
   return value;
+}
+
+/** A policy without defaults for its required fields: `true` is refused, naming what it needs. */
+function requiredSection<T extends object>(
+  name: string,
+  value: T | boolean | undefined,
+  needs: string,
+): T | false | undefined {
+  if (value === true) fail(name, `an object with ${needs} (it has no defaults) or false`, value);
+  return section(name, value);
 }
 
 function known(name: string, value: object, keys: readonly string[]): void {
@@ -212,7 +227,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     totalMs: off ? undefined : positiveMs('timeout.totalMs', t.totalMs, undefined),
   };
 
-  const fbIn = section('fallback', options.fallback);
+  const fbIn = requiredSection('fallback', options.fallback, 'models');
   let fallbackModels: readonly string[] = [];
   if (fbIn) {
     known('fallback', fbIn, ['models']);
@@ -223,7 +238,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     fallbackModels = [...(models as string[])];
   }
 
-  const budgetIn = section('budget', options.budget);
+  const budgetIn = requiredSection('budget', options.budget, 'usd');
   let budget: ResolvedOptions['budget'];
   if (budgetIn) {
     known('budget', budgetIn, ['usd', 'windowMs']);
