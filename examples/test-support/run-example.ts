@@ -30,6 +30,27 @@ export function assertPackagesBuilt(): void {
   }
 }
 
+/** The line an example ends its output with: how to see its telemetry (`pnpm demo` for the demo). */
+export function telemetryHint(example: string): string {
+  const start = example === 'demo' ? 'pnpm demo' : `pnpm --filter ./examples/${example} start`;
+  const exporters =
+    example === 'demo'
+      ? 'OTEL_TRACES_EXPORTER=otlp,console OTEL_METRICS_EXPORTER=otlp,console'
+      : 'OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=console';
+  return (
+    `telemetry: to print it here (a line per span and per metric), ${exporters} ${start}; to browse it, ` +
+    'docker compose up -d and open Jaeger (http://localhost:16686) and Grafana (http://localhost:3000)'
+  );
+}
+
+/** The last line an example wrote that is its own (not a console telemetry line). */
+export function lastOwnLine(stdout: string): string | undefined {
+  return stdout
+    .split('\n')
+    .filter((line) => line.trim() !== '' && !line.startsWith('[aiotel] '))
+    .at(-1);
+}
+
 /** How a spawned example ended. */
 export interface ExampleRun {
   readonly code: number | null;

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertPackagesBuilt,
+  lastOwnLine,
   type OtlpReceiver,
   runStart,
   startOtlpReceiver,
+  telemetryHint,
 } from '../../test-support/run-example.js';
 
 describe('examples/concurrency', () => {
@@ -21,6 +23,7 @@ describe('examples/concurrency', () => {
       30_000,
     );
     expect(run.code, run.stderr).toBe(0);
+    expect(lastOwnLine(run.stdout)).toBe(telemetryHint('concurrency'));
     expect(run.stdout).toMatch(/^50 tasks answered in \d+\.\d+ s$/m);
     expect(run.stdout).toMatch(/^most requests in flight at once, as the server saw them: 5$/m);
     expect(receiver.genAiSpans()).toHaveLength(50);

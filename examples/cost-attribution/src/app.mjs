@@ -64,3 +64,8 @@ for (const [feature, { calls: n, usd }] of byFeature) {
   );
 }
 await fake?.close();
+console.log(
+  'telemetry: to print it here (a line per span and per metric), OTEL_TRACES_EXPORTER=console ' +
+    'OTEL_METRICS_EXPORTER=console pnpm --filter ./examples/cost-attribution start; to browse it, docker compose up -d and ' +
+    'open Jaeger (http://localhost:16686) and Grafana (http://localhost:3000)',
+);

@@ -2,9 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricPointsOf } from '../../demo/src/otlp-json.mjs';
 import {
   assertPackagesBuilt,
+  lastOwnLine,
   type OtlpReceiver,
   runStart,
   startOtlpReceiver,
+  telemetryHint,
 } from '../../test-support/run-example.js';
 
 describe('examples/cost-attribution', () => {
@@ -22,6 +24,7 @@ describe('examples/cost-attribution', () => {
       30_000,
     );
     expect(run.code, run.stderr).toBe(0);
+    expect(lastOwnLine(run.stdout)).toBe(telemetryHint('cost-attribution'));
     const printed = new Map<string, number>();
     for (const m of run.stdout.matchAll(/^ {2}(\S+)\s+(\d+) (calls?)\s+\$(\d+\.\d{6})$/gm)) {
       expect(m[3], m[0]).toBe(m[2] === '1' ? 'call' : 'calls');

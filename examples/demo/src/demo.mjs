@@ -169,6 +169,12 @@ async function report(config, result) {
     await writeFile(config.summaryFile, `${JSON.stringify(json, null, 2)}\n`);
     say(`summary written to ${config.summaryFile} (total cost ${formatUsd(summary.totals.costUsd)})`);
   }
+  // The summary needs the OTLP export (read through the tee): console comes in addition to it.
+  say(
+    'telemetry: to print it here (a line per span and per metric), OTEL_TRACES_EXPORTER=otlp,console ' +
+      'OTEL_METRICS_EXPORTER=otlp,console pnpm demo; to browse it, docker compose up -d and open Jaeger ' +
+      `(${config.jaegerUrl}) and Grafana (${config.grafanaUrl})`,
+  );
   return summary;
 }
 

@@ -6,9 +6,11 @@ import { startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertPackagesBuilt,
+  lastOwnLine,
   type OtlpReceiver,
   runStart,
   startOtlpReceiver,
+  telemetryHint,
 } from '../../test-support/run-example.js';
 import { DEMO_MODELS, IN_HOUSE_MODEL } from '../src/workload.mjs';
 
@@ -91,6 +93,7 @@ describe('the demo', () => {
         DEMO_TIMEOUT_MS,
       );
       expect(run.code, run.stderr).toBe(0);
+      expect(lastOwnLine(run.stdout)).toBe(telemetryHint('demo'));
       expect(run.stdout).toContain(`telemetry: exporting over OTLP/HTTP to ${receiver.url}`);
       for (const model of [...DEMO_MODELS, IN_HOUSE_MODEL, 'TOTAL']) {
         expect(run.stdout).toMatch(new RegExp(`^${model.replace(/\./g, '\\.')}\\s+\\d+\\s+\\d+\\s`, 'm'));
@@ -169,7 +172,9 @@ describe('the demo', () => {
       expect(run.stdout.match(/nothing listens at http:\/\/127\.0\.0\.1:9/g)).toHaveLength(1);
       expect(run.stdout).toContain('no faults');
       expect(run.stdout).toMatch(/^TOTAL\s+6\s+0\s/m);
-      expect(run.stdout).not.toContain('localhost:16686');
+      // No links to a stack that got nothing; only the closing line says how to see the telemetry.
+      expect(run.stdout).not.toMatch(/^(traces|cost|latency): /m);
+      expect(lastOwnLine(run.stdout)).toBe(telemetryHint('demo'));
       // The preload has nothing to complain about: it exported to the demo's tee, which forwarded nothing.
       expect(run.stderr).not.toMatch(/\[aiotel\].*export/i);
     },

@@ -19,3 +19,8 @@ const completion = await client.chat.completions.create({
 console.log(completion.choices[0]?.message.content);
 console.log(`tokens: ${completion.usage?.prompt_tokens} in, ${completion.usage?.completion_tokens} out`);
 await fake?.close();
+console.log(
+  'telemetry: to print it here (a line per span and per metric), OTEL_TRACES_EXPORTER=console ' +
+    'OTEL_METRICS_EXPORTER=console pnpm --filter ./examples/preload start; to browse it, docker compose up -d and ' +
+    'open Jaeger (http://localhost:16686) and Grafana (http://localhost:3000)',
+);

@@ -3,10 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { metricPointsOf } from '../../demo/src/otlp-json.mjs';
 import {
   assertPackagesBuilt,
+  lastOwnLine,
   type OtlpReceiver,
   ROOT,
   runStart,
   startOtlpReceiver,
+  telemetryHint,
 } from '../../test-support/run-example.js';
 
 describe('examples/preload', () => {
@@ -34,6 +36,7 @@ describe('examples/preload', () => {
       30_000,
     );
     expect(run.code, run.stderr).toBe(0);
+    expect(lastOwnLine(run.stdout)).toBe(telemetryHint('preload'));
     const tokens = run.stdout.match(/^tokens: (\d+) in, (\d+) out$/m);
     expect(tokens).not.toBeNull();
 
@@ -47,5 +50,22 @@ describe('examples/preload', () => {
     );
     expect(metricNames).toContain('gen_ai.client.operation.duration');
     expect(metricNames).toContain('gen_ai.client.token.usage');
+  });
+
+  it('prints its telemetry with the command its last line gives (OTEL_TRACES_EXPORTER=console …)', async () => {
+    const run = await runStart(
+      'preload',
+      { OTEL_TRACES_EXPORTER: 'console', OTEL_METRICS_EXPORTER: 'console' },
+      30_000,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(telemetryHint('preload')).toContain(
+      'OTEL_TRACES_EXPORTER=console OTEL_METRICS_EXPORTER=console pnpm --filter ./examples/preload start',
+    );
+    expect(run.stdout).toMatch(
+      /^\[aiotel\] span chat gpt-4o-mini · \d+ ms · ok · model \S+ · tokens \d+ in, \d+ out · /m,
+    );
+    expect(run.stdout).toMatch(/^\[aiotel\] metric gen_ai\.client\.operation\.duration \(s\) · count 1, /m);
+    expect(run.stderr).not.toContain('[aiotel]');
   });
 });

@@ -90,3 +90,8 @@ if (fake) {
     '429 and 529 cannot be provoked on a real API: run without OPENAI_API_KEY to see them on the fake',
   );
 }
+console.log(
+  'telemetry: to print it here (a line per span and per metric), OTEL_TRACES_EXPORTER=console ' +
+    'OTEL_METRICS_EXPORTER=console pnpm --filter ./examples/retries start; to browse it, docker compose up -d and ' +
+    'open Jaeger (http://localhost:16686) and Grafana (http://localhost:3000)',
+);

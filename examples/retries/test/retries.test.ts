@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertPackagesBuilt,
+  lastOwnLine,
   type OtlpReceiver,
   runStart,
   startOtlpReceiver,
+  telemetryHint,
 } from '../../test-support/run-example.js';
 
 describe('examples/retries', () => {
@@ -21,6 +23,7 @@ describe('examples/retries', () => {
       30_000,
     );
     expect(run.code, run.stderr).toBe(0);
+    expect(lastOwnLine(run.stdout)).toBe(telemetryHint('retries'));
     expect(run.stdout).toMatch(
       /^400 bad request: request format error \(400, not retried\): 400 .+ \(\d+ ms, 1 request\(s\)\)$/m,
     );

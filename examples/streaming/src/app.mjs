@@ -42,3 +42,8 @@ if (fake) {
   }
   await fake.close();
 }
+console.log(
+  'telemetry: to print it here (a line per span and per metric), OTEL_TRACES_EXPORTER=console ' +
+    'OTEL_METRICS_EXPORTER=console pnpm --filter ./examples/streaming start; to browse it, docker compose up -d and ' +
+    'open Jaeger (http://localhost:16686) and Grafana (http://localhost:3000)',
+);

@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   assertPackagesBuilt,
+  lastOwnLine,
   type OtlpReceiver,
   runStart,
   startOtlpReceiver,
+  telemetryHint,
 } from '../../test-support/run-example.js';
 
 describe('examples/streaming', () => {
@@ -21,6 +23,7 @@ describe('examples/streaming', () => {
       30_000,
     );
     expect(run.code, run.stderr).toBe(0);
+    expect(lastOwnLine(run.stdout)).toBe(telemetryHint('streaming'));
     const [answer, broken] = run.stdout.trimEnd().split('\n');
     expect(answer?.trim().length).toBeGreaterThan(0);
     expect(broken).toMatch(/^stream broke after \d+ characters: StreamInterruptedError$/);

@@ -1,6 +1,12 @@
 import { type Env, fromEnv, resolveSetting, type Setting } from '@aiotel/genai-core';
 import { DiagLogLevel } from '@opentelemetry/api';
-import { type LogLevel, type MetricsTemporality, NODE_SETTINGS, type OtlpProtocol } from './settings.js';
+import {
+  type LogLevel,
+  type MetricsTemporality,
+  NODE_SETTINGS,
+  type OtlpProtocol,
+  type SignalExporter,
+} from './settings.js';
 
 export type { LogLevel, MetricsTemporality, OtlpProtocol } from './settings.js';
 
@@ -27,10 +33,13 @@ export interface TelemetryOptions {
   readonly headers?: Readonly<Record<string, string>>;
   /** Time limit of one export request, ms (`OTEL_EXPORTER_OTLP_TIMEOUT`). Default 10000. */
   readonly exportTimeoutMillis?: number;
-  /** Export traces (`OTEL_TRACES_EXPORTER=otlp|none`). Default true. */
-  readonly traces?: boolean;
-  /** Export metrics (`OTEL_METRICS_EXPORTER=otlp|none`). Default true. */
-  readonly metrics?: boolean;
+  /**
+   * Where spans go (`OTEL_TRACES_EXPORTER`, a comma list of `otlp`, `console`, `none`): `true` = `['otlp']`,
+   * `false` = none, or a list such as `['otlp', 'console']`. Default `['otlp']`.
+   */
+  readonly traces?: boolean | readonly SignalExporter[];
+  /** Where metrics go (`OTEL_METRICS_EXPORTER`), the same way. Default `['otlp']`. */
+  readonly metrics?: boolean | readonly SignalExporter[];
   /** Interval between metric exports, ms (`OTEL_METRIC_EXPORT_INTERVAL`). Default 60000. */
   readonly metricExportIntervalMillis?: number;
   /** Metric temporality (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`). Default `cumulative`. */
@@ -80,8 +89,10 @@ export interface TelemetryConfig {
   readonly metricsProtocol: OtlpProtocol;
   readonly headers: Readonly<Record<string, string>>;
   readonly exportTimeoutMillis: number;
-  readonly traces: boolean;
-  readonly metrics: boolean;
+  /** Exporters of spans; empty = traces off. */
+  readonly traces: readonly SignalExporter[];
+  /** Exporters of metrics; empty = metrics off. */
+  readonly metrics: readonly SignalExporter[];
   readonly metricExportIntervalMillis: number;
   readonly metricsTemporality: MetricsTemporality;
   readonly maxQueueSize: number;
@@ -152,8 +163,8 @@ export function resolveConfig(options: TelemetryOptions = {}, env: Env = process
     metricsProtocol: perSignal(S.metricsProtocol, protocol),
     headers: { ...options.headers },
     exportTimeoutMillis: read(S.exportTimeoutMillis),
-    traces: read(S.traces) === 'otlp',
-    metrics: read(S.metrics) === 'otlp',
+    traces: read(S.traces),
+    metrics: read(S.metrics),
     metricExportIntervalMillis: read(S.metricExportIntervalMillis),
     metricsTemporality: read(S.metricsTemporality),
     maxQueueSize: read(S.maxQueueSize),

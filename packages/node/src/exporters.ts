@@ -1,24 +1,32 @@
-import { connect } from 'node:net';
 import type { Redactor } from '@aiotel/genai-core';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
   AggregationTemporalityPreference,
-  OTLPMetricExporter as JsonMetricExporter,
+  OTLPMetricExporterBase,
 } from '@opentelemetry/exporter-metrics-otlp-http';
-import { OTLPMetricExporter as ProtobufMetricExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
-import { OTLPTraceExporter as JsonTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
+import { createOtlpNetworkExportDelegate, OTLPExporterBase } from '@opentelemetry/otlp-exporter-base';
+import {
+  convertLegacyHttpOptions,
+  createOtlpHttpExporterMetrics,
+} from '@opentelemetry/otlp-exporter-base/node-http';
+import {
+  JsonMetricsSerializer,
+  JsonTraceSerializer,
+  MetricsExporterMetricsHelper,
+  ProtobufMetricsSerializer,
+  ProtobufTraceSerializer,
+  TraceExporterMetricsHelper,
+} from '@opentelemetry/otlp-transformer';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryConfig } from './config.js';
+import { ExportError } from './export-errors.js';
+import { type ExportSignals, type OtlpHttpSettings, OtlpHttpTransport } from './otlp-transport.js';
 import { redactMetrics, redactSpan } from './redact.js';
 
-/** A collector outage is reported at most this often (once per outage, and outages can flap). */
+/** A failure of one class is reported at most this often (once per outage, and outages can flap). */
 const REPORT_INTERVAL_MS = 10 * 60 * 1000;
-
-/** How long the exit-time reachability check waits for a TCP connection to the collector. */
-const PROBE_TIMEOUT_MS = 300;
 
 const TEMPORALITY = {
   cumulative: AggregationTemporalityPreference.CUMULATIVE,
@@ -27,30 +35,13 @@ const TEMPORALITY = {
 } as const;
 
 /**
- * Turns failed exports into one warning per outage instead of one per batch, and remembers whether the
- * collector is currently failing so that the SDK's own follow-up errors can be kept quiet.
+ * Turns failed exports into one warning per kind of failure (refused, timeout, TLS, 404, …) instead of one per
+ * batch, each saying what to fix, and remembers whether the collector is currently failing so that the SDK's own
+ * follow-up errors can be kept quiet.
  */
 export class ExportHealth {
   #failing = new Set<string>();
-  #lastReport = Number.NEGATIVE_INFINITY;
-  #probes = new Map<string, Promise<boolean>>();
-
-  /**
-   * Set when telemetry shuts down. From then on each export first checks that the collector accepts connections:
-   * the OTLP exporter retries a refused connection with backoff for up to its whole timeout, which would hold a
-   * finishing app for seconds when no collector runs at all.
-   */
-  closing = false;
-
-  /** Whether a TCP connection to the URL's host and port opens promptly (checked once per URL). */
-  reachable(url: string): Promise<boolean> {
-    let probe = this.#probes.get(url);
-    if (!probe) {
-      probe = probeTcp(url);
-      this.#probes.set(url, probe);
-    }
-    return probe;
-  }
+  #reported = new Map<string, number>();
 
   /** True while any signal's last export failed. */
   get failing(): boolean {
@@ -62,20 +53,24 @@ export class ExportHealth {
       if (this.#failing.delete(signal)) diag.info(`${signal} export to ${url} works again.`);
       return;
     }
-    if (this.#failing.has(signal)) return;
     this.#failing.add(signal);
+    const error = result.error;
+    const kind = error instanceof ExportError ? error.kind : 'other';
+    if (kind === 'abandoned') {
+      diag.debug(`${signal} export to ${url} abandoned at shutdown.`);
+      return;
+    }
     const now = Date.now();
-    if (now - this.#lastReport < REPORT_INTERVAL_MS) return;
-    this.#lastReport = now;
-    const reason = result.error ? `${result.error.message || result.error.name}` : 'unknown error';
+    if (now - (this.#reported.get(kind) ?? Number.NEGATIVE_INFINITY) < REPORT_INTERVAL_MS) return;
+    this.#reported.set(kind, now);
+    const reason = error ? error.message || error.name : 'unknown error';
     diag.warn(
-      `cannot export ${signal} to ${url} (${reason}); telemetry is dropped while the collector is unreachable. ` +
-        'The app is not affected; further export errors are not logged.',
+      `cannot export ${signal} to ${url}: ${reason} (telemetry is dropped until this is fixed; the app is not affected)`,
     );
   }
 }
 
-/** Exports spans over OTLP/HTTP after scrubbing secrets; a batch that cannot be scrubbed is dropped, never sent raw. */
+/** Exports spans (OTLP/HTTP or console) after scrubbing secrets; a batch that cannot be scrubbed is dropped, never sent raw. */
 export class SafeSpanExporter implements SpanExporter {
   constructor(
     private readonly exporter: SpanExporter,
@@ -92,7 +87,7 @@ export class SafeSpanExporter implements SpanExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       return;
     }
-    sendUnlessUnreachable(this.health, 'traces', this.url, resultCallback, (done) =>
+    sendInBackground(this.health, 'traces', this.url, resultCallback, (done) =>
       this.exporter.export(redacted, done),
     );
   }
@@ -106,7 +101,7 @@ export class SafeSpanExporter implements SpanExporter {
   }
 }
 
-/** Exports metrics over OTLP/HTTP after scrubbing secrets from point attributes. */
+/** Exports metrics (OTLP/HTTP or console) after scrubbing secrets from point attributes. */
 export class SafeMetricExporter implements PushMetricExporter {
   constructor(
     private readonly exporter: PushMetricExporter,
@@ -132,7 +127,7 @@ export class SafeMetricExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       return;
     }
-    sendUnlessUnreachable(this.health, 'metrics', this.url, resultCallback, (done) =>
+    sendInBackground(this.health, 'metrics', this.url, resultCallback, (done) =>
       this.exporter.export(redacted, done),
     );
   }
@@ -151,16 +146,24 @@ export function createSpanExporter(
   config: TelemetryConfig,
   redactor: Redactor,
   health: ExportHealth,
+  signals: ExportSignals,
 ): SpanExporter {
-  const options = {
-    url: config.tracesUrl,
-    headers: { ...config.headers },
-    timeoutMillis: config.exportTimeoutMillis,
-  };
-  const exporter =
-    config.tracesProtocol === 'http/json'
-      ? new JsonTraceExporter(options)
-      : new ProtobufTraceExporter(options);
+  const json = config.tracesProtocol === 'http/json';
+  const settings = otlpSettings(config, 'TRACES', config.tracesUrl, json);
+  // Upstream's OTLPTraceExporter, but with a transport that never holds the process (see OtlpHttpTransport).
+  const exporter = new OTLPExporterBase<ReadableSpan[]>(
+    createOtlpNetworkExportDelegate(
+      settings,
+      json ? JsonTraceSerializer : ProtobufTraceSerializer,
+      createOtlpHttpExporterMetrics(
+        'otlp_http_span_exporter',
+        TraceExporterMetricsHelper,
+        settings.url,
+        undefined,
+      ),
+      new OtlpHttpTransport(settings, signals),
+    ),
+  );
   return new SafeSpanExporter(exporter, redactor, health, config.tracesUrl);
 }
 
@@ -169,63 +172,62 @@ export function createMetricExporter(
   config: TelemetryConfig,
   redactor: Redactor,
   health: ExportHealth,
+  signals: ExportSignals,
 ): PushMetricExporter {
-  const options = {
-    url: config.metricsUrl,
-    headers: { ...config.headers },
-    timeoutMillis: config.exportTimeoutMillis,
-    temporalityPreference: TEMPORALITY[config.metricsTemporality],
-  };
-  const exporter =
-    config.metricsProtocol === 'http/json'
-      ? new JsonMetricExporter(options)
-      : new ProtobufMetricExporter(options);
+  const json = config.metricsProtocol === 'http/json';
+  const settings = otlpSettings(config, 'METRICS', config.metricsUrl, json);
+  const exporter = new OTLPMetricExporterBase(
+    createOtlpNetworkExportDelegate(
+      settings,
+      json ? JsonMetricsSerializer : ProtobufMetricsSerializer,
+      createOtlpHttpExporterMetrics(
+        'otlp_http_metric_exporter',
+        MetricsExporterMetricsHelper,
+        settings.url,
+        undefined,
+      ),
+      new OtlpHttpTransport(settings, signals),
+    ),
+    { temporalityPreference: TEMPORALITY[config.metricsTemporality] },
+  );
   return new SafeMetricExporter(exporter, redactor, health, config.metricsUrl);
 }
 
-/** Sends a batch and records the outcome; while shutting down, drops it at once if the collector is unreachable. */
-function sendUnlessUnreachable(
+/** Upstream's resolution of the exporter settings: ours first, then `OTEL_EXPORTER_OTLP_[signal_]*` (TLS files, compression…). */
+function otlpSettings(
+  config: TelemetryConfig,
+  signal: 'TRACES' | 'METRICS',
+  url: string,
+  json: boolean,
+): OtlpHttpSettings {
+  return convertLegacyHttpOptions(
+    { url, headers: { ...config.headers }, timeoutMillis: config.exportTimeoutMillis },
+    signal,
+    `v1/${signal.toLowerCase()}`,
+    { 'Content-Type': json ? 'application/json' : 'application/x-protobuf' },
+  );
+}
+
+/**
+ * Hands a batch to the exporter and tells the SDK at once that it is taken; the outcome goes to ExportHealth. The SDK
+ * waits for an export's result under timers it does not unref (BatchSpanProcessor's export timeout,
+ * PeriodicExportingMetricReader's callWithTimeout in sdk-trace / sdk-metrics 3.1), which kept a finished app alive
+ * while the collector hung; forceFlush() and shutdown() still wait for the batches in flight.
+ */
+function sendInBackground(
   health: ExportHealth,
   signal: string,
   url: string,
   resultCallback: (result: ExportResult) => void,
   send: (done: (result: ExportResult) => void) => void,
 ): void {
-  const done = (result: ExportResult): void => {
-    health.record(signal, url, result);
-    resultCallback(result);
-  };
-  if (!health.closing) {
+  const done = (result: ExportResult): void => health.record(signal, url, result);
+  try {
     send(done);
-    return;
+  } catch (error) {
+    done({ code: ExportResultCode.FAILED, error: asError(error) });
   }
-  health.reachable(url).then((reachable) => {
-    if (reachable) send(done);
-    else done({ code: ExportResultCode.FAILED, error: new Error('connection refused or timed out') });
-  });
-}
-
-function probeTcp(url: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      resolve(false);
-      return;
-    }
-    const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
-    const host = target.hostname.replace(/^\[|\]$/g, '');
-    const socket = connect({ host, port });
-    const finish = (ok: boolean): void => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(PROBE_TIMEOUT_MS, () => finish(false));
-    socket.once('connect', () => finish(true));
-    socket.once('error', () => finish(false));
-    socket.unref();
-  });
+  resultCallback({ code: ExportResultCode.SUCCESS });
 }
 
 function asError(error: unknown): Error {

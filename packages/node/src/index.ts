@@ -1,3 +1,4 @@
 export { REDACTED, REDACTED_QUERY_PARAMETERS } from '@aiotel/genai-core';
 export type { LogLevel, MetricsTemporality, OtlpProtocol, TelemetryOptions } from './config.js';
+export type { SignalExporter } from './settings.js';
 export { shutdownTelemetry, startTelemetry, type Telemetry } from './start.js';

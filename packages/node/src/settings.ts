@@ -76,18 +76,42 @@ const keyValuesSetting: SettingParser<Readonly<Record<string, string>>> = {
       : undefined,
 };
 
-/** Where a signal goes (`OTEL_TRACES_EXPORTER`, `OTEL_METRICS_EXPORTER`); `traces: false` in code is `none`. */
-export type SignalExporter = 'otlp' | 'none';
+/** Where a signal goes: OTLP/HTTP to the collector, or readable lines on stdout (`console`). */
+export type SignalExporter = 'otlp' | 'console';
 
-/** `otlp` (the default) exports; `none` turns the signal off; other exporters are not part of this distribution. */
-const exporterSetting: SettingParser<SignalExporter> = {
-  expected: 'otlp or none (the exporters @aiotel/node has)',
-  parse: (raw) => {
-    const values = raw.split(',').map((value) => value.trim().toLowerCase());
-    if (values.includes('none')) return 'none';
-    return values.every((value) => value === 'otlp' || value === '') ? 'otlp' : undefined;
+const SIGNAL_EXPORTERS: readonly SignalExporter[] = ['otlp', 'console'];
+
+/**
+ * `OTEL_TRACES_EXPORTER` / `OTEL_METRICS_EXPORTER` as the OpenTelemetry environment specification defines them: a
+ * comma list of `otlp`, `console` and `none` (the signal off). Other exporters (zipkin, prometheus, …) are not part
+ * of this distribution: each is left out with its own warning. In code: `true` = otlp, `false` = none, or a list.
+ */
+const exportersSetting: SettingParser<readonly SignalExporter[]> = {
+  expected: 'otlp, console or none (the exporters @aiotel/node has)',
+  parse: (raw, skip) => {
+    const names = raw
+      .split(',')
+      .map((item) => item.trim().toLowerCase())
+      .filter((item) => item !== '');
+    if (names.includes('none')) {
+      for (const name of names) {
+        if (name !== 'none') skip(name, 'compatible with none, which turns the signal off');
+      }
+      return [];
+    }
+    const chosen = SIGNAL_EXPORTERS.filter((exporter) => names.includes(exporter));
+    if (chosen.length === 0) return undefined;
+    for (const name of names) {
+      if (!(chosen as readonly string[]).includes(name)) skip(name, exportersSetting.expected);
+    }
+    return chosen;
   },
-  check: (value) => (value === true ? 'otlp' : value === false ? 'none' : undefined),
+  check: (value) => {
+    if (value === true) return ['otlp'];
+    if (value === false) return [];
+    if (!Array.isArray(value) || !value.every((item) => SIGNAL_EXPORTERS.includes(item))) return undefined;
+    return SIGNAL_EXPORTERS.filter((exporter) => value.includes(exporter));
+  },
 };
 
 /**
@@ -210,8 +234,8 @@ export const NODE_SETTINGS = {
     parser: positiveIntegerSetting,
     default: 60_000,
   },
-  traces: { option: 'traces', env: 'OTEL_TRACES_EXPORTER', parser: exporterSetting, default: 'otlp' },
-  metrics: { option: 'metrics', env: 'OTEL_METRICS_EXPORTER', parser: exporterSetting, default: 'otlp' },
+  traces: { option: 'traces', env: 'OTEL_TRACES_EXPORTER', parser: exportersSetting, default: ['otlp'] },
+  metrics: { option: 'metrics', env: 'OTEL_METRICS_EXPORTER', parser: exportersSetting, default: ['otlp'] },
   maxQueueSize: {
     option: 'maxQueueSize',
     env: 'OTEL_BSP_MAX_QUEUE_SIZE',

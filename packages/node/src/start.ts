@@ -11,9 +11,22 @@ import {
 } from '@opentelemetry/core';
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
-import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  BatchSpanProcessor,
+  SimpleSpanProcessor,
+  type SpanExporter,
+  type SpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
-import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
+import { ConsoleMetricExporter, ConsoleSpanExporter } from './console-exporters.js';
+import {
+  createMetricExporter,
+  createSpanExporter,
+  ExportHealth,
+  SafeMetricExporter,
+  SafeSpanExporter,
+} from './exporters.js';
 import { createHttpInstrumentation, learnCredentials } from './http.js';
 import { installLogger, warnConfig } from './logger.js';
 import { createResource, findAppPackage } from './resource.js';
@@ -85,6 +98,10 @@ function start(options: TelemetryOptions): Telemetry {
   if (config.disabled) return NOTHING_RUNNING;
 
   const health = new ExportHealth();
+  // Shutdown's hold on the exports in flight: `closing` stops their retries, `abandoned` destroys what is still open.
+  const closing = new AbortController();
+  const abandoned = new AbortController();
+  const signals = { closing: closing.signal, abandoned: abandoned.signal };
   setGlobalErrorHandler((error) => {
     // While the collector is down, the SDK's own follow-up errors repeat what ExportHealth already said once.
     if (health.failing) diag.debug('telemetry error:', error);
@@ -98,28 +115,47 @@ function start(options: TelemetryOptions): Telemetry {
   );
 
   let tracerProvider: TracerProvider | undefined;
-  if (config.traces) {
-    const processor = new BatchSpanProcessor({
-      exporter: createSpanExporter(config, redactor, health),
-      maxQueueSize: config.maxQueueSize,
-      maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
-      scheduledDelayMillis: config.scheduledDelayMillis,
-      // Its timer is not unref'd: keep it no longer than the exporter's own request timeout.
-      exportTimeoutMillis: config.exportTimeoutMillis,
-    });
-    tracerProvider = new TracerProvider({ resource, spanProcessors: [processor] });
+  let spanExporter: SpanExporter | undefined;
+  const spanProcessors: SpanProcessor[] = [];
+  if (config.traces.includes('otlp')) {
+    spanExporter = createSpanExporter(config, redactor, health, signals);
+    spanProcessors.push(
+      new BatchSpanProcessor({
+        exporter: spanExporter,
+        maxQueueSize: config.maxQueueSize,
+        maxExportBatchSize: Math.min(config.maxExportBatchSize, config.maxQueueSize),
+        scheduledDelayMillis: config.scheduledDelayMillis,
+        exportTimeoutMillis: config.exportTimeoutMillis,
+      }),
+    );
+  }
+  if (config.traces.includes('console')) {
+    // Each span's line is printed as it ends, in step with the app's own output.
+    const exporter = new SafeSpanExporter(new ConsoleSpanExporter(), redactor, health, 'stdout');
+    spanProcessors.push(new SimpleSpanProcessor({ exporter }));
+  }
+  if (spanProcessors.length > 0) {
+    tracerProvider = new TracerProvider({ resource, spanProcessors });
     trace.setGlobalTracerProvider(tracerProvider);
   }
 
   let meterProvider: MeterProvider | undefined;
-  if (config.metrics) {
-    const reader = new PeriodicExportingMetricReader({
-      exporter: createMetricExporter(config, redactor, health),
-      exportIntervalMillis: config.metricExportIntervalMillis,
-      // The reader refuses a timeout longer than the interval.
-      exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
-    });
-    meterProvider = new MeterProvider({ resource, readers: [reader] });
+  const metricExporters = config.metrics.map((exporter) =>
+    exporter === 'otlp'
+      ? createMetricExporter(config, redactor, health, signals)
+      : new SafeMetricExporter(new ConsoleMetricExporter(), redactor, health, 'stdout'),
+  );
+  if (metricExporters.length > 0) {
+    const readers = metricExporters.map(
+      (exporter) =>
+        new PeriodicExportingMetricReader({
+          exporter,
+          exportIntervalMillis: config.metricExportIntervalMillis,
+          // The reader refuses a timeout longer than the interval.
+          exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
+        }),
+    );
+    meterProvider = new MeterProvider({ resource, readers });
     metrics.setGlobalMeterProvider(meterProvider);
   }
 
@@ -139,7 +175,7 @@ function start(options: TelemetryOptions): Telemetry {
   };
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
-    health.closing = true;
+    closing.abort();
     stopped ??= Promise.all([tracerProvider?.shutdown(), meterProvider?.shutdown()])
       .catch(quietWhileCollectorDown)
       .then(() => {
@@ -148,8 +184,12 @@ function start(options: TelemetryOptions): Telemetry {
       });
     return stopped;
   };
+  // The span processor does not wait for the exporter's batches in flight (it is told at once that they are taken).
   const flush = (): Promise<void> =>
-    Promise.all([tracerProvider?.forceFlush(), meterProvider?.forceFlush()])
+    Promise.all([
+      tracerProvider?.forceFlush().then(() => spanExporter?.forceFlush?.()),
+      meterProvider?.forceFlush(),
+    ])
       .catch(quietWhileCollectorDown)
       .then(() => undefined);
 
@@ -158,6 +198,7 @@ function start(options: TelemetryOptions): Telemetry {
     shutdown: async () => {
       disposeExitHandlers?.();
       await withinTimeout(stop, config.shutdownTimeoutMillis);
+      abandoned.abort();
     },
     forceFlush: async () => {
       await withinTimeout(flush, config.shutdownTimeoutMillis);
@@ -169,7 +210,10 @@ function start(options: TelemetryOptions): Telemetry {
       config.shutdownTimeoutMillis,
     );
   }
-  diag.debug(`telemetry started: traces → ${config.tracesUrl}, metrics → ${config.metricsUrl}`);
+  diag.debug(
+    `telemetry started: traces → ${config.traces.join(', ') || 'none'} (${config.tracesUrl}), metrics → ` +
+      `${config.metrics.join(', ') || 'none'} (${config.metricsUrl})`,
+  );
   return telemetry;
 }
 

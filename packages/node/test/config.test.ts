@@ -15,8 +15,8 @@ describe('resolveConfig', () => {
     expect(config.logLevel).toBe('warn');
     expect(config.captureMessageContent).toBe(false);
     expect(config.disabled).toBe(false);
-    expect(config.traces).toBe(true);
-    expect(config.metrics).toBe(true);
+    expect(config.traces).toEqual(['otlp']);
+    expect(config.metrics).toEqual(['otlp']);
     expect(config.handleSignals).toBe(true);
     expect(config.httpSpans).toBe(true);
   });
@@ -106,8 +106,8 @@ describe('resolveConfig', () => {
       maxExportBatchSize: 10,
       scheduledDelayMillis: 200,
       logLevel: 'debug',
-      traces: false,
-      metrics: true,
+      traces: [],
+      metrics: ['otlp'],
       captureMessageContent: true,
       pricesFile: '/etc/prices.json',
       metricAttributes: ['app.feature', 'app.tenant'],
@@ -220,7 +220,7 @@ describe('resolveConfig', () => {
     [
       'OTEL_TRACES_EXPORTER',
       'zipkin',
-      'OTEL_TRACES_EXPORTER="zipkin" is not otlp or none (the exporters @aiotel/node has); using otlp.',
+      'OTEL_TRACES_EXPORTER="zipkin" is not otlp, console or none (the exporters @aiotel/node has); using [otlp].',
     ],
     ['OTEL_SERVICE_NAME', 'checkout', undefined],
   ])('%s=%j: the one warning a malformed value gets', (name, value, warning) => {
@@ -252,8 +252,8 @@ describe('resolveConfig', () => {
 
   it('turns a signal off with OTEL_*_EXPORTER=none', () => {
     const { config } = resolveConfig({}, { OTEL_METRICS_EXPORTER: 'none' });
-    expect(config.metrics).toBe(false);
-    expect(config.traces).toBe(true);
+    expect(config.metrics).toEqual([]);
+    expect(config.traces).toEqual(['otlp']);
   });
 });
 

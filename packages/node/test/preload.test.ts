@@ -1,12 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AppRun, aiotelLines, appResult, PACKAGE_DIR, runApp } from './harness/app.js';
-import { ensureBuilt } from './harness/build.js';
+import { closedPort } from './harness/bad-collector.js';
 import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './harness/otlp-receiver.js';
+import { useTestBed } from './harness/test-bed.js';
 
 // A key the redactor can only know from the Authorization header the SDK sends (its environment scan takes
 // *_KEY, *_TOKEN, *_SECRET, *_PASSWORD values; FIXTURE_CREDENTIAL is none of them), so finding it nowhere proves
@@ -17,28 +16,15 @@ const IMPORT = ['--import', '@aiotel/node/register'];
 const REQUIRE = ['--require', '@aiotel/node/register'];
 const AIOTEL_NODE_ENTRY = join(PACKAGE_DIR, 'dist', 'index.cjs');
 
-let fake: FakeLlm;
-const receivers: OtlpReceiver[] = [];
-
-beforeAll(async () => {
-  ensureBuilt();
-  fake = await startFakeLlm({ latency: false });
-}, 200_000);
-
-afterAll(async () => {
-  await fake?.close();
-  await Promise.all(receivers.map((receiver) => receiver.close()));
-});
+const bed = useTestBed();
 
 async function receiver(mode?: 'answer' | 'never-answer'): Promise<OtlpReceiver> {
-  const started = await startOtlpReceiver(mode);
-  receivers.push(started);
-  return started;
+  return bed.closeAtEnd(await startOtlpReceiver(mode));
 }
 
 function appEnv(otlp: string, extra: Record<string, string> = {}): Record<string, string> {
   return {
-    FAKE_LLM_URL: fake.url,
+    FAKE_LLM_URL: bed.fake.url,
     FIXTURE_CREDENTIAL: API_KEY,
     OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
     OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
@@ -100,7 +86,7 @@ describe('an ESM app started with --import @aiotel/node/register', () => {
       'gen_ai.provider.name': 'openai',
       'gen_ai.request.model': 'gpt-4o-mini',
       'server.address': '127.0.0.1',
-      'server.port': fake.port,
+      'server.port': bed.fake.port,
       'gen_ai.usage.cost.currency': 'USD',
     });
     expect(first?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
@@ -226,7 +212,7 @@ describe('a CommonJS app', () => {
 describe('export encoding', () => {
   it('sends http/protobuf by default, to both signal paths, with no secret bytes', async () => {
     const otlp = await receiver();
-    const env = appEnv(otlp.url, { FAKE_LLM_URL: `${fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1' });
+    const env = appEnv(otlp.url, { FAKE_LLM_URL: `${bed.fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1' });
     delete env.OTEL_EXPORTER_OTLP_PROTOCOL;
     const run = await runApp({ file: 'chat.mjs', nodeArgs: IMPORT, env });
     expectCleanExit(run);
@@ -248,16 +234,21 @@ describe('secrets', () => {
     const run = await runApp({
       file: 'chat.mjs',
       nodeArgs: IMPORT,
-      env: appEnv(otlp.url, { FAKE_LLM_URL: `${fake.url}?api_key=${QUERY_SECRET}`, LEAK: '1', STREAM: '1' }),
+      env: appEnv(otlp.url, {
+        FAKE_LLM_URL: `${bed.fake.url}?api_key=${QUERY_SECRET}`,
+        LEAK: '1',
+        STREAM: '1',
+      }),
     });
     expectCleanExit(run);
     const spans = otlp.spans();
     const attempt = httpSpans(spans)[0];
-    expect(attempt?.attributes['url.full']).toBe(`${fake.url}/chat/completions?api_key=REDACTED`);
+    expect(attempt?.attributes['url.full']).toBe(`${bed.fake.url}/chat/completions?api_key=REDACTED`);
     expect(attempt?.attributes['url.query']).toBe('?api_key=REDACTED');
     const appSpan = spans.find((span) => span.name === 'app work');
     expect(appSpan?.attributes['app.note']).toBe('Authorization: Bearer REDACTED');
     expect(appSpan?.events[0]?.attributes['exception.message']).toBe('upstream refused credential REDACTED');
+    expect(appSpan?.status.message).toBe('refused REDACTED');
     const text = otlp.allBytes().toString();
     expect(text).not.toContain(API_KEY);
     expect(text).not.toContain(QUERY_SECRET);
@@ -405,14 +396,6 @@ describe('shutdown', () => {
 });
 
 describe('a collector that is down or hangs', () => {
-  async function closedPort(): Promise<number> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    return port;
-  }
-
   it('leaves the app results unchanged and exits within the shutdown timeout with one warning (nothing listening)', async () => {
     const baseline = await runApp({ file: 'chat.mjs', env: appEnv('http://127.0.0.1:9', { CALLS: '3' }) });
     const port = await closedPort();
@@ -436,7 +419,7 @@ describe('a collector that is down or hangs', () => {
       nodeArgs: IMPORT,
       env: appEnv(`http://127.0.0.1:${port}`, {
         CALLS: '3',
-        // Both bounds far above the watchdog: only the exit-time reachability check can end the app before it.
+        // Both bounds far above the watchdog: only "no retries once the shutdown began" can end the app before it.
         AIOTEL_SHUTDOWN_TIMEOUT_MS: '60000',
         OTEL_EXPORTER_OTLP_TIMEOUT: '60000',
       }),
@@ -467,7 +450,7 @@ describe('a collector that is down or hangs', () => {
     const lines = aiotelLines(run.stderr);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(
-      /cannot export (traces|metrics) to http:\/\/127\.0\.0\.1:\d+\/v1\/(traces|metrics) \(.*ECONNREFUSED/,
+      /cannot export (traces|metrics) to http:\/\/127\.0\.0\.1:\d+\/v1\/(traces|metrics): connection refused: nothing listens on 127\.0\.0\.1:\d+; is the collector running\?/,
     );
   });
 
@@ -572,7 +555,7 @@ describe('startTelemetry() in code', () => {
     const run = await runApp({
       file: 'start-in-code.cjs',
       env: {
-        FAKE_LLM_URL: fake.url,
+        FAKE_LLM_URL: bed.fake.url,
         FIXTURE_CREDENTIAL: API_KEY,
         TEST_ENDPOINT: otlp.url,
         EXIT: '1',

@@ -1,13 +1,12 @@
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { beforeAll, expect } from 'vitest';
 import { aiotelLines, runApp } from './app.js';
-import { ensureBuilt } from './build.js';
 import {
   type OtlpReceiver,
   type ReceivedRequest,
   type ReceivedSpan,
   startOtlpReceiver,
 } from './otlp-receiver.js';
+import { useTestBed } from './test-bed.js';
 
 /** What one app run printed and exported. */
 export interface BedRun {
@@ -27,27 +26,21 @@ export interface BedRun {
 export function useAppBed(): {
   run: (file: string, nodeArgs: string[], env?: Record<string, string>) => Promise<BedRun>;
 } {
-  let fake: FakeLlm | undefined;
+  const bed = useTestBed();
   let otlp: OtlpReceiver | undefined;
   beforeAll(async () => {
-    ensureBuilt();
-    fake = await startFakeLlm({ latency: false });
-    otlp = await startOtlpReceiver();
-  }, 200_000);
-  afterAll(async () => {
-    await fake?.close();
-    await otlp?.close();
+    otlp = bed.closeAtEnd(await startOtlpReceiver());
   });
   return {
     run: async (file, nodeArgs, env = {}) => {
-      if (!fake || !otlp) throw new Error('the app bed did not start');
+      if (!otlp) throw new Error('the app bed did not start');
       const spansBefore = otlp.spans().length;
       const requestsBefore = otlp.requests.length;
       const result = await runApp({
         file,
         nodeArgs,
         env: {
-          FAKE_LLM_URL: fake.url,
+          FAKE_LLM_URL: bed.fake.url,
           FIXTURE_CREDENTIAL: 'fixture-credential-7f3a9c2e5b1d4680',
           OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
           OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
