@@ -1,0 +1,179 @@
+import {
+  CallCosting,
+  createInstruments,
+  type Instruments,
+  observeSdkPromise,
+  resolveSettings,
+  type Telemetry,
+} from '@aiotel/instrumentation-openai/genai';
+import { context } from '@opentelemetry/api';
+import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { AnthropicCall, type ClientLike } from './call.js';
+import type { AnthropicInstrumentationConfig } from './types.js';
+import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
+
+/** Major versions of `@anthropic-ai/sdk` this package patches (tested: 0.137 and 1.16). */
+export const SUPPORTED_ANTHROPIC_VERSIONS = '>=0.30 <2';
+
+type AnyFunction = (...args: unknown[]) => unknown;
+type Prototype = Record<string, unknown>;
+
+// `messages.create` and `beta.messages.create`; `messages.stream()` and the beta helper call them.
+const TARGETS: readonly (readonly string[])[] = [['Messages'], ['Beta', 'Messages']];
+
+const warned = new Set<string>();
+
+function supported(version: string | undefined): boolean {
+  if (version === undefined) return true;
+  const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10));
+  return major === 1 || (major === 0 && (minor ?? 0) >= 30);
+}
+
+/**
+ * OpenTelemetry instrumentation for `@anthropic-ai/sdk` 0.x and 1.x (ESM with the loader hook, and CJS): one CLIENT
+ * span `chat {model}` and the GenAI metrics per `messages.create` call (JSON or streamed, `messages.stream()`,
+ * `beta.messages`), with usage including prompt-cache reads and writes, and cost. Register it before the SDK loads.
+ */
+export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
+  // `declare`: InstrumentationBase's constructor already calls the hooks that set these.
+  declare private instruments: Instruments;
+  declare private telemetry: Telemetry | undefined;
+
+  constructor(config: AnthropicInstrumentationConfig = {}) {
+    super(PACKAGE_NAME, PACKAGE_VERSION, config);
+  }
+
+  override setConfig(config: AnthropicInstrumentationConfig = {}): void {
+    super.setConfig(config);
+    this.telemetry = undefined;
+  }
+
+  override setTracerProvider(...args: Parameters<InstrumentationBase['setTracerProvider']>): void {
+    super.setTracerProvider(...args);
+    this.telemetry = undefined;
+  }
+
+  protected override _updateMetricInstruments(): void {
+    this.instruments = createInstruments(this.meter);
+    this.telemetry = undefined;
+  }
+
+  protected init() {
+    return [
+      new InstrumentationNodeModuleDefinition(
+        '@anthropic-ai/sdk',
+        ['*'],
+        (exports: unknown, version?: string) => this.patch(exports, version),
+        (exports: unknown) => this.unpatch(exports),
+      ),
+    ];
+  }
+
+  private patch(exports: unknown, version: string | undefined): unknown {
+    try {
+      if (!supported(version)) {
+        this.warnOnce(
+          String(version),
+          `@anthropic-ai/sdk ${version} is not supported (supported: ${SUPPORTED_ANTHROPIC_VERSIONS}); its calls are not traced`,
+        );
+        return exports;
+      }
+      for (const path of TARGETS) {
+        const proto = prototypeOf(exports, path);
+        if (proto === undefined) {
+          this.warnOnce(
+            `${version}:${path.join('.')}`,
+            `@anthropic-ai/sdk ${version ?? '(unknown version)'}: ${path.join('.')}.create not found; those calls are not traced`,
+          );
+          continue;
+        }
+        this._wrap(proto, 'create', (original) => this.patchedCreate(original as AnyFunction));
+      }
+    } catch (err) {
+      this._diag.error('patching @anthropic-ai/sdk failed; its calls are not traced', err);
+    }
+    return exports;
+  }
+
+  private unpatch(exports: unknown): void {
+    for (const path of TARGETS) {
+      const proto = prototypeOf(exports, path);
+      if (proto !== undefined) this._unwrap(proto, 'create');
+    }
+  }
+
+  private patchedCreate(original: AnyFunction): AnyFunction {
+    const instrumentation = this;
+    return function create(this: { _client?: ClientLike } | undefined, ...args: unknown[]) {
+      const params = args[0];
+      if (typeof params !== 'object' || params === null || !instrumentation.isEnabled()) {
+        return original.apply(this, args);
+      }
+      let call: AnthropicCall;
+      try {
+        call = new AnthropicCall(
+          instrumentation.currentTelemetry(),
+          params as Record<string, unknown>,
+          this?._client,
+        );
+      } catch (err) {
+        instrumentation._diag.error('starting a span for an @anthropic-ai/sdk call failed', err);
+        return original.apply(this, args);
+      }
+      let result: unknown;
+      try {
+        result = context.with(call.context, () => original.apply(this, args));
+      } catch (err) {
+        call.fail(err);
+        throw err;
+      }
+      try {
+        if (!observeSdkPromise(result, call)) instrumentation.observeUnknownResult(result, call);
+      } catch (err) {
+        instrumentation._diag.error('observing an @anthropic-ai/sdk call failed', err);
+      }
+      return result;
+    };
+  }
+
+  // Not the APIPromise we know (a future SDK?): still end the span, from the plain promise.
+  private observeUnknownResult(result: unknown, call: AnthropicCall): void {
+    this.warnOnce('shape', '@anthropic-ai/sdk returned an unknown promise type; spans may lack details');
+    if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+      (result as Promise<unknown>).then(
+        (value) => call.onResult(value),
+        (err: unknown) => call.fail(err),
+      );
+    } else {
+      call.onResult(result);
+    }
+  }
+
+  private currentTelemetry(): Telemetry {
+    if (this.telemetry === undefined) {
+      const config = this.getConfig();
+      this.telemetry = {
+        tracer: this.tracer,
+        instruments: this.instruments,
+        settings: resolveSettings(config),
+        costing: new CallCosting(config.pricer, config.prices),
+        diag: this._diag,
+      };
+    }
+    return this.telemetry;
+  }
+
+  private warnOnce(key: string, message: string): void {
+    if (warned.has(key)) return;
+    warned.add(key);
+    this._diag.warn(message);
+  }
+}
+
+function prototypeOf(exports: unknown, path: readonly string[]): Prototype | undefined {
+  const mod = exports as { Anthropic?: unknown; default?: unknown } | undefined;
+  let target: unknown = mod?.Anthropic ?? mod?.default;
+  for (const key of path) target = (target as Record<string, unknown> | undefined)?.[key];
+  const proto = (target as { prototype?: Prototype } | undefined)?.prototype;
+  return typeof proto?.create === 'function' ? proto : undefined;
+}
