@@ -1,12 +1,10 @@
 import {
-  CallCosting,
   createInstruments,
+  createTelemetry,
   type Instruments,
-  observeSdkPromise,
-  resolveSettings,
+  patchedSdkCreate,
   type Telemetry,
 } from '@aiotel/instrumentation-openai/genai';
-import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { AnthropicCall, type ClientLike } from './call.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
@@ -15,7 +13,6 @@ import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 /** Major versions of `@anthropic-ai/sdk` this package patches (tested: 0.137 and 1.16). */
 export const SUPPORTED_ANTHROPIC_VERSIONS = '>=0.30 <2';
 
-type AnyFunction = (...args: unknown[]) => unknown;
 type Prototype = Record<string, unknown>;
 
 // `messages.create` and `beta.messages.create`; `messages.stream()` and the beta helper call them.
@@ -87,7 +84,9 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
           );
           continue;
         }
-        this._wrap(proto, 'create', (original) => this.patchedCreate(original as AnyFunction));
+        this._wrap(proto, 'create', (original) =>
+          this.patchedCreate(original as (...args: unknown[]) => unknown),
+        );
       }
     } catch (err) {
       this._diag.error('patching @anthropic-ai/sdk failed; its calls are not traced', err);
@@ -102,64 +101,18 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
     }
   }
 
-  private patchedCreate(original: AnyFunction): AnyFunction {
-    const instrumentation = this;
-    return function create(this: { _client?: ClientLike } | undefined, ...args: unknown[]) {
-      const params = args[0];
-      if (typeof params !== 'object' || params === null || !instrumentation.isEnabled()) {
-        return original.apply(this, args);
-      }
-      let call: AnthropicCall;
-      try {
-        call = new AnthropicCall(
-          instrumentation.currentTelemetry(),
-          params as Record<string, unknown>,
-          this?._client,
-        );
-      } catch (err) {
-        instrumentation._diag.error('starting a span for an @anthropic-ai/sdk call failed', err);
-        return original.apply(this, args);
-      }
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, args));
-      } catch (err) {
-        call.fail(err);
-        throw err;
-      }
-      try {
-        if (!observeSdkPromise(result, call)) instrumentation.observeUnknownResult(result, call);
-      } catch (err) {
-        instrumentation._diag.error('observing an @anthropic-ai/sdk call failed', err);
-      }
-      return result;
-    };
-  }
-
-  // Not the APIPromise we know (a future SDK?): still end the span, from the plain promise.
-  private observeUnknownResult(result: unknown, call: AnthropicCall): void {
-    this.warnOnce('shape', '@anthropic-ai/sdk returned an unknown promise type; spans may lack details');
-    if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
-      (result as Promise<unknown>).then(
-        (value) => call.onResult(value),
-        (err: unknown) => call.fail(err),
-      );
-    } else {
-      call.onResult(result);
-    }
+  private patchedCreate(original: (...args: unknown[]) => unknown) {
+    return patchedSdkCreate(original, {
+      sdk: '@anthropic-ai/sdk',
+      diag: this._diag,
+      isEnabled: () => this.isEnabled(),
+      startCall: (params, client) => new AnthropicCall(this.currentTelemetry(), params, client as ClientLike),
+      warnOnce: (key, message) => this.warnOnce(key, message),
+    });
   }
 
   private currentTelemetry(): Telemetry {
-    if (this.telemetry === undefined) {
-      const config = this.getConfig();
-      this.telemetry = {
-        tracer: this.tracer,
-        instruments: this.instruments,
-        settings: resolveSettings(config),
-        costing: new CallCosting(config.pricer, config.prices),
-        diag: this._diag,
-      };
-    }
+    this.telemetry ??= createTelemetry(this.getConfig(), this.tracer, this.instruments, this._diag);
     return this.telemetry;
   }
 
