@@ -9,7 +9,7 @@ import { ensureBuilt, pnpmCommand } from './harness/build.js';
 import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
 
 /** The packages a user installs for the preload and the policies: ours, packed the way `pnpm publish` would. */
-const PACKED = ['node', 'instrumentation-openai', 'cost', 'resilience'];
+const PACKED = ['node', 'instrumentation-openai', 'instrumentation-anthropic', 'cost', 'resilience'];
 
 const APP_MJS = `import OpenAI from 'openai';
 const client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'packed-app-key-123456' });
