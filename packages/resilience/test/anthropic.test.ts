@@ -39,16 +39,20 @@ async function events(stream: AsyncIterable<{ type: string }>): Promise<{ types:
 }
 
 describe('resilient() with an Anthropic client', () => {
-  it('takes an @anthropic-ai/sdk 1.x or 0.x client, runs its calls through our loop with the SDK retries off', async () => {
-    for (const Client of [Anthropic, Anthropic0]) {
-      ctx.fake.reset();
-      const client = resilient(new Client({ baseURL: ctx.fake.anthropicUrl, apiKey: 'test' }), {
+  it('takes an @anthropic-ai/sdk 1.x or 0.x client and retries its calls in our loop', async () => {
+    const clients = {
+      '1.x': resilient(new Anthropic({ baseURL: ctx.fake.anthropicUrl, apiKey: 'test' }), {
         retry: FAST_RETRY,
-      });
-      const message = await client.messages.create(ASK, once('529', `json-${Client.name}`));
-      expect(message.stop_reason).toBe('end_turn');
-      expect(messagesRequests().map((r) => r.retryCount)).toEqual([0, 1]);
-    }
+      }),
+      '0.x': resilient(new Anthropic0({ baseURL: ctx.fake.anthropicUrl, apiKey: 'test' }), {
+        retry: FAST_RETRY,
+      }),
+    };
+    const one = await clients['1.x'].messages.create(ASK, once('529', 'json-1'));
+    const zero = await clients['0.x'].messages.create(ASK, once('529', 'json-0'));
+    expect([one.stop_reason, zero.stop_reason]).toEqual(['end_turn', 'end_turn']);
+    // Each: a 529, then one retry, numbered by our loop.
+    expect(messagesRequests().map((r) => r.retryCount)).toEqual([0, 1, 0, 1]);
   });
 
   it('529 overloaded_error is retried and the retry is an event on the active span', async () => {
