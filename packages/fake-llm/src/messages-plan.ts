@@ -93,7 +93,8 @@ export function planMessages(body: RequestBody, context: EndpointContext): Messa
   const system = body.system;
   const chat = messages.map(asChatMessage);
   if (typeof system === 'string' || Array.isArray(system)) chat.unshift({ role: 'system', content: system });
-  const prompt = readPrompt(model, chat, body.tools, undefined);
+  // Its own cache namespace: a prefix cached through Chat Completions is not a Messages cache entry.
+  const prompt = readPrompt(`messages:${model}`, chat, body.tools, undefined);
   let cacheReadTokens = 0;
   let cacheCreationTokens = 0;
   if (context.promptCache && asksForCache(body)) {

@@ -130,6 +130,27 @@ describe('/v1/messages through @anthropic-ai/sdk', () => {
     expect(streamed.usage.cache_read_input_tokens).toBe(first.usage.cache_creation_input_tokens);
   });
 
+  it('keeps its prompt cache apart from Chat Completions: a prefix seen there is written here, not read', async () => {
+    fake.reset();
+    const text = 'You answer questions about ships. '.repeat(40);
+    const chat = await fetch(`${fake.url}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer sk-ant-test' },
+      body: JSON.stringify({
+        model: ASK.model,
+        messages: [
+          { role: 'system', content: text },
+          { role: 'user', content: 'Hi' },
+        ],
+      }),
+    });
+    expect(chat.status).toBe(200);
+    const system = [{ type: 'text' as const, text, cache_control: { type: 'ephemeral' as const } }];
+    const message = await client.messages.create({ ...ASK, system });
+    expect(message.usage.cache_read_input_tokens).toBe(0);
+    expect(message.usage.cache_creation_input_tokens).toBeGreaterThan(0);
+  });
+
   it('checks the key (x-api-key, or the bearer token SDK 1.x sends) and answers authentication_error', async () => {
     const raw = (headers: Record<string, string>) =>
       fetch(`${fake.anthropicUrl}/v1/messages`, {
