@@ -3,11 +3,11 @@
 // tokens with cache writes and reads, the cost @pydantic/genai-prices gives, and the key nowhere in the export.
 
 import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AnthropicUsage, expectTokensAndCost } from './harness/anthropic-spans.js';
 import { type AppRun, aiotelLines, runApp } from './harness/app.js';
 import { ensureBuilt } from './harness/build.js';
-import { type OtlpReceiver, type ReceivedSpan, startOtlpReceiver } from './harness/otlp-receiver.js';
+import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
 
 // Not a *_KEY variable: the redactor can only learn it from the header the SDK sends (x-api-key or Authorization).
 const API_KEY = 'fixture-anthropic-credential-5c8e1a7f3b9d';
@@ -48,52 +48,13 @@ async function run(
   return { run: result, otlp };
 }
 
-type Usage = Record<string, number>;
+type Usage = AnthropicUsage;
 
 /** The usage objects the app printed, one per call. */
 function appUsages(stdout: string): Usage[] {
   const line = stdout.split('\n').find((l) => l.startsWith('{"done"'));
   if (line === undefined) throw new Error(`the app printed no result: ${stdout}`);
   return (JSON.parse(line) as { usages: Usage[] }).usages;
-}
-
-function expectedCost(model: string, usage: Usage): number {
-  const read = usage.cache_read_input_tokens ?? 0;
-  const write = usage.cache_creation_input_tokens ?? 0;
-  const price = calcPrice(
-    {
-      input_tokens: (usage.input_tokens ?? 0) + read + write,
-      cache_read_tokens: read,
-      cache_write_tokens: write,
-      output_tokens: usage.output_tokens ?? 0,
-    },
-    model,
-    { providerId: 'anthropic' },
-  );
-  if (!price) throw new Error(`@pydantic/genai-prices has no price for ${model}`);
-  return price.total_price;
-}
-
-/** Each GenAI span carries the tokens the app saw (cache included) and the price table's cost for them. */
-function expectTokensAndCost(spans: ReceivedSpan[], model: string, usages: Usage[]): void {
-  expect(spans).toHaveLength(usages.length);
-  spans.forEach((span, i) => {
-    const usage = usages[i] as Usage;
-    const input =
-      (usage.input_tokens ?? 0) +
-      (usage.cache_read_input_tokens ?? 0) +
-      (usage.cache_creation_input_tokens ?? 0);
-    expect(span.name).toBe(`chat ${model}`);
-    expect(span.attributes).toMatchObject({
-      'gen_ai.provider.name': 'anthropic',
-      'gen_ai.usage.input_tokens': input,
-      'gen_ai.usage.output_tokens': usage.output_tokens,
-      'gen_ai.usage.cache_read.input_tokens': usage.cache_read_input_tokens ?? 0,
-      'gen_ai.usage.cache_creation.input_tokens': usage.cache_creation_input_tokens ?? 0,
-      'gen_ai.usage.cost.currency': 'USD',
-    });
-    expect(Number(span.attributes['gen_ai.usage.cost.amount'])).toBeCloseTo(expectedCost(model, usage), 12);
-  });
 }
 
 const anthropicSpans = (otlp: OtlpReceiver) =>

@@ -3,8 +3,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { calcPrice } from '@pydantic/genai-prices';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AnthropicUsage, expectTokensAndCost } from './harness/anthropic-spans.js';
 import { PACKAGE_DIR, runApp } from './harness/app.js';
 import { ensureBuilt, pnpmCommand } from './harness/build.js';
 import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
@@ -177,7 +177,7 @@ describe('the packed tarballs installed with npm in a fresh app', () => {
       },
     });
     expect(run.code, run.stderr).toBe(0);
-    const { usages } = JSON.parse(run.stdout.trim()) as { usages: Record<string, number>[] };
+    const { usages } = JSON.parse(run.stdout.trim()) as { usages: AnthropicUsage[] };
     expect(usages[0]?.cache_creation_input_tokens).toBeGreaterThan(0);
     expect(usages[1]?.cache_read_input_tokens).toBe(usages[0]?.cache_creation_input_tokens);
     const spans = otlp
@@ -186,32 +186,6 @@ describe('the packed tarballs installed with npm in a fresh app', () => {
       .filter((span) => span.scope === '@aiotel/instrumentation-anthropic');
     expect(spans.map((span) => span.attributes['gen_ai.request.stream'] ?? false)).toEqual([false, true]);
     expect(spans[0]?.events.map((event) => event.name)).toContain('aiotel.retry');
-    spans.forEach((span, i) => {
-      const usage = usages[i] as Record<string, number>;
-      const read = usage.cache_read_input_tokens ?? 0;
-      const write = usage.cache_creation_input_tokens ?? 0;
-      const input = (usage.input_tokens ?? 0) + read + write;
-      expect(span.attributes).toMatchObject({
-        'gen_ai.provider.name': 'anthropic',
-        'gen_ai.usage.input_tokens': input,
-        'gen_ai.usage.output_tokens': usage.output_tokens,
-        'gen_ai.usage.cache_read.input_tokens': read,
-        'gen_ai.usage.cache_creation.input_tokens': write,
-      });
-      const price = calcPrice(
-        {
-          input_tokens: input,
-          cache_read_tokens: read,
-          cache_write_tokens: write,
-          output_tokens: usage.output_tokens,
-        },
-        'claude-sonnet-4-5',
-        { providerId: 'anthropic' },
-      );
-      expect(Number(span.attributes['gen_ai.usage.cost.amount'])).toBeCloseTo(
-        price?.total_price ?? Number.NaN,
-        12,
-      );
-    });
+    expectTokensAndCost(spans, 'claude-sonnet-4-5', usages);
   });
 });
