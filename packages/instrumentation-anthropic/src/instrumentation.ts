@@ -1,11 +1,5 @@
-import {
-  createInstruments,
-  createTelemetry,
-  type Instruments,
-  patchedSdkCreate,
-  type Telemetry,
-} from '@aiotel/instrumentation-openai/genai';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { GenAIInstrumentationBase, patchedSdkCreate } from '@aiotel/instrumentation-openai/genai';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { AnthropicCall, type ClientLike } from './call.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
@@ -18,8 +12,6 @@ type Prototype = Record<string, unknown>;
 // `messages.create` and `beta.messages.create`; `messages.stream()` and the beta helper call them.
 const TARGETS: readonly (readonly string[])[] = [['Messages'], ['Beta', 'Messages']];
 
-const warned = new Set<string>();
-
 function supported(version: string | undefined): boolean {
   if (version === undefined) return true;
   const [major, minor] = version.split('.').map((part) => Number.parseInt(part, 10));
@@ -31,28 +23,9 @@ function supported(version: string | undefined): boolean {
  * span `chat {model}` and the GenAI metrics per `messages.create` call (JSON or streamed, `messages.stream()`,
  * `beta.messages`), with usage including prompt-cache reads and writes, and cost. Register it before the SDK loads.
  */
-export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstrumentationConfig> {
-  // `declare`: InstrumentationBase's constructor already calls the hooks that set these.
-  declare private instruments: Instruments;
-  declare private telemetry: Telemetry | undefined;
-
+export class AnthropicInstrumentation extends GenAIInstrumentationBase<AnthropicInstrumentationConfig> {
   constructor(config: AnthropicInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
-  }
-
-  override setConfig(config: AnthropicInstrumentationConfig = {}): void {
-    super.setConfig(config);
-    this.telemetry = undefined;
-  }
-
-  override setTracerProvider(...args: Parameters<InstrumentationBase['setTracerProvider']>): void {
-    super.setTracerProvider(...args);
-    this.telemetry = undefined;
-  }
-
-  protected override _updateMetricInstruments(): void {
-    this.instruments = createInstruments(this.meter);
-    this.telemetry = undefined;
   }
 
   protected init() {
@@ -109,17 +82,6 @@ export class AnthropicInstrumentation extends InstrumentationBase<AnthropicInstr
       startCall: (params, client) => new AnthropicCall(this.currentTelemetry(), params, client as ClientLike),
       warnOnce: (key, message) => this.warnOnce(key, message),
     });
-  }
-
-  private currentTelemetry(): Telemetry {
-    this.telemetry ??= createTelemetry(this.getConfig(), this.tracer, this.instruments, this._diag);
-    return this.telemetry;
-  }
-
-  private warnOnce(key: string, message: string): void {
-    if (warned.has(key)) return;
-    warned.add(key);
-    this._diag.warn(message);
   }
 }
 
