@@ -56,6 +56,8 @@ export function packageVersions(peers: readonly string[]): Record<string, string
     traceloop: [
       'openai',
       '@traceloop/instrumentation-openai',
+      '@traceloop/instrumentation-anthropic',
+      '@anthropic-ai/sdk',
       '@opentelemetry/instrumentation',
       '@opentelemetry/sdk-trace-base',
     ],

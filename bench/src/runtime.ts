@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { SetupContext, Telemetry } from './protocol.ts';
 import type { Variant } from './variants.ts';
-import type { ChatClient } from './workloads.ts';
+import type { BenchClient } from './workloads.ts';
 
 /** The bench/ folder: variant paths are relative to it. */
 export const BENCH_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,32 +22,41 @@ export async function startVariantTelemetry(variant: Variant, sinkUrl: string): 
   return setup({ sinkUrl, serviceName: `aiotel-bench-${variant.id}` });
 }
 
-type OpenAIConstructor = new (options: { baseURL: string; apiKey: string }) => ChatClient;
+type ClientConstructor = new (options: Record<string, unknown>) => BenchClient;
 
-function loadOpenAI(variant: Variant): OpenAIConstructor {
+function loadSdk(variant: Variant): ClientConstructor {
   // CommonJS require for every variant: the instrumentations patch it without a loader hook, and the
   // SDK's ESM and CJS builds then play no part in the ratios.
-  const requireFrom = createRequire(resolve(BENCH_DIR, variant.openaiFrom, 'package.json'));
-  const mod = requireFrom('openai') as { OpenAI?: OpenAIConstructor; default?: OpenAIConstructor };
-  const OpenAI = mod.OpenAI ?? mod.default;
-  if (!OpenAI) throw new Error(`openai from ${variant.openaiFrom} exports no OpenAI class`);
-  return OpenAI;
+  const requireFrom = createRequire(resolve(BENCH_DIR, variant.sdkFrom, 'package.json'));
+  const name = variant.sdk === 'anthropic' ? '@anthropic-ai/sdk' : 'openai';
+  const mod = requireFrom(name) as {
+    OpenAI?: ClientConstructor;
+    Anthropic?: ClientConstructor;
+    default?: ClientConstructor;
+  };
+  const Client = mod.OpenAI ?? mod.Anthropic ?? mod.default;
+  if (!Client) throw new Error(`${name} from ${variant.sdkFrom} exports no client class`);
+  return Client;
 }
 
 /**
- * The client the workloads call: a plain `new OpenAI()` against the fake server, wrapped with
+ * The client the workloads call: a plain `new OpenAI()` (or `new Anthropic()`) against the fake server, wrapped with
  * `resilient()` (bulkhead of `concurrency`, queue of `queue`) for the resilient variants.
  */
 export async function makeClient(
   variant: Variant,
   fakeUrl: string,
   bulkhead: { limit: number; queue: number },
-): Promise<ChatClient> {
-  const OpenAI = loadOpenAI(variant);
-  const client = new OpenAI({ baseURL: fakeUrl, apiKey: 'bench-key' });
+): Promise<BenchClient> {
+  const Client = loadSdk(variant);
+  const client =
+    variant.sdk === 'anthropic'
+      ? // The SDK's own spans are off, as @aiotel/node sets them: each variant pays for its instrumentation only.
+        new Client({ baseURL: fakeUrl.replace(/\/v1$/, ''), apiKey: 'bench-key', openTelemetry: false })
+      : new Client({ baseURL: fakeUrl, apiKey: 'bench-key' });
   if (!variant.resilient) return client;
   const { resilient } = (await import('@aiotel/resilience')) as unknown as {
-    resilient: (client: ChatClient, options: unknown) => ChatClient;
+    resilient: (client: BenchClient, options: unknown) => BenchClient;
   };
   return resilient(client, { bulkhead });
 }

@@ -67,7 +67,11 @@ async function main(): Promise<void> {
   const task = JSON.parse(raw) as SoakTask;
   const variant = VARIANTS.find((v) => v.id === 'full7')!;
   const telemetry = await startVariantTelemetry(variant, task.sinkUrl);
-  const client = await makeClient(variant, task.fakeUrl, { limit: task.parallel, queue: task.parallel });
+  // The soak runs the openai variants only.
+  const client = (await makeClient(variant, task.fakeUrl, {
+    limit: task.parallel,
+    queue: task.parallel,
+  })) as ChatClient;
 
   let failedCalls = 0;
   let firstError: string | undefined;

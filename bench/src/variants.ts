@@ -8,13 +8,15 @@ export interface Variant {
   readonly description: string;
   /** Who wrote the telemetry: nobody (a floor), us, or a peer. */
   readonly kind: 'floor' | 'aiotel' | 'peer';
-  /** The `openai` release the variant runs on. */
-  readonly openaiMajor: 6 | 7;
+  /** The AI SDK the workloads call: `openai` (Chat Completions) or `@anthropic-ai/sdk` (Messages). */
+  readonly sdk: 'openai' | 'anthropic';
+  /** The SDK release the variant runs on. */
+  readonly sdkMajor: number;
   /**
-   * Folder (relative to bench/) that `openai` is required from. A peer and its floor load the very same
+   * Folder (relative to bench/) that the SDK is required from. A peer and its floor load the very same
    * files, so the ratio measures the instrumentation and nothing else.
    */
-  readonly openaiFrom: string;
+  readonly sdkFrom: string;
   /** Module (relative to bench/) exporting `setup(ctx)`, which starts the variant's telemetry. */
   readonly setup?: string;
   /** Extra Node flags, e.g. the preload. */
@@ -37,8 +39,9 @@ export const VARIANTS: readonly Variant[] = [
     label: 'openai 7, raw',
     description: 'the raw openai 7.57.0 SDK: the floor',
     kind: 'floor',
-    openaiMajor: 7,
-    openaiFrom: WORKSPACE,
+    sdk: 'openai',
+    sdkMajor: 7,
+    sdkFrom: WORKSPACE,
     resilient: false,
     floor: 'raw7',
   },
@@ -48,8 +51,9 @@ export const VARIANTS: readonly Variant[] = [
     description:
       'our instrumentation with an OTel SDK 3.1 (batch spans, periodic metrics) exporting to the sink',
     kind: 'aiotel',
-    openaiMajor: 7,
-    openaiFrom: WORKSPACE,
+    sdk: 'openai',
+    sdkMajor: 7,
+    sdkFrom: WORKSPACE,
     setup: 'src/setups/aiotel-instrumentation.ts',
     resilient: false,
     floor: 'raw7',
@@ -59,8 +63,9 @@ export const VARIANTS: readonly Variant[] = [
     label: '+ @aiotel/resilience',
     description: 'resilient(client) alone (default policies, bulkhead 50), no telemetry SDK',
     kind: 'aiotel',
-    openaiMajor: 7,
-    openaiFrom: WORKSPACE,
+    sdk: 'openai',
+    sdkMajor: 7,
+    sdkFrom: WORKSPACE,
     resilient: true,
     floor: 'raw7',
   },
@@ -69,8 +74,9 @@ export const VARIANTS: readonly Variant[] = [
     label: 'full kit',
     description: 'node --import @aiotel/node/register + resilient(client), exporting to the sink',
     kind: 'aiotel',
-    openaiMajor: 7,
-    openaiFrom: WORKSPACE,
+    sdk: 'openai',
+    sdkMajor: 7,
+    sdkFrom: WORKSPACE,
     setup: 'src/setups/preload.ts',
     nodeArgs: ['--import', '@aiotel/node/register'],
     resilient: true,
@@ -81,8 +87,9 @@ export const VARIANTS: readonly Variant[] = [
     label: 'OpenLIT 1.15.0',
     description: 'openlit.init() (its own SDK) exporting to the sink; patches openai 7',
     kind: 'peer',
-    openaiMajor: 7,
-    openaiFrom: 'peers/openlit',
+    sdk: 'openai',
+    sdkMajor: 7,
+    sdkFrom: 'peers/openlit',
     setup: 'peers/openlit/setup.cjs',
     resilient: false,
     floor: 'raw7',
@@ -93,8 +100,9 @@ export const VARIANTS: readonly Variant[] = [
     label: 'openai 6, raw',
     description: 'the raw openai 6.30.1 SDK: the floor of the peers that patch openai < 7 only',
     kind: 'floor',
-    openaiMajor: 6,
-    openaiFrom: 'peers/otel-contrib',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/otel-contrib',
     resilient: false,
     floor: 'raw6',
     peer: 'otel-contrib',
@@ -104,8 +112,9 @@ export const VARIANTS: readonly Variant[] = [
     label: '+ @aiotel/instrumentation-openai (openai 6)',
     description: 'our instrumentation on openai 6.30.1, same SDK setup as instr7',
     kind: 'aiotel',
-    openaiMajor: 6,
-    openaiFrom: 'peers/otel-contrib',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/otel-contrib',
     setup: 'src/setups/aiotel-instrumentation.ts',
     resilient: false,
     floor: 'raw6',
@@ -117,8 +126,9 @@ export const VARIANTS: readonly Variant[] = [
     description:
       'the official contrib instrumentation (openai < 7 only) with an OTel SDK 3.0 exporting to the sink',
     kind: 'peer',
-    openaiMajor: 6,
-    openaiFrom: 'peers/otel-contrib',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/otel-contrib',
     setup: 'peers/otel-contrib/setup.cjs',
     resilient: false,
     floor: 'raw6',
@@ -130,11 +140,52 @@ export const VARIANTS: readonly Variant[] = [
     description:
       '@traceloop/instrumentation-openai (openai < 7 only) with an OTel SDK 2.6 exporting to the sink',
     kind: 'peer',
-    openaiMajor: 6,
-    openaiFrom: 'peers/traceloop',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/traceloop',
     setup: 'peers/traceloop/setup.cjs',
     resilient: false,
     floor: 'raw6',
+    peer: 'traceloop',
+  },
+  {
+    id: 'rawA0',
+    label: '@anthropic-ai/sdk 0, raw',
+    description:
+      'the raw @anthropic-ai/sdk 0.137.0 (Messages API): the floor of the Anthropic variants (OpenLLMetry 0.27 cannot load 1.x: its patch reads the removed Anthropic.Completions and the require throws)',
+    kind: 'floor',
+    sdk: 'anthropic',
+    sdkMajor: 0,
+    sdkFrom: 'peers/traceloop',
+    resilient: false,
+    floor: 'rawA0',
+    peer: 'traceloop',
+  },
+  {
+    id: 'instrA0',
+    label: '+ @aiotel/instrumentation-anthropic',
+    description: 'our Anthropic instrumentation on @anthropic-ai/sdk 0.137.0, same SDK setup as instr7',
+    kind: 'aiotel',
+    sdk: 'anthropic',
+    sdkMajor: 0,
+    sdkFrom: 'peers/traceloop',
+    setup: 'src/setups/aiotel-anthropic.ts',
+    resilient: false,
+    floor: 'rawA0',
+    peer: 'traceloop',
+  },
+  {
+    id: 'traceloopA0',
+    label: 'OpenLLMetry anthropic 0.27.0',
+    description:
+      '@traceloop/instrumentation-anthropic on @anthropic-ai/sdk 0.137.0 with an OTel SDK 2.6 exporting to the sink',
+    kind: 'peer',
+    sdk: 'anthropic',
+    sdkMajor: 0,
+    sdkFrom: 'peers/traceloop',
+    setup: 'peers/traceloop/setup-anthropic.cjs',
+    resilient: false,
+    floor: 'rawA0',
     peer: 'traceloop',
   },
 ];

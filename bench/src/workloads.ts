@@ -13,6 +13,17 @@ export interface ChatClient {
   };
 }
 
+/** The slice of the `@anthropic-ai/sdk` client the workloads use (the Messages API). */
+export interface MessagesClient {
+  messages: {
+    // biome-ignore lint/suspicious/noExplicitAny: as for ChatClient, the workloads check the shape they read.
+    create(params: any, options?: any): Promise<any>;
+  };
+}
+
+/** A client of either SDK. */
+export type BenchClient = ChatClient | MessagesClient;
+
 /** The non-streaming request: small, like most production calls, and priced (gpt-4o-mini). */
 export const CHAT_PARAMS = {
   model: 'gpt-4o-mini',
@@ -38,30 +49,76 @@ export function streamOptions(chunks: number) {
   return { headers: { 'x-fake-tokens': String(chunks) } };
 }
 
+/** The same requests through the Messages API: a priced Claude model, the same sizes. */
+export const MESSAGES_PARAMS = {
+  model: 'claude-haiku-4-5',
+  system: 'You are a terse assistant.',
+  messages: [{ role: 'user', content: 'Say hello in five words.' }],
+  max_tokens: 16,
+} as const;
+
+/** What the workloads send through one SDK, and how they check what comes back. */
+interface Api {
+  call(): Promise<void>;
+  stream(chunks: number): Promise<AsyncIterable<unknown>>;
+  /** Whether a streamed chunk carries content (a chat delta with text, a `content_block_delta`). */
+  isContent(chunk: unknown): boolean;
+}
+
 function checkCompletion(completion: { choices?: Array<{ message?: { content?: unknown } }> }): void {
   if (typeof completion?.choices?.[0]?.message?.content !== 'string') {
     throw new Error(`unexpected completion shape: ${JSON.stringify(completion).slice(0, 200)}`);
   }
 }
 
-/** `calls` sequential non-streaming chat calls. */
-export async function runNonStreaming(client: ChatClient, calls: number): Promise<void> {
-  for (let i = 0; i < calls; i++) {
-    checkCompletion(await client.chat.completions.create(CHAT_PARAMS));
+function checkMessage(message: { content?: Array<{ text?: unknown }> }): void {
+  if (typeof message?.content?.[0]?.text !== 'string') {
+    throw new Error(`unexpected message shape: ${JSON.stringify(message).slice(0, 200)}`);
   }
 }
 
+/** The workloads' requests for `client`'s SDK, picked once per workload. */
+function apiOf(client: BenchClient): Api {
+  if ('messages' in client) {
+    return {
+      call: async () => checkMessage(await client.messages.create(MESSAGES_PARAMS)),
+      stream: (chunks) =>
+        client.messages.create(
+          {
+            ...MESSAGES_PARAMS,
+            max_tokens: chunks,
+            messages: [{ role: 'user', content: 'Tell me a long story.' }],
+            stream: true,
+          },
+          streamOptions(chunks),
+        ),
+      isContent: (event) => (event as { type?: string }).type === 'content_block_delta',
+    };
+  }
+  return {
+    call: async () => checkCompletion(await client.chat.completions.create(CHAT_PARAMS)),
+    stream: (chunks) => client.chat.completions.create(streamParams(chunks), streamOptions(chunks)),
+    isContent: (chunk) =>
+      Boolean((chunk as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content),
+  };
+}
+
+/** `calls` sequential non-streaming calls. */
+export async function runNonStreaming(client: BenchClient, calls: number): Promise<void> {
+  const api = apiOf(client);
+  for (let i = 0; i < calls; i++) await api.call();
+}
+
 /** `calls` sequential streaming calls read to the end; returns the number of chunks the loop saw. */
-export async function runStreaming(client: ChatClient, calls: number, chunks: number): Promise<number> {
-  const params = streamParams(chunks);
-  const options = streamOptions(chunks);
+export async function runStreaming(client: BenchClient, calls: number, chunks: number): Promise<number> {
+  const api = apiOf(client);
   let seen = 0;
   for (let i = 0; i < calls; i++) {
-    const stream = await client.chat.completions.create(params, options);
+    const stream = await api.stream(chunks);
     let content = 0;
-    for await (const chunk of stream as AsyncIterable<{ choices: Array<{ delta?: { content?: string } }> }>) {
+    for await (const chunk of stream) {
       seen++;
-      if (chunk.choices[0]?.delta?.content) content++;
+      if (api.isContent(chunk)) content++;
     }
     // A variant that silently truncates or drops chunks would look cheap: refuse it.
     if (content < chunks) throw new Error(`stream ended after ${content} content chunks, expected ${chunks}`);
@@ -74,12 +131,12 @@ export async function runStreaming(client: ChatClient, calls: number, chunks: nu
  * limiter, or (when `ownLimit`) through the client's own bulkhead of the same size.
  */
 export async function runConcurrent(
-  client: ChatClient,
+  client: BenchClient,
   calls: number,
   concurrency: number,
   ownLimit: boolean,
 ): Promise<void> {
-  const call = async (): Promise<void> => checkCompletion(await client.chat.completions.create(CHAT_PARAMS));
+  const api = apiOf(client);
   const limit = ownLimit ? (task: () => Promise<void>) => task() : limitConcurrency(concurrency);
-  await Promise.all(Array.from({ length: calls }, () => limit(call)));
+  await Promise.all(Array.from({ length: calls }, () => limit(api.call)));
 }

@@ -126,7 +126,7 @@ describe('summary and table', () => {
   it('prints one row per variant with median (min–max) and the floor marked', () => {
     const table = renderTable(summaries).split('\n');
     expect(table).toHaveLength(4);
-    expect(table[2]).toContain('| openai 7, raw | 7 | 100.0 (100.0–200.0) | 1 (floor) |');
+    expect(table[2]).toContain('| openai 7, raw | openai 7 | 100.0 (100.0–200.0) | 1 (floor) |');
     expect(table[3]).toContain('| 1.050× |');
     expect(table[3]).toContain('+0.50');
   });

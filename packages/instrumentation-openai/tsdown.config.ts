@@ -3,7 +3,7 @@ import { packageBuild } from '../../tsdown.base.ts';
 
 export default defineConfig({
   ...packageBuild,
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/genai.ts'],
   format: ['esm', 'cjs'],
   clean: true,
 });

@@ -210,6 +210,39 @@ describe('the stack fed by the demo', () => {
     for (const model of priced) expect(prometheus[model.model], model.model).toBeCloseTo(model.costUsd, 9);
   });
 
+  it('Jaeger has the native Anthropic SDK spans: cache writes and reads priced, an early overload retried', async () => {
+    const { calls } = await demoSpans();
+    const native = calls.filter((s) => tag(s, 'otel.scope.name') === '@aiotel/instrumentation-anthropic');
+    expect(native.length).toBeGreaterThan(0);
+    for (const span of native) {
+      expect(span.operationName).toMatch(/^chat claude-/);
+      expect(tag(span, 'gen_ai.provider.name')).toBe('anthropic');
+    }
+    const answered = native.filter((s) => typeof tag(s, 'gen_ai.usage.input_tokens') === 'number');
+    expect(answered.some((s) => Number(tag(s, 'gen_ai.usage.cache_creation.input_tokens')) > 0)).toBe(true);
+    expect(answered.some((s) => Number(tag(s, 'gen_ai.usage.cache_read.input_tokens')) > 0)).toBe(true);
+    for (const span of answered) expect(Number(tag(span, 'gen_ai.usage.cost.amount'))).toBeGreaterThan(0);
+    const reasons = native.flatMap((s) =>
+      events(s, 'aiotel.retry').flatMap((e) =>
+        e.fields.filter((f) => f.key === 'aiotel.retry.reason').map((f) => f.value),
+      ),
+    );
+    expect(reasons).toEqual(expect.arrayContaining(['529', 'overloaded_error']));
+  });
+
+  it("Prometheus holds the native Anthropic calls' cost, equal to their spans' cost", async () => {
+    const { calls } = await demoSpans();
+    const spanCost = calls
+      .filter((s) => tag(s, 'otel.scope.name') === '@aiotel/instrumentation-anthropic')
+      .reduce((sum, s) => sum + Number(tag(s, 'gen_ai.usage.cost.amount') ?? 0), 0);
+    expect(spanCost).toBeGreaterThan(0);
+    const service = demo.summary.telemetry.serviceName;
+    const cost = await promInstant(
+      `sum(${METRIC.cost}_sum{service_name="${service}",otel_scope_name="@aiotel/instrumentation-anthropic"})`,
+    );
+    expect(cost).toBeCloseTo(spanCost, 9);
+  });
+
   it('a latency point links to its trace: duration exemplars carry trace ids that Jaeger has', async () => {
     const w = window();
     const params = new URLSearchParams({

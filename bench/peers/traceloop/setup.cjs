@@ -11,7 +11,8 @@ const { MeterProvider, PeriodicExportingMetricReader } = require('@opentelemetry
 const { BasicTracerProvider, BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base');
 const { OpenAIInstrumentation } = require('@traceloop/instrumentation-openai');
 
-exports.setup = async function setup(ctx) {
+/** The SDK with `instrumentation` registered on it; shared by the OpenAI and Anthropic setups. */
+function startWith(ctx, instrumentation) {
   const resource = resourceFromAttributes({ 'service.name': ctx.serviceName });
   const tracerProvider = new BasicTracerProvider({
     resource,
@@ -29,7 +30,6 @@ exports.setup = async function setup(ctx) {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
-  const instrumentation = new OpenAIInstrumentation();
   instrumentation.setTracerProvider(tracerProvider);
   instrumentation.setMeterProvider(meterProvider);
   instrumentation.enable();
@@ -43,4 +43,7 @@ exports.setup = async function setup(ctx) {
       await meterProvider.shutdown();
     },
   };
-};
+}
+
+exports.startWith = startWith;
+exports.setup = async (ctx) => startWith(ctx, new OpenAIInstrumentation());

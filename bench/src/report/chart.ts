@@ -33,7 +33,7 @@ export function renderChart(summaries: readonly VariantSummary[], title: string)
   // AXIS_CAP_PERCENT and longer bars are drawn cut, with their value written beside them.
   const hi = Math.min(AXIS_CAP_PERCENT, Math.max(10, ...values));
   const labels = rows.map((s) =>
-    s.label.includes(`openai ${s.openaiMajor}`) ? s.label : `${s.label} (openai ${s.openaiMajor})`,
+    s.label.includes(`${s.sdk} ${s.sdkMajor}`) ? s.label : `${s.label} (${s.sdk} ${s.sdkMajor})`,
   );
   const labelW = Math.max(200, Math.max(...labels.map((l) => l.length), 0) * 6.6 + 20);
   const plotW = 520;

@@ -9,7 +9,8 @@ export interface VariantSummary {
   readonly label: string;
   readonly description: string;
   readonly kind: Variant['kind'];
-  readonly openaiMajor: number;
+  readonly sdk: Variant['sdk'];
+  readonly sdkMajor: number;
   readonly floor: string;
   /** Rounds that produced figures; fewer than asked means some rounds failed (see `errors`). */
   readonly rounds: number;
@@ -92,7 +93,8 @@ export function summarise(
       label: v.label,
       description: v.description,
       kind: v.kind,
-      openaiMajor: v.openaiMajor,
+      sdk: v.sdk,
+      sdkMajor: v.sdkMajor,
       floor: v.floor,
       rounds: ok.length,
       errors: recs.flatMap((r) => (r.error ? [r.error] : [])),

@@ -27,7 +27,7 @@ function signed(s: Spread, digits: number): string {
 export function renderTable(summaries: readonly VariantSummary[]): string {
   const header = [
     'variant',
-    'openai',
+    'SDK',
     'CPU µs/call',
     '× floor',
     'calls/s',
@@ -43,7 +43,7 @@ export function renderTable(summaries: readonly VariantSummary[]): string {
     const floor = s.floor === s.id;
     return [
       s.rounds === 0 ? `${s.label} (failed)` : s.label,
-      String(s.openaiMajor),
+      `${s.sdk} ${s.sdkMajor}`,
       formatSpread(s.nonStreaming.cpuUsPerCall, 1),
       floor ? '1 (floor)' : formatSpread(s.nonStreaming.ratioToFloor, 3, '×'),
       num(s.nonStreaming.callsPerSec.median, 0),

@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { startFakeLlm } from '@aiotel/fake-llm';
 import { resilient } from '@aiotel/resilience';
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { readDemoConfig } from './config.mjs';
 import { metricFacts } from './metric-facts.mjs';
@@ -83,7 +84,7 @@ async function runPool(items, concurrency, work) {
  * Runs every phase against `baseURL` through the demo's resilient clients.
  *
  * @param {import('./config.mjs').DemoConfig} config
- * @param {{ baseURL: string | undefined, apiKey: string | undefined, faults: boolean }} target
+ * @param {{ baseURL: string | undefined, anthropicURL: string | undefined, apiKey: string | undefined, faults: boolean }} target
  * @returns {Promise<WorkloadResult>}
  */
 async function runWorkload(config, target) {
@@ -93,6 +94,10 @@ async function runWorkload(config, target) {
     batch: resilient(base, { ...MAIN_POLICIES, bulkhead: { limit: 2, queue: 4 } }),
     freeTier: resilient(base, { ...MAIN_POLICIES, budget: { usd: FREE_TIER_BUDGET_USD, windowMs: 60_000 } }),
     withFallback: resilient(base, { ...MAIN_POLICIES, fallback: { models: ['gpt-4o-mini'] } }),
+    anthropic: resilient(
+      new Anthropic({ baseURL: target.anthropicURL, apiKey: target.apiKey }),
+      MAIN_POLICIES,
+    ),
   };
   const phases = buildWorkload({
     calls: config.calls,
@@ -199,6 +204,8 @@ async function main() {
     );
     result = await runWorkload(config, {
       baseURL,
+      // The native Anthropic lane runs on the fake server only (its phase comes with the injected faults).
+      anthropicURL: fake?.anthropicUrl,
       apiKey: fake ? 'demo-key-for-the-fake-server' : config.apiKey,
       faults: config.faults,
     });

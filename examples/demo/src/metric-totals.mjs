@@ -20,7 +20,8 @@ export class MetricTotals {
   addOtlpMetrics(payload) {
     try {
       for (const point of metricPointsOf(payload)) {
-        const key = `${point.name}\u0000${JSON.stringify(Object.entries(point.attributes).sort())}`;
+        // The openai and anthropic instrumentations both record e.g. the cost of `claude-sonnet-4-5`: one stream each.
+        const key = `${point.name}\u0000${point.scope}\u0000${JSON.stringify(Object.entries(point.attributes).sort())}`;
         const previous = this.streams.get(key);
         const value = point.cumulative || previous === undefined ? point.value : previous.value + point.value;
         this.streams.set(key, { name: point.name, attributes: point.attributes, value });

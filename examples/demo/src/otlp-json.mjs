@@ -20,6 +20,7 @@
  *
  * @typedef {object} MetricPoint
  * @property {string} name
+ * @property {string} scope the instrumentation scope that recorded it (two scopes may share a name and attributes)
  * @property {Record<string, unknown>} attributes
  * @property {number} value
  * @property {boolean} cumulative false for delta temporality (the point is an increment)
@@ -120,6 +121,7 @@ export function metricPointsOf(payload) {
   const points = [];
   for (const resourceMetrics of list(payload?.resourceMetrics)) {
     for (const scopeMetrics of list(resourceMetrics?.scopeMetrics)) {
+      const scope = String(scopeMetrics?.scope?.name ?? '');
       for (const metric of list(scopeMetrics?.metrics)) {
         const name = String(metric?.name ?? '');
         const data = metric?.histogram ?? metric?.sum ?? metric?.gauge;
@@ -128,7 +130,13 @@ export function metricPointsOf(payload) {
           const value = metric?.histogram ? point?.sum : (point?.asDouble ?? point?.asInt);
           const number = Number(value ?? 0);
           if (!Number.isFinite(number)) continue;
-          points.push({ name, attributes: attributesOf(point?.attributes), value: number, cumulative });
+          points.push({
+            name,
+            scope,
+            attributes: attributesOf(point?.attributes),
+            value: number,
+            cumulative,
+          });
         }
       }
     }

@@ -3,6 +3,7 @@ import { withAttributes } from '@aiotel/instrumentation-openai';
 
 /**
  * @typedef {import('openai').default} OpenAI
+ * @typedef {import('@anthropic-ai/sdk').default} Anthropic
  * @typedef {import('./workload.mjs').CallSpec} CallSpec
  */
 
@@ -33,36 +34,80 @@ export function errorName(error) {
 }
 
 /**
- * Makes one chat call the way an app does (`for await` over chunks when streaming), inside
- * `withAttributes()` so its span and cost carry the feature and tenant. Never throws: the outcome says how
- * it ended.
+ * The answer of a Chat Completions call (`for await` over chunks when streaming).
  *
  * @param {OpenAI} client
  * @param {CallSpec} call
- * @returns {Promise<CallOutcome>}
  */
-export function runCall(client, call) {
+async function chatText(client, call) {
   const messages = /** @type {const} */ ([
     { role: 'system', content: call.system },
     { role: 'user', content: call.prompt },
   ]);
+  if (call.stream) {
+    const stream = await client.chat.completions.create(
+      { model: call.model, messages: [...messages], max_tokens: call.maxTokens, stream: true },
+      { headers: call.headers },
+    );
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+    return text;
+  }
+  const completion = await client.chat.completions.create(
+    { model: call.model, messages: [...messages], max_tokens: call.maxTokens },
+    { headers: call.headers },
+  );
+  return completion.choices[0]?.message?.content ?? '';
+}
+
+/**
+ * The answer of a native Anthropic Messages call, its system prompt marked for the prompt cache.
+ *
+ * @param {Anthropic} client
+ * @param {CallSpec} call
+ */
+async function messagesText(client, call) {
+  const params = {
+    model: call.model,
+    max_tokens: call.maxTokens,
+    system: [
+      {
+        type: /** @type {const} */ ('text'),
+        text: call.system,
+        cache_control: { type: /** @type {const} */ ('ephemeral') },
+      },
+    ],
+    messages: [{ role: /** @type {const} */ ('user'), content: call.prompt }],
+  };
+  if (call.stream) {
+    const stream = await client.messages.create({ ...params, stream: true }, { headers: call.headers });
+    let text = '';
+    for await (const event of stream) {
+      if (event.type === 'content_block_delta' && event.delta.type === 'text_delta') text += event.delta.text;
+    }
+    return text;
+  }
+  const message = await client.messages.create(params, { headers: call.headers });
+  return message.content.map((block) => (block.type === 'text' ? block.text : '')).join('');
+}
+
+/**
+ * Makes one call the way an app does, inside `withAttributes()` so its span and cost carry the feature and tenant:
+ * Chat Completions, or the Messages API for the `anthropic` client. Never throws: the outcome says how it ended.
+ *
+ * @param {OpenAI | Anthropic} client
+ * @param {CallSpec} call
+ * @returns {Promise<CallOutcome>}
+ */
+export function runCall(client, call) {
   const attributes = { 'app.feature': call.feature, 'app.tenant': call.tenant };
   return withAttributes(attributes, async () => {
     try {
-      if (call.stream) {
-        const stream = await client.chat.completions.create(
-          { model: call.model, messages: [...messages], max_tokens: call.maxTokens, stream: true },
-          { headers: call.headers },
-        );
-        let text = '';
-        for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
-        return { ok: true, error: undefined, text };
-      }
-      const completion = await client.chat.completions.create(
-        { model: call.model, messages: [...messages], max_tokens: call.maxTokens },
-        { headers: call.headers },
-      );
-      return { ok: true, error: undefined, text: completion.choices[0]?.message?.content ?? '' };
+      const text =
+        call.client === 'anthropic'
+          ? await messagesText(/** @type {Anthropic} */ (client), call)
+          : await chatText(/** @type {OpenAI} */ (client), call);
+      return { ok: true, error: undefined, text };
     } catch (error) {
       return { ok: false, error: errorName(error), text: '' };
     }

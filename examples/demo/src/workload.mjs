@@ -16,9 +16,10 @@ export const DEFAULT_CALLS = 150;
 /**
  * Which resilient client a call goes through; each has its own policies (see demo.mjs).
  * `main`: the app's client. `batch`: a small bulkhead with a short queue. `freeTier`: a tiny budget.
- * `withFallback`: falls back to gpt-4o-mini.
+ * `withFallback`: falls back to gpt-4o-mini. `anthropic`: the native `@anthropic-ai/sdk` client (Messages API), with the
+ * main policies.
  *
- * @typedef {'main' | 'batch' | 'freeTier' | 'withFallback'} ClientName
+ * @typedef {'main' | 'batch' | 'freeTier' | 'withFallback' | 'anthropic'} ClientName
  */
 
 /**
@@ -238,6 +239,19 @@ export function buildWorkload(options) {
       name: `${IN_HOUSE_MODEL}, a model no price table knows: its calls are counted as unpriced`,
       concurrency: 3,
       calls: [0, 1, 2].map((i) => ({ ...ordinaryCall(i, DEMO_MODELS), model: IN_HOUSE_MODEL })),
+    },
+    {
+      name: `${claude} through the native @anthropic-ai/sdk: prompt cache written then read, a 529 and an overload before the first token retried`,
+      concurrency: 2,
+      calls: [
+        { ...chat, model: /** @type {string} */ (claude), client: /** @type {const} */ ('anthropic') },
+        { ...summary, model: /** @type {string} */ (claude), client: /** @type {const} */ ('anthropic') },
+      ].flatMap((call, i) => [
+        call,
+        call,
+        faulty(call, {}, scenario(`native-529-${i}`, 1, 'status=529')),
+        faulty({ ...call, stream: true }, {}, scenario(`native-overload-${i}`, 1, 'sse-error-after=3')),
+      ]),
     },
     {
       name: 'ordinary traffic again',

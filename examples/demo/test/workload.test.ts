@@ -134,4 +134,21 @@ describe('Progress', () => {
     expect(chunks.at(-2)).toContain('████████████████████████████ 4/4 calls');
     expect(chunks.at(-1)).toBe('\n');
   });
+
+  it('sends Claude calls through the native Anthropic client too: cache-marked, a 529 and an early overload', () => {
+    const native = buildWorkload(options)
+      .flatMap((phase) => phase.calls)
+      .filter((call) => call.client === 'anthropic');
+    expect(new Set(native.map((call) => call.model))).toEqual(new Set([DEMO_MODELS[1]]));
+    expect(native.some((call) => call.stream)).toBe(true);
+    expect(native.some((call) => !call.stream && !call.faulty)).toBe(true);
+    const faults = native.map((call) => call.headers['x-fake-fault']);
+    expect(faults).toContain('status=529');
+    expect(faults).toContain('sse-error-after=3');
+    expect(
+      buildWorkload({ ...options, faults: false })
+        .flatMap((p) => p.calls)
+        .some((c) => c.client === 'anthropic'),
+    ).toBe(false);
+  });
 });

@@ -1,6 +1,7 @@
 import { chatCompletions } from './chat.js';
 import { embeddings } from './embeddings.js';
 import { errorBodyForStatus, INVALID_JSON_BODY, invalidUrlBody } from './errors.js';
+import { messages } from './messages.js';
 import { LISTED_MODELS, MODEL_CREATED } from './models.js';
 import { errorReply, type JsonReply, type Reply } from './reply.js';
 import type { EndpointContext, RequestBody } from './request-fields.js';
@@ -15,6 +16,7 @@ const GENERATING: Readonly<Record<string, (body: RequestBody, context: EndpointC
   '/v1/chat/completions': chatCompletions,
   '/v1/responses': responses,
   '/v1/embeddings': embeddings,
+  '/v1/messages': messages,
 };
 
 function json(body: string): JsonReply {

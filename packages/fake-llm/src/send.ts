@@ -17,6 +17,8 @@ export interface Exchange {
   readonly signal: AbortSignal;
   /** `x-ratelimit-*` headers of enforced limits, replacing the static ones. */
   readonly rateLimitHeaders?: Readonly<Record<string, string>>;
+  /** The API's own headers when it is not OpenAI's (the Messages API's `request-id`, `anthropic-ratelimit-*`). */
+  readonly headersFor?: typeof apiHeaders;
 }
 
 /** Wait, unless the exchange closes first; resolves false when it did. */
@@ -47,12 +49,12 @@ export async function sendJson(exchange: Exchange, reply: JsonReply): Promise<vo
     (reply.status === 200 ? latency.ttftMs + reply.generatedTokens * latency.tokenMs : 0);
   if (!(await pause(processingMs, signal))) return;
   const headers: Record<string, string> = {
-    ...apiHeaders(entry.requestId, processingMs, JSON_TYPE, reply.promptTokens ?? 0),
+    ...(exchange.headersFor ?? apiHeaders)(entry.requestId, processingMs, JSON_TYPE, reply.promptTokens ?? 0),
     ...reply.headers,
     ...faultHeaders(fault),
     ...exchange.rateLimitHeaders,
   };
-  if (reply.status === 429 && !exchange.rateLimitHeaders) {
+  if (reply.status === 429 && !exchange.rateLimitHeaders && !exchange.headersFor) {
     // A rate-limited answer says the window is used up, as the real one does.
     headers['x-ratelimit-remaining-requests'] = '0';
   }
@@ -89,7 +91,7 @@ export async function sendStream(exchange: Exchange, reply: StreamReply): Promis
   entry.promptTokens = reply.promptTokens;
   entry.completionTokens = reply.completionTokens;
   res.writeHead(200, {
-    ...apiHeaders(entry.requestId, waitMs, SSE_TYPE, reply.promptTokens),
+    ...(exchange.headersFor ?? apiHeaders)(entry.requestId, waitMs, SSE_TYPE, reply.promptTokens),
     ...faultHeaders(fault),
     ...exchange.rateLimitHeaders,
   });

@@ -1,5 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { anthropicError, anthropicFaultReply } from './anthropic-errors.js';
+import { anthropicHeaders, anthropicLimitHeaders } from './anthropic-headers.js';
 import { DIALECT_NAMES, type Dialect, dialectNamed } from './dialects.js';
 import {
   errorBodyForStatus,
@@ -40,6 +42,8 @@ export interface FakeLlmStats {
 export interface FakeLlm {
   /** Base URL ending in `/v1`, for `new OpenAI({ baseURL: fake.url, apiKey: 'test' })`. */
   readonly url: string;
+  /** Base URL without `/v1`, for `new Anthropic({ baseURL: fake.anthropicUrl, apiKey: 'test' })` (its paths start at `/v1`). */
+  readonly anthropicUrl: string;
   readonly port: number;
   readonly host: string;
   /** Stop listening and end every open connection, hanging and streaming ones included. */
@@ -216,6 +220,8 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
     }
 
     const fault = chosen?.fault ?? {};
+    // Anthropic's Messages API words its headers, errors and key check its own way.
+    const anthropic = path === '/v1/messages';
     const exchange: Exchange = {
       res,
       entry,
@@ -223,14 +229,26 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       cutHalfway: chosen?.cutHalfway ?? false,
       latency,
       signal,
+      ...(anthropic ? { headersFor: anthropicHeaders } : {}),
     };
     if (problem !== undefined) return sendJson(exchange, fakeHeaderError(problem));
     if (fault.status !== undefined)
-      return sendJson(exchange, statusFaultReply(fault.status, fault, entry.model));
+      return sendJson(
+        exchange,
+        anthropic ? anthropicFaultReply(fault.status) : statusFaultReply(fault.status, fault, entry.model),
+      );
     if (options.apiKey !== undefined) {
       const authorization = header(req, 'authorization');
-      const key = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
-      if (key !== options.apiKey) return sendJson(exchange, errorReply(401, invalidApiKeyBody(key)));
+      const bearer = authorization?.startsWith('Bearer ') ? authorization.slice(7).trim() : undefined;
+      // The Anthropic SDK sends its key as x-api-key up to 0.x, as a bearer token from 1.x.
+      const key = anthropic ? (header(req, 'x-api-key') ?? bearer) : bearer;
+      if (key !== options.apiKey)
+        return sendJson(
+          exchange,
+          anthropic
+            ? anthropicError('invalid x-api-key', 401, 'authentication_error')
+            : errorReply(401, invalidApiKeyBody(key)),
+        );
     }
 
     const limitedModel =
@@ -240,12 +258,14 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       if (refusal) {
         entry.fault = `rate-limit=${refusal.kind}`;
         const rateLimitHeaders = {
-          ...refusal.headers,
+          ...(anthropic ? anthropicLimitHeaders(refusal.headers) : refusal.headers),
           'retry-after': String(Math.ceil(refusal.retryAfterMs / 1000)),
           'retry-after-ms': String(refusal.retryAfterMs),
         };
         const retryIn = formatReset(refusal.retryAfterMs);
-        const reply = errorReply(429, rateLimitedBody(limitedModel, refusal.kind, refusal.limit, retryIn));
+        const reply = anthropic
+          ? anthropicFaultReply(429)
+          : errorReply(429, rateLimitedBody(limitedModel, refusal.kind, refusal.limit, retryIn));
         return sendJson({ ...exchange, rateLimitHeaders }, reply);
       }
     }
@@ -257,16 +277,13 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       dialect,
     };
     const { reply, generating } = route(method, path, body, context);
-    const answered =
+    const charged =
       limiter && limitedModel !== undefined
-        ? {
-            ...exchange,
-            rateLimitHeaders: limiter.charge(
-              limitedModel,
-              (reply.promptTokens ?? 0) + (reply.completionTokens ?? 0),
-            ),
-          }
-        : exchange;
+        ? limiter.charge(limitedModel, (reply.promptTokens ?? 0) + (reply.completionTokens ?? 0))
+        : undefined;
+    const answered = charged
+      ? { ...exchange, rateLimitHeaders: anthropic ? anthropicLimitHeaders(charged) : charged }
+      : exchange;
     if (reply.kind === 'stream') return sendStream(answered, reply);
     return sendJson(generating ? answered : { ...answered, latency: NO_LATENCY }, reply);
   }
@@ -354,6 +371,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   let closing: Promise<void> | undefined;
   return {
     url: `http://${urlHost}:${port}/v1`,
+    anthropicUrl: `http://${urlHost}:${port}`,
     port,
     host,
     close: () => {

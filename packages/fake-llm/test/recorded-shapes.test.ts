@@ -1,36 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeLlm, startFakeLlm } from '../src/index.js';
+import { type Exchange, keyPaths, recording as loadRecording } from './recordings.js';
 
 /** Ground truth: real OpenAI exchanges recorded by opentelemetry-js-contrib (see the folder's README). */
-const RECORDINGS = new URL('./fixtures/openai-recordings/', import.meta.url);
-
-interface Exchange {
-  path: string;
-  body: Record<string, unknown>;
-  status: number;
-  response: unknown;
-  rawHeaders: Record<string, string>;
-}
-
 function recording(name: string, index = 0): Exchange {
-  const exchanges = JSON.parse(readFileSync(new URL(`${name}.json`, RECORDINGS), 'utf8')) as Exchange[];
-  const exchange = exchanges[index];
-  if (!exchange) throw new Error(`no exchange ${index} in ${name}`);
-  return exchange;
-}
-
-/** Every key path of a JSON value; array elements collapse to `[]` so lengths do not matter. */
-function keyPaths(value: unknown, prefix = '', out = new Set<string>()): Set<string> {
-  if (Array.isArray(value)) {
-    for (const item of value) keyPaths(item, `${prefix}[]`, out);
-  } else if (typeof value === 'object' && value !== null) {
-    for (const [key, child] of Object.entries(value)) {
-      out.add(`${prefix}.${key}`);
-      keyPaths(child, `${prefix}.${key}`, out);
-    }
-  }
-  return out;
+  return loadRecording('openai-recordings', name, index);
 }
 
 function sseData(text: string): unknown[] {

@@ -1,5 +1,6 @@
 import { createPricer } from '@aiotel/cost';
 import { Redactor } from '@aiotel/genai-core';
+import { AnthropicInstrumentation } from '@aiotel/instrumentation-anthropic';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@aiotel/instrumentation-openai';
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -53,7 +54,7 @@ const NOTHING_RUNNING: Telemetry = {
 };
 
 /**
- * Starts OpenTelemetry for an app that calls AI APIs through the `openai` SDK: GenAI spans and metrics from
+ * Starts OpenTelemetry for an app that calls AI APIs through the `openai` or `@anthropic-ai/sdk` SDK: GenAI spans and metrics from
  * `@aiotel/instrumentation-openai`, one HTTP child span per attempt from undici instrumentation (unless `httpSpans` is
  * false), both exported over OTLP/HTTP with secrets scrubbed, flushed on exit and on SIGTERM/SIGINT. Options fall back to the `OTEL_*` /
  * `AIOTEL_*` environment variables (see README). Never throws: a bad setting gives one `[aiotel]` warning and its
@@ -159,7 +160,13 @@ function start(options: TelemetryOptions): Telemetry {
     metrics.setGlobalMeterProvider(meterProvider);
   }
 
-  const instrumentations: Instrumentation[] = [new OpenAIInstrumentation(openAIConfig(config))];
+  const genAI = openAIConfig(config);
+  // @anthropic-ai/sdk >= 0.134 adds its own span per call under a global tracer provider: a second GenAI span.
+  process.env.ANTHROPIC_OPEN_TELEMETRY ??= 'false';
+  const instrumentations: Instrumentation[] = [
+    new OpenAIInstrumentation(genAI),
+    new AnthropicInstrumentation(genAI),
+  ];
   if (config.httpSpans) instrumentations.push(createHttpInstrumentation(redactor));
   const stopLearning = config.httpSpans ? undefined : learnCredentials(redactor);
   const unregister = registerInstrumentations({

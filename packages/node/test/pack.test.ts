@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DIALECT_NAMES, type DialectName, type FakeLlm, fakeCost, startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AnthropicUsage, expectTokensAndCost } from './harness/anthropic-spans.js';
 import { PACKAGE_DIR, runApp } from './harness/app.js';
 import { ensureBuilt, pnpmCommand } from './harness/build.js';
 import { type OtlpReceiver, startOtlpReceiver } from './harness/otlp-receiver.js';
@@ -63,6 +64,22 @@ if (process.env.WITH_KIT) client = require('@aiotel/resilience').resilient(clien
 })();
 `;
 
+// The Anthropic SDK under the preload and through resilient(): a JSON call whose first attempt gets a 529 (retried),
+// then a streamed one (messages.stream()); the system prompt is cache-marked, so the first writes the cache and the
+// second reads it.
+const ANTHROPIC_MJS = `import Anthropic from '@anthropic-ai/sdk';
+import { resilient } from '@aiotel/resilience';
+const client = resilient(new Anthropic({ baseURL: process.env.FAKE_LLM_ORIGIN, apiKey: 'packed-app-key-123456' }), {
+  retry: { initialDelayMs: 1, maxDelayMs: 2 },
+});
+const system = [{ type: 'text', text: 'You know the sea. '.repeat(30), cache_control: { type: 'ephemeral' } }];
+const ask = { model: 'claude-sonnet-4-5', max_tokens: 64, system, messages: [{ role: 'user', content: 'Hi' }] };
+const retried = { 'x-fake-fault': '529', 'x-fake-scenario': 'packed-anthropic', 'x-fake-fault-times': '1' };
+const usages = [(await client.messages.create(ask, { headers: retried })).usage];
+usages.push((await client.messages.stream(ask).finalMessage()).usage);
+console.log(JSON.stringify({ usages }));
+`;
+
 let dir: string;
 let tarballDir: string;
 let tarballs: string[];
@@ -95,6 +112,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'app.mjs'), APP_MJS);
   writeFileSync(join(dir, 'app.cjs'), APP_CJS);
   writeFileSync(join(dir, 'resilient.cjs'), RESILIENT_CJS);
+  writeFileSync(join(dir, 'anthropic.mjs'), ANTHROPIC_MJS);
   writeFileSync(join(dir, 'stream.cjs'), STREAM_CJS);
   tarballs = readdirSync(tarballDir).filter((file) => file.endsWith('.tgz'));
   // One install for all tarballs, as the printed line says: the packed @aiotel/* dependencies (0.1.0, not on the
@@ -110,6 +128,7 @@ beforeAll(async () => {
       '--loglevel=error',
       ...tarballs.map((t) => join(tarballDir, t)),
       'openai@7.57.0',
+      '@anthropic-ai/sdk@1.16.0',
     ],
     {
       cwd: dir,
@@ -199,6 +218,31 @@ describe('the tarballs of pnpm pack:all installed with npm in a fresh app', () =
     expect(genAi?.events.map((event) => event.name)).toContain('aiotel.retry');
     const attempts = spans.filter((span) => span.parentSpanId === genAi?.spanId && span.name === 'POST');
     expect(attempts).toHaveLength(2);
+  });
+
+  it('run the Anthropic SDK under the preload and through resilient(): tokens with cache, cost as the price table gives it', async () => {
+    const before = otlp.spans().length;
+    const run = await runApp({
+      file: join(dir, 'anthropic.mjs'),
+      cwd: dir,
+      nodeArgs: ['--import', '@aiotel/node/register'],
+      env: {
+        FAKE_LLM_ORIGIN: fake.anthropicUrl,
+        OTEL_EXPORTER_OTLP_ENDPOINT: otlp.url,
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+      },
+    });
+    expect(run.code, run.stderr).toBe(0);
+    const { usages } = JSON.parse(run.stdout.trim()) as { usages: AnthropicUsage[] };
+    expect(usages[0]?.cache_creation_input_tokens).toBeGreaterThan(0);
+    expect(usages[1]?.cache_read_input_tokens).toBe(usages[0]?.cache_creation_input_tokens);
+    const spans = otlp
+      .spans()
+      .slice(before)
+      .filter((span) => span.scope === '@aiotel/instrumentation-anthropic');
+    expect(spans.map((span) => span.attributes['gen_ai.request.stream'] ?? false)).toEqual([false, true]);
+    expect(spans[0]?.events.map((event) => event.name)).toContain('aiotel.retry');
+    expectTokensAndCost(spans, 'claude-sonnet-4-5', usages);
   });
 });
 

@@ -1,7 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 
 /** The kind of API a request goes to, as far as stream truncation detection is concerned. */
-export type ApiKind = 'chat' | 'responses' | 'other';
+export type ApiKind = 'chat' | 'responses' | 'messages' | 'other';
 
 /** What the policies need to know of one request, read once from its URL and JSON body. */
 export interface RequestInfo {
@@ -61,7 +61,9 @@ function partsOf(url: string): UrlParts {
     ? 'chat'
     : path.endsWith('/responses')
       ? 'responses'
-      : 'other';
+      : path.endsWith('/messages')
+        ? 'messages'
+        : 'other';
   parts = { origin, server, api };
   if (urlParts.size < MAX_REMEMBERED_URLS) urlParts.set(url, parts);
   return parts;

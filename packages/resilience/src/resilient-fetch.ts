@@ -1,6 +1,7 @@
 import { trace } from '@opentelemetry/api';
 import type { RetryPolicy } from 'cockatiel';
 import { sleep } from './abort.js';
+import { type MessagesOpening, readMessagesOpening } from './anthropic-stream.js';
 import { AttemptFailure } from './attempt-failure.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { Budget } from './budget.js';
@@ -36,6 +37,7 @@ const FINAL_EVENTS: Record<ApiKind, readonly string[] | undefined> = {
     '"type": "response.incomplete"',
     '"type": "response.failed"',
   ],
+  messages: ['event: message_stop', '"type":"message_stop"', '"type": "message_stop"'],
   other: undefined,
 };
 
@@ -139,11 +141,28 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
           throw new AttemptFailure(CONNECTION_ERROR, {
             cause: new Error('stream ended before its first chunk'),
           });
+        let head = first.value;
+        if (info.api === 'messages') {
+          let opening: MessagesOpening;
+          try {
+            opening = await readMessagesOpening(reader, head);
+          } catch (err) {
+            throw failed(err);
+          }
+          // An error event before any content: nothing reached the caller, so the attempt failed like a 529.
+          if (opening.failure) {
+            const { status, statusText, headers } = response;
+            throw new AttemptFailure(opening.failure, {
+              response: { status, statusText, headers, text: opening.text },
+            });
+          }
+          head = opening.head;
+        }
         let release!: () => void;
         const done = new Promise<void>((resolve) => {
           release = resolve;
         });
-        const stream = guardStream(reader, first.value, {
+        const stream = guardStream(reader, head, {
           idleMs: options.timeout.idleMs,
           finalEvents: FINAL_EVENTS[info.api],
           keepTail: budget !== undefined,

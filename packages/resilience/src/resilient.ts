@@ -3,7 +3,7 @@ import { callParams } from './request-info.js';
 import { createResilientFetch, type Fetch } from './resilient-fetch.js';
 import { unwrapRefusals } from './typed-errors.js';
 
-/** What `resilient()` needs of a client: the `openai` SDK's `withOptions()` (openai >= 5). */
+/** What `resilient()` needs of a client: `withOptions()` of the `openai` SDK (>= 5) or `@anthropic-ai/sdk`. */
 export interface ClientWithOptions {
   withOptions(options: { fetch?: Fetch; maxRetries?: number }): this;
 }
@@ -14,6 +14,8 @@ const RESOURCES: readonly (readonly string[])[] = [
   ['responses'],
   ['embeddings'],
   ['completions'],
+  ['messages'],
+  ['beta', 'messages'],
 ];
 const METHODS = ['create', 'parse'] as const;
 
@@ -30,7 +32,9 @@ const resilientClients = new WeakSet<object>();
  */
 export function resilient<C extends ClientWithOptions>(client: C, options?: ResilienceOptions): C {
   if (!client || typeof (client as Partial<ClientWithOptions>).withOptions !== 'function') {
-    throw new TypeError('resilient(): expected an OpenAI client (openai >= 5, which has withOptions())');
+    throw new TypeError(
+      'resilient(): expected an OpenAI client (openai >= 5) or an Anthropic client (@anthropic-ai/sdk), which have withOptions()',
+    );
   }
   if (resilientClients.has(client)) {
     throw new TypeError(

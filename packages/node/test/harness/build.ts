@@ -8,8 +8,9 @@ const PACKAGES_DIR = join(PACKAGE_DIR, '..');
 /** The packages the spawned apps load from dist/ (resilience: a fixture and the packed app), with the files that must exist. */
 const BUILT: Readonly<Record<string, readonly string[]>> = {
   node: ['register.mjs', 'register.cjs', 'index.mjs', 'index.cjs'],
-  'instrumentation-openai': ['index.mjs', 'index.cjs'],
+  'instrumentation-openai': ['index.mjs', 'index.cjs', 'genai.mjs', 'genai.cjs'],
   'genai-core': ['index.mjs', 'index.cjs'],
+  'instrumentation-anthropic': ['index.mjs', 'index.cjs'],
   cost: ['index.mjs', 'index.cjs'],
   resilience: ['index.mjs', 'index.cjs'],
 };

@@ -1,0 +1,108 @@
+import {
+  GenAICallRecorder,
+  type ObservedCall,
+  OPERATION_CHAT,
+  observeSdkStream,
+  type Telemetry,
+} from '@aiotel/instrumentation-openai/genai';
+import type { Context } from '@opentelemetry/api';
+import { describeRequest } from './request.js';
+import { MessageEventReader, summarizeMessage } from './response.js';
+
+/** The `@anthropic-ai/sdk` client fields we read (`this._client` of a resource). */
+export interface ClientLike {
+  baseURL?: unknown;
+  apiKey?: unknown;
+}
+
+/** The price table's provider id and the conventions' `gen_ai.provider.name` for the native SDK. */
+const ANTHROPIC = 'anthropic';
+
+/**
+ * One `messages.create` call (also behind `messages.stream()` and `beta.messages`): what its parameters, `Message`
+ * and stream events mean; the shared recorder does the span, metrics and cost. Ends exactly once.
+ */
+export class AnthropicCall implements ObservedCall {
+  private readonly recorder: GenAICallRecorder;
+  private readonly stream: boolean;
+  private reader: MessageEventReader | undefined;
+  private resultSeen = false;
+
+  constructor(
+    private readonly telemetry: Telemetry,
+    params: Record<string, unknown>,
+    client: ClientLike | undefined,
+  ) {
+    const { settings } = telemetry;
+    this.stream = params.stream === true;
+    this.recorder = new GenAICallRecorder(telemetry, {
+      operation: OPERATION_CHAT,
+      providerName: settings.providerName ?? ANTHROPIC,
+      pricingProvider: ANTHROPIC,
+      requestModel: typeof params.model === 'string' ? params.model : '',
+      baseUrl: client?.baseURL,
+      apiKey: typeof client?.apiKey === 'string' ? client.apiKey : undefined,
+      sdk: '@anthropic-ai/sdk',
+      describeRequest: (attributes) => describeRequest(params, settings, attributes),
+    });
+  }
+
+  /** The context to run the SDK call in (the span is active there). */
+  get context(): Context {
+    return this.recorder.context;
+  }
+
+  /** The SDK's parsed result (a `Message`, or a `Stream` observed in place); returned unchanged. */
+  onResult<T>(result: T): T {
+    if (this.recorder.isEnded || this.resultSeen) return result;
+    this.resultSeen = true;
+    try {
+      const stream = result as { iterator?: unknown } | null;
+      if (this.stream && typeof stream?.iterator === 'function') observeSdkStream(stream as never, this);
+      else this.recorder.finish(summarizeMessage(result, this.telemetry.settings.captureMessageContent));
+    } catch (err) {
+      this.recorder.internalError(err);
+    }
+    return result;
+  }
+
+  /** Reads a stream event and times output chunks; never hides one (returns false). Never throws. */
+  readChunk(event: unknown): boolean {
+    try {
+      this.reader ??= new MessageEventReader(this.telemetry.settings.captureMessageContent);
+      if (this.reader.read(event)) this.recorder.timeChunk(this.reader.responseModel);
+    } catch (err) {
+      this.recorder.internalError(err);
+    }
+    return false;
+  }
+
+  /** The stream ended: normally, or (`aborted`) because the caller aborted its request. */
+  streamEnded(aborted: boolean): void {
+    if (aborted) {
+      const error = Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' });
+      this.recorder.finish(this.summary(), { type: 'APIUserAbortError', error });
+    } else {
+      this.recorder.finish(this.summary());
+    }
+  }
+
+  /** The caller stopped reading early. */
+  streamClosed(): void {
+    this.recorder.finish(this.summary());
+  }
+
+  /** The call failed, or its stream did (an HTTP error, a lost connection, an `error` event). */
+  fail(err: unknown): void {
+    this.recorder.fail(err, this.summary());
+  }
+
+  /** The caller took the raw `Response` (`asResponse()`): the body is theirs, the call ends here. */
+  rawResponseTaken(): void {
+    this.recorder.finish({});
+  }
+
+  private summary() {
+    return this.reader?.summary() ?? {};
+  }
+}

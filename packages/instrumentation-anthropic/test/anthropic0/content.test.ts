@@ -1,0 +1,3 @@
+// ../content.test.ts again, against @anthropic-ai/sdk 0.x.
+import './use-anthropic0.js';
+import '../content.test.js';

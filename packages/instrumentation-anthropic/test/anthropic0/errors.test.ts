@@ -1,0 +1,3 @@
+// ../errors.test.ts again, against @anthropic-ai/sdk 0.x.
+import './use-anthropic0.js';
+import '../errors.test.js';

@@ -1,0 +1,3 @@
+// ../messages.test.ts again, against @anthropic-ai/sdk 0.x.
+import './use-anthropic0.js';
+import '../messages.test.js';
