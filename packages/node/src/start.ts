@@ -1,4 +1,4 @@
-import { createPricer } from '@aiotel/cost';
+import { createPricer, useAsDefaultPricer } from '@aiotel/cost';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@aiotel/instrumentation-openai';
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -180,10 +180,13 @@ function openAIConfig(config: TelemetryConfig): OpenAIInstrumentationConfig {
   if (config.genAiProvider !== undefined) result.providerName = config.genAiProvider;
   if (config.metricAttributes !== undefined) result.metricAttributes = config.metricAttributes;
   if (config.pricesFile !== undefined) {
-    result.pricer = createPricer({
+    const pricer = createPricer({
       pricesFile: config.pricesFile,
       onWarning: (message) => diag.warn(message),
     });
+    // One pricer for the spans and for `@aiotel/resilience`'s budget, which prices with the default one.
+    useAsDefaultPricer(pricer);
+    result.pricer = pricer;
   }
   return result;
 }

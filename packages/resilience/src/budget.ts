@@ -1,6 +1,6 @@
 import { getDefaultPricer, usageFromOpenAI } from '@aiotel/cost';
 import { BudgetExceededError } from './errors.js';
-import type { BudgetOptions } from './options.js';
+import type { BudgetOptions, BudgetPricer } from './options.js';
 import { type CallAttributes, telemetry } from './telemetry.js';
 
 /** Spend is kept in this many buckets per window, so memory stays bounded however many calls there are. */
@@ -18,8 +18,10 @@ export class Budget {
   /** Spend per bucket (`at`: the bucket's end), oldest first. */
   private readonly entries: { at: number; usd: number }[] = [];
   private total = 0;
+  private readonly pricer: () => BudgetPricer;
 
-  constructor(options: Required<BudgetOptions>) {
+  constructor(options: Required<BudgetOptions>, pricer: () => BudgetPricer = getDefaultPricer) {
+    this.pricer = pricer;
     this.usd = options.usd;
     this.windowMs = options.windowMs;
     this.bucketMs = Math.max(1, options.windowMs / BUCKETS_PER_WINDOW);
@@ -51,8 +53,7 @@ export class Budget {
   record(usage: unknown, model: string, baseUrl: string): void {
     const tokens = usageFromOpenAI(usage);
     if (!tokens) return;
-    // The default pricer of @aiotel/cost: its overrides (AIOTEL_PRICES_FILE) and markup apply here too.
-    const cost = getDefaultPricer().price(tokens, model, { baseUrl });
+    const cost = this.pricer().price(tokens, model, { baseUrl });
     if (!cost || !(cost.amountUsd > 0)) return;
     const now = Date.now();
     const at = Math.ceil(now / this.bucketMs) * this.bucketMs;

@@ -22,6 +22,7 @@ export {
 export type {
   BreakerKeyInput,
   BudgetOptions,
+  BudgetPricer,
   BulkheadOptions,
   CircuitBreakerOptions,
   FallbackOptions,

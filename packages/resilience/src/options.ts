@@ -1,3 +1,6 @@
+import { createPricer, getDefaultPricer, type PriceOverrides, type Pricer } from '@aiotel/cost';
+import { diag } from '@opentelemetry/api';
+
 /** What a breaker key is computed from: the request's server (`host[:port]`) and model. */
 export interface BreakerKeyInput {
   /** `host[:port]` of the request URL, e.g. `api.openai.com`. */
@@ -84,7 +87,18 @@ export interface ResilienceOptions {
   readonly fallback?: FallbackOptions | false;
   /** Spend limit. Default: off. */
   readonly budget?: BudgetOptions | false;
+  /**
+   * Prices the calls the budget counts: `@aiotel/cost`'s `createPricer()` result, or anything with its `price`. Give
+   * the instrumentation's pricer so spans and budget agree. Default: `@aiotel/cost`'s default pricer (the one
+   * `@aiotel/node` configured, else one from `AIOTEL_PRICES_FILE`).
+   */
+  readonly pricer?: BudgetPricer;
+  /** Price overrides (USD per million tokens) for the budget; ignored when `pricer` is given. Default: none. */
+  readonly prices?: PriceOverrides;
 }
+
+/** What the budget needs of a pricer. */
+export type BudgetPricer = Pick<Pricer, 'price'>;
 
 /** Options after validation, defaults filled in; a disabled policy is `undefined`. */
 export interface ResolvedOptions {
@@ -99,6 +113,8 @@ export interface ResolvedOptions {
   };
   readonly fallbackModels: readonly string[];
   readonly budget: Required<BudgetOptions> | undefined;
+  /** The pricer of the budget, looked up at each priced call (the default one may be configured later). */
+  readonly pricer: () => BudgetPricer;
 }
 
 /** `${server}/${model}`, or the server alone for requests without a model. */
@@ -154,7 +170,16 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail('options', 'an object', options);
   }
-  known('options', options, ['retry', 'circuitBreaker', 'bulkhead', 'timeout', 'fallback', 'budget']);
+  known('options', options, [
+    'retry',
+    'circuitBreaker',
+    'bulkhead',
+    'timeout',
+    'fallback',
+    'budget',
+    'pricer',
+    'prices',
+  ]);
 
   const retryIn = section('retry', options.retry);
   let retry: ResolvedOptions['retry'];
@@ -233,5 +258,28 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     budget = { usd: budgetIn.usd, windowMs: integer('budget.windowMs', budgetIn.windowMs, 86_400_000, 1) };
   }
 
-  return { retry, circuitBreaker, bulkhead, timeout, fallbackModels, budget };
+  const pricer = resolvePricer(options.pricer, options.prices);
+
+  return { retry, circuitBreaker, bulkhead, timeout, fallbackModels, budget, pricer };
+}
+
+function resolvePricer(given: unknown, prices: unknown): () => BudgetPricer {
+  if (given !== undefined) {
+    if (typeof given !== 'object' || given === null || typeof (given as BudgetPricer).price !== 'function') {
+      fail('pricer', 'an object with a price() method (createPricer() of @aiotel/cost)', given);
+    }
+    const pricer = given as BudgetPricer;
+    return () => pricer;
+  }
+  if (prices !== undefined) {
+    if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) {
+      fail('prices', 'an object of price overrides by model', prices);
+    }
+    const pricer = createPricer({
+      overrides: prices as PriceOverrides,
+      onWarning: (message) => diag.warn(`@aiotel/resilience: ${message}`),
+    });
+    return () => pricer;
+  }
+  return getDefaultPricer;
 }

@@ -54,7 +54,7 @@ const DONE: Promise<void> = Promise.resolve();
 export function createResilientFetch(options: ResolvedOptions, realFetch: () => Fetch): Fetch {
   const breakers = options.circuitBreaker ? new Breakers(options.circuitBreaker) : undefined;
   const bulkhead = options.bulkhead ? new Bulkhead(options.bulkhead) : undefined;
-  const budget = options.budget ? new Budget(options.budget) : undefined;
+  const budget = options.budget ? new Budget(options.budget, options.pricer) : undefined;
   const retry: RetryPolicy | undefined = options.retry ? retryPolicy(options.retry) : undefined;
   const countRateLimits = options.circuitBreaker?.countRateLimits ?? false;
   // A fallback rewrites the JSON body's model, so the body is parsed only when there is one.
