@@ -273,7 +273,13 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
     let reason = '';
     for (let i = 0; ; i++) {
       const model = models[i];
-      const call: CallAttributes = { span, server: info.server, model, key: keyOf(info.server, model) };
+      const call: CallAttributes = {
+        span,
+        server: info.server,
+        serverAttributes: info.serverAttributes,
+        model,
+        key: keyOf(info.server, model),
+      };
       if (previous && model !== undefined) telemetry.fallback(previous, model, reason);
       const body = i === 0 || model === undefined ? init.body : withModel(info.json!, model);
       try {
@@ -301,6 +307,7 @@ export function createResilientFetch(options: ResolvedOptions, realFetch: () => 
     const call: CallAttributes = {
       span,
       server: info.server,
+      serverAttributes: info.serverAttributes,
       model: info.model,
       key: keyOf(info.server, info.model),
     };

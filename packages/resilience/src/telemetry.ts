@@ -45,6 +45,7 @@ export const ATTR = {
   policyKey: 'aiotel.policy.key',
   requestModel: 'gen_ai.request.model',
   serverAddress: 'server.address',
+  serverPort: 'server.port',
   retryAttempt: 'aiotel.retry.attempt',
   retryReason: 'aiotel.retry.reason',
   retryDelayMs: 'aiotel.retry.delay_ms',
@@ -67,6 +68,8 @@ export interface CallAttributes {
   /** The span active when the SDK called fetch (the GenAI span), captured so stream events land on it too. */
   readonly span: Span | undefined;
   readonly server: string;
+  /** `server.address` (host) and `server.port` of the request, frozen and shared per URL. */
+  readonly serverAttributes: Attributes;
   readonly model: string | undefined;
   readonly key: string;
 }
@@ -159,21 +162,8 @@ function event(span: Span | undefined, name: string, attributes: Attributes): vo
   span?.addEvent(name, attributes);
 }
 
-/** `{ server.address }` per server, built once: the bulkhead records three points with it on every call. */
-const serverAttributes = new Map<string, Attributes>();
-const MAX_REMEMBERED_SERVERS = 256;
-
-function serverOnly(server: string): Attributes {
-  let attributes = serverAttributes.get(server);
-  if (attributes === undefined) {
-    attributes = Object.freeze({ [ATTR.serverAddress]: server });
-    if (serverAttributes.size < MAX_REMEMBERED_SERVERS) serverAttributes.set(server, attributes);
-  }
-  return attributes;
-}
-
 function metricAttributes(call: CallAttributes, extra?: Attributes): Attributes {
-  const attributes: Attributes = { [ATTR.serverAddress]: call.server, [ATTR.policyKey]: call.key, ...extra };
+  const attributes: Attributes = { ...call.serverAttributes, [ATTR.policyKey]: call.key, ...extra };
   if (call.model !== undefined) attributes[ATTR.requestModel] = call.model;
   return attributes;
 }
@@ -214,25 +204,25 @@ export const telemetry = {
     guard('a circuit breaker state', () => instruments().breakerState.record(0, metricAttributes(breaker)));
   },
 
-  bulkheadQueued(server: string, delta: 1 | -1): void {
-    guard('the bulkhead queue', () => instruments().queued.add(delta, serverOnly(server)));
+  bulkheadQueued(call: CallAttributes, delta: 1 | -1): void {
+    guard('the bulkhead queue', () => instruments().queued.add(delta, call.serverAttributes));
   },
 
-  bulkheadInFlight(server: string, delta: 1 | -1): void {
-    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, serverOnly(server)));
+  bulkheadInFlight(call: CallAttributes, delta: 1 | -1): void {
+    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, call.serverAttributes));
   },
 
   bulkheadSlot(call: CallAttributes, waitedMs: number, wasQueued: boolean): void {
     guard('a bulkhead wait', () => {
       if (wasQueued) event(call.span, EVENT.bulkheadQueued, { [ATTR.bulkheadWaitMs]: Math.round(waitedMs) });
-      instruments().queueWait.record(waitedMs / 1000, serverOnly(call.server));
+      instruments().queueWait.record(waitedMs / 1000, call.serverAttributes);
     });
   },
 
   bulkheadRejected(call: CallAttributes): void {
     guard('a bulkhead rejection', () => {
       event(call.span, EVENT.bulkheadRejected, {});
-      instruments().rejections.add(1, serverOnly(call.server));
+      instruments().rejections.add(1, call.serverAttributes);
     });
   },
 
@@ -245,7 +235,7 @@ export const telemetry = {
         [ATTR.fallbackReason]: reason,
       });
       instruments().fallbacks.add(1, {
-        [ATTR.serverAddress]: call.server,
+        ...call.serverAttributes,
         [ATTR.fallbackFrom]: from,
         [ATTR.fallbackTo]: to,
       });

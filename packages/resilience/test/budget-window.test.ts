@@ -5,6 +5,7 @@ const USAGE = { prompt_tokens: 1000, completion_tokens: 1000 };
 const call = {
   span: undefined,
   server: 'api.openai.com',
+  serverAttributes: { 'server.address': 'api.openai.com', 'server.port': 443 },
   model: 'gpt-4o-mini',
   key: 'api.openai.com/gpt-4o-mini',
 };

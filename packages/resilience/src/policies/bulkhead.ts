@@ -29,11 +29,11 @@ export class Bulkhead {
     return new Promise<T>((resolve, reject) => {
       const queued = this.policy.executionSlots === 0;
       let waiting = queued && this.policy.queueSlots > 0;
-      if (waiting) telemetry.bulkheadQueued(call.server, 1);
+      if (waiting) telemetry.bulkheadQueued(call, 1);
       const leaveQueue = () => {
         if (waiting) {
           waiting = false;
-          telemetry.bulkheadQueued(call.server, -1);
+          telemetry.bulkheadQueued(call, -1);
         }
       };
       const onAbort = () => {
@@ -51,7 +51,7 @@ export class Bulkhead {
           leaveQueue();
           if (signal.aborted) return;
           telemetry.bulkheadSlot(call, performance.now() - start, queued);
-          telemetry.bulkheadInFlight(call.server, 1);
+          telemetry.bulkheadInFlight(call, 1);
           try {
             // Not queued: cockatiel runs this at once, still in the caller's context (no context switch needed).
             const held = await (queued ? context.with(callerContext, work) : work());
@@ -59,7 +59,7 @@ export class Bulkhead {
             resolve(held.value);
             await held.done;
           } finally {
-            telemetry.bulkheadInFlight(call.server, -1);
+            telemetry.bulkheadInFlight(call, -1);
           }
         }, signal)
         .catch((err: unknown) => {
