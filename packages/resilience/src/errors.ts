@@ -14,7 +14,8 @@ export type ResilienceErrorKind =
   | 'RetryAfterTooLongError'
   | 'StreamInterruptedError'
   | 'StreamTruncatedError'
-  | 'AttemptTimeoutError';
+  | 'AttemptTimeoutError'
+  | 'StoreUnavailableError';
 
 function kindOf(err: unknown): ResilienceErrorKind | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
@@ -166,6 +167,26 @@ export class AttemptTimeoutError extends ResilienceError {
   }
 }
 
+/**
+ * The shared store (`store` option) cannot be reached and `onStoreUnavailable` is `'reject'`: the call was refused
+ * without being sent, since the shared limits could not be checked.
+ */
+export class StoreUnavailableError extends ResilienceError {
+  override name = 'StoreUnavailableError';
+  /** The store operation that could not be done, e.g. `acquire_slot`. */
+  readonly operation: string;
+  /** When the outage began (epoch ms). */
+  readonly since: number;
+
+  constructor(operation: string, since: number) {
+    super(
+      `The shared store is unavailable (since ${new Date(since).toISOString()}; ${operation} failed) and onStoreUnavailable is 'reject': the call was not sent`,
+    );
+    this.operation = operation;
+    this.since = since;
+  }
+}
+
 mark(ResilienceError, 'ResilienceError');
 mark(CircuitOpenError, 'CircuitOpenError');
 mark(BulkheadRejectedError, 'BulkheadRejectedError');
@@ -174,6 +195,7 @@ mark(RetryAfterTooLongError, 'RetryAfterTooLongError');
 mark(StreamInterruptedError, 'StreamInterruptedError');
 mark(StreamTruncatedError, 'StreamTruncatedError');
 mark(AttemptTimeoutError, 'AttemptTimeoutError');
+mark(StoreUnavailableError, 'StoreUnavailableError');
 
 /** Whether `err` is any error raised by `@aiotel/resilience` (from any copy of the package). */
 export const isResilienceError = (err: unknown): err is ResilienceError => kindOf(err) !== undefined;
@@ -198,3 +220,6 @@ export const isStreamTruncatedError = (err: unknown): err is StreamTruncatedErro
 /** Whether `err` is an `AttemptTimeoutError` (from any copy of the package). */
 export const isAttemptTimeoutError = (err: unknown): err is AttemptTimeoutError =>
   kindOf(err) === 'AttemptTimeoutError';
+/** Whether `err` is a `StoreUnavailableError` (from any copy of the package). */
+export const isStoreUnavailableError = (err: unknown): err is StoreUnavailableError =>
+  kindOf(err) === 'StoreUnavailableError';

@@ -9,16 +9,19 @@ export {
   isCircuitOpenError,
   isResilienceError,
   isRetryAfterTooLongError,
+  isStoreUnavailableError,
   isStreamInterruptedError,
   isStreamTruncatedError,
   RESILIENCE_ERROR,
   ResilienceError,
   type ResilienceErrorKind,
   RetryAfterTooLongError,
+  StoreUnavailableError,
   StreamInterruptedError,
   type StreamInterruption,
   StreamTruncatedError,
 } from './errors.js';
+export { type PolicyEventMap, PolicyEvents } from './events.js';
 export type {
   BreakerKeyInput,
   BudgetOptions,
@@ -26,11 +29,16 @@ export type {
   BulkheadOptions,
   CircuitBreakerOptions,
   FallbackOptions,
+  ProviderWindowOptions,
+  RateLimitOptions,
   ResilienceOptions,
   RetryOptions,
   TimeoutOptions,
 } from './options.js';
 export { type ClientWithOptions, resilient } from './resilient.js';
-export { FALLBACK_FROM_HEADER, RETRY_COUNT_HEADER } from './resilient-fetch.js';
+export { FALLBACK_FROM_HEADER, POLICY_ORDER, RETRY_COUNT_HEADER } from './resilient-fetch.js';
+export type { StoreUnavailableMode } from './store/guarded-store.js';
+export { MemoryStore } from './store/memory-store.js';
+export type { BreakerRecord, ResilienceStore } from './store/store.js';
 export { ATTR, EVENT, METER_NAME, METRIC } from './telemetry.js';
 export { unwrapRefusal } from './typed-errors.js';

@@ -3,6 +3,7 @@ import {
   isBulkheadRejectedError,
   isCircuitOpenError,
   isRetryAfterTooLongError,
+  isStoreUnavailableError,
 } from './errors.js';
 
 /**
@@ -22,7 +23,8 @@ function isRefusal(err: unknown): boolean {
     isCircuitOpenError(err) ||
     isBulkheadRejectedError(err) ||
     isBudgetExceededError(err) ||
-    isRetryAfterTooLongError(err)
+    isRetryAfterTooLongError(err) ||
+    isStoreUnavailableError(err)
   );
 }
 

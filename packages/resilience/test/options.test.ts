@@ -22,7 +22,7 @@ describe('options', () => {
     expect(o.circuitBreaker?.key({ server: 'api.openai.com', model: 'gpt-4o' })).toBe(
       'api.openai.com/gpt-4o',
     );
-    expect(o.bulkhead).toEqual({ limit: 20, queue: 1000 });
+    expect(o.bulkhead).toEqual({ limit: 20, queue: 1000, leaseMs: 30_000 });
     expect(o.timeout).toEqual({
       attemptMs: 600_000,
       firstChunkMs: 60_000,
@@ -31,6 +31,11 @@ describe('options', () => {
     });
     expect(o.fallbackModels).toEqual([]);
     expect(o.budget).toBeUndefined();
+    expect(o.rateLimit).toBeUndefined();
+    expect(o.providerWindow).toEqual({ maxHoldMs: 60_000 });
+    expect(o.store).toBeUndefined();
+    expect(o.storeTimeoutMs).toBe(250);
+    expect(o.onStoreUnavailable).toBe('local');
   });
 
   it('disables a policy given false', () => {
@@ -48,6 +53,11 @@ describe('options', () => {
 
   it.each([
     [{ retry: { maxRetries: -1 } }, 'retry.maxRetries'],
+    [{ rateLimit: {} }, 'rateLimit'],
+    [{ rateLimit: { requestsPerMinute: 0 } }, 'rateLimit.requestsPerMinute'],
+    [{ bulkhead: { leaseMs: 5 } }, 'bulkhead.leaseMs'],
+    [{ store: {} }, 'store'],
+    [{ onStoreUnavailable: 'wait' }, 'onStoreUnavailable'],
     [{ retry: { maxRetries: 1.5 } }, 'retry.maxRetries'],
     [{ retry: { initialDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
     [{ retry: { maxRetryAfterMs: '60s' } }, 'retry.maxRetryAfterMs'],

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { estimateTokens } from '../src/policies/rate-limit.js';
+import { CHAT, chatRequests, client, useFakeLlm, useTelemetry } from './helpers.js';
+
+const ctx = useFakeLlm();
+const otel = useTelemetry();
+
+/** Slack for the time between a request being let through and reaching the server, on a loaded machine. */
+const JIT_MS = 150;
+
+/** The most requests that arrived within any `windowMs`. */
+function mostInAnyWindow(arrivals: number[], windowMs: number): number {
+  const sorted = [...arrivals].sort((a, b) => a - b);
+  let most = 0;
+  for (let i = 0, j = 0; i < sorted.length; i++) {
+    while (sorted[i]! - sorted[j]! >= windowMs) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+describe('rate limit', () => {
+  it('calls within the limit go at once, without a wait event', async () => {
+    const c = client(ctx.fake, { rateLimit: { requestsPerMinute: 6 } });
+    const started = Date.now();
+    const { span } = await otel.inSpan(async () => {
+      await Promise.all(Array.from({ length: 3 }, () => c.chat.completions.create(CHAT)));
+    });
+    expect(chatRequests(ctx.fake)).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(span.events.filter((e) => e.name === 'aiotel.rate_limit.wait')).toHaveLength(0);
+  });
+
+  it('waits, and the server never sees more than the limit in any minute', async () => {
+    const c = client(ctx.fake, { rateLimit: { requestsPerMinute: 2 } });
+    await c.chat.completions.create(CHAT);
+    await c.chat.completions.create(CHAT);
+    const controller = new AbortController();
+    const third = c.chat.completions.create(CHAT, { signal: controller.signal });
+    let settled = false;
+    const done = () => {
+      settled = true;
+    };
+    third.then(done, done);
+    await new Promise((r) => setTimeout(r, 300));
+    // The third call waits (a minute, here): still pending, never sent, not failed.
+    expect(settled).toBe(false);
+    expect(chatRequests(ctx.fake)).toHaveLength(2);
+    const arrivals = chatRequests(ctx.fake).map((r) => r.startedAt);
+    expect(mostInAnyWindow(arrivals, 60_000)).toBeLessThanOrEqual(2);
+    // The wait is abortable.
+    controller.abort();
+    await third.catch(() => undefined);
+    expect(settled).toBe(true);
+  });
+
+  it('a short window paces: 600 a minute over 1 s windows is at most 10 in any second; calls waited, none failed', async () => {
+    const c = client(ctx.fake, { rateLimit: { requestsPerMinute: 600, windowMs: 1_000 } });
+    await Promise.all(Array.from({ length: 25 }, () => c.chat.completions.create(CHAT)));
+    const arrivals = chatRequests(ctx.fake).map((r) => r.startedAt);
+    expect(arrivals).toHaveLength(25);
+    // The limit holds when requests are sent; they reach the server a few ms apart (JIT_MS of slack).
+    expect(mostInAnyWindow(arrivals, 1_000 - JIT_MS)).toBeLessThanOrEqual(10);
+    expect(Math.max(...arrivals) - Math.min(...arrivals)).toBeGreaterThanOrEqual(2_000 - 20);
+    const waits = await otel.points('aiotel.resilience.rate_limit.wait');
+    expect((waits[0]!.value as { count: number }).count).toBeGreaterThanOrEqual(15);
+  });
+
+  it('estimates tokens from the body and the max tokens asked for', () => {
+    expect(estimateTokens('x'.repeat(400), { max_tokens: 50 })).toEqual({ tokens: 150 });
+    expect(estimateTokens('x'.repeat(10), { max_completion_tokens: 7 })).toEqual({ tokens: 10 });
+    expect(estimateTokens(undefined, undefined)).toEqual({ tokens: 0 });
+  });
+});
