@@ -38,7 +38,7 @@ export type {
 export { type ClientWithOptions, resilient } from './resilient.js';
 export { FALLBACK_FROM_HEADER, POLICY_ORDER, RETRY_COUNT_HEADER } from './resilient-fetch.js';
 export type { StoreUnavailableMode } from './store/guarded-store.js';
-export { MemoryStore } from './store/memory-store.js';
-export type { BreakerRecord, ResilienceStore } from './store/store.js';
+export { BUCKETS_PER_WINDOW, bucketEnd, MemoryStore } from './store/memory-store.js';
+export { type BreakerRecord, CLOSED, type ResilienceStore } from './store/store.js';
 export { ATTR, EVENT, METER_NAME, METRIC } from './telemetry.js';
 export { unwrapRefusal } from './typed-errors.js';

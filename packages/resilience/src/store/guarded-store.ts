@@ -52,6 +52,7 @@ export class GuardedStore implements ResilienceStore {
     if (this.outageSince !== 0 && now < this.nextTry) return this.fallback(operation, onLocal);
     if (this.outageSince !== 0) this.nextTry = now + this.options.retryMs;
     const start = performance.now();
+    const startedAt = Date.now();
     let timer: NodeJS.Timeout | undefined;
     try {
       const result = await Promise.race([
@@ -64,7 +65,8 @@ export class GuardedStore implements ResilienceStore {
         }),
       ]);
       this.events.emit('storeOperation', operation, performance.now() - start, false);
-      if (this.outageSince !== 0) {
+      // Only an operation sent after the outage began proves the store is back (one in flight before may land late).
+      if (this.outageSince !== 0 && startedAt >= this.outageSince) {
         this.events.emit('storeRecovered', Date.now() - this.outageSince);
         this.outageSince = 0;
       }
