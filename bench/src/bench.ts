@@ -22,6 +22,7 @@ import { renderFlushes, renderTable, renderTargets } from './report/table.ts';
 import { BENCH_DIR } from './runtime.ts';
 import type { SdkFloor } from './sdk-floor.ts';
 import type { SinkStats } from './servers/otlp-sink.ts';
+import type { StoreCost } from './store-cost.ts';
 import { selectVariants, type Variant } from './variants.ts';
 
 const HELP = `usage: node src/bench.ts [options]
@@ -130,6 +131,35 @@ function measureSdkFloor(): SdkFloor | undefined {
   }
 }
 
+/** The shared store's cost per call (`src/store-cost.ts`, Redis on loopback), in fresh processes; undefined if it fails. */
+function measureStoreCost(): StoreCost | undefined {
+  try {
+    const out = execFileSync(process.execPath, [join(BENCH_DIR, 'src', 'store-cost.ts'), '--json'], {
+      cwd: BENCH_DIR,
+      encoding: 'utf8',
+      timeout: 300_000,
+    });
+    return JSON.parse(out) as StoreCost;
+  } catch (err) {
+    console.error(
+      `bench: the store cost could not be measured: ${err instanceof Error ? err.message : String(err)}`,
+    );
+    return undefined;
+  }
+}
+
+/** The README lines of the store's cost. */
+function storeCostLines(cost: StoreCost): string[] {
+  return [
+    `Shared store (\`src/store-cost.ts\`, \`redisStore()\` on a loopback redis-server, ${cost.calls} sequential calls × ` +
+      `${cost.rounds} rounds, default policies with a bulkhead): ${cost.storeUs.toFixed(1)} µs CPU per call against ` +
+      `${cost.kitUs.toFixed(1)} µs for the same kit without a store (+${(cost.storeUs - cost.kitUs).toFixed(1)}), ` +
+      `${cost.roundTripsPerCall.toFixed(2)} Redis round trips per call; wall ${cost.storeWallUs.toFixed(0)} µs against ` +
+      `${cost.kitWallUs.toFixed(0)} µs per call.`,
+    '',
+  ];
+}
+
 function callsMade(s: WorkloadSizes): number {
   return (
     s.warmupCalls +
@@ -172,6 +202,14 @@ async function main(): Promise<void> {
       console.log(
         `bench: OpenTelemetry SDK alone: ${sdkFloor.histogramRecordUs.toFixed(2)} µs per histogram record, ` +
           `${sdkFloor.spanUs.toFixed(2)} µs per span, ${sdkFloor.callUs.toFixed(2)} µs per call's telemetry`,
+      );
+    }
+
+    const storeCost = measureStoreCost();
+    if (storeCost) {
+      console.log(
+        `bench: shared store: +${(storeCost.storeUs - storeCost.kitUs).toFixed(1)} µs CPU per call, ` +
+          `${storeCost.roundTripsPerCall.toFixed(2)} Redis round trips per call`,
       );
     }
 
@@ -219,6 +257,7 @@ async function main(): Promise<void> {
       rounds,
       otlpProtocol: { full7: 'http/protobuf (the preload default)', others: 'http/json' },
       sdkFloor: sdkFloor ?? null,
+      storeCost: storeCost ?? null,
       variants: summaries,
       targets,
       skipped,
@@ -264,6 +303,7 @@ async function main(): Promise<void> {
               '',
             ]
           : []),
+        ...(storeCost ? storeCostLines(storeCost) : []),
         targetTable,
         ...(skipped.length > 0 ? ['', ...skipped.map((s) => `Not run: ${s.variant} (${s.reason}).`)] : []),
       ].join('\n');

@@ -19,14 +19,25 @@ afterAll(async () => {
   await redis?.close();
 });
 afterEach(async () => {
+  const fellBack = workers.filter((w) => w.stderr().includes('AIOTEL_STORE_UNAVAILABLE'));
   await Promise.all(workers.map((w) => w.close()));
   workers = [];
   fake.reset();
+  // A worker that fell back to in-process limits says so: the test's figures would not be the shared ones.
+  expect(fellBack).toEqual([]);
 });
 
-/** A configuration with its own key prefix, so tests never see each other's state. */
+/**
+ * A configuration with its own key prefix, so tests never see each other's state. The store's deadline is long here:
+ * on a loaded machine a 250 ms deadline can expire and the processes fall back to their own limits (store-failure.test.ts).
+ */
 function config(options: WorkerConfig['options'], baseURL = fake.url): WorkerConfig {
-  return { redisPort: redis.port, prefix: `t${++prefixSeq}:`, baseURL, options };
+  return {
+    redisPort: redis.port,
+    prefix: `t${++prefixSeq}:`,
+    baseURL,
+    options: { storeTimeoutMs: 2_000, ...options },
+  };
 }
 
 async function spawn(n: number, c: WorkerConfig): Promise<Worker[]> {

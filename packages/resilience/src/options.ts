@@ -129,6 +129,12 @@ export interface ResilienceOptions {
   /** Longest wait for one operation of the shared store, ms; past it the store counts as unavailable. Default `250`. */
   readonly storeTimeoutMs?: number;
   /**
+   * How long a process trusts what it read from the shared store that needs no action (a breaker closed with no
+   * faults, no provider hold), ms, so that an ordinary call costs two round trips (bulkhead acquire and release).
+   * Another process's open breaker or provider hold is seen within this long. `0` reads on every call. Default `200`.
+   */
+  readonly storeCacheMs?: number;
+  /**
    * While the shared store is unavailable: `'local'` runs the policies on in-process state (limits per process),
    * `'reject'` refuses calls with `StoreUnavailableError`. Default `'local'`.
    */
@@ -165,6 +171,7 @@ export interface ResolvedOptions {
   readonly providerWindow: Required<ProviderWindowOptions> | undefined;
   readonly store: ResilienceStore | undefined;
   readonly storeTimeoutMs: number;
+  readonly storeCacheMs: number;
   readonly onStoreUnavailable: StoreUnavailableMode;
   /** The pricer of the budget, looked up at each priced call (the default one may be configured later). */
   readonly pricer: () => BudgetPricer;
@@ -234,6 +241,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     'providerWindow',
     'store',
     'storeTimeoutMs',
+    'storeCacheMs',
     'onStoreUnavailable',
     'pricer',
     'prices',
@@ -355,6 +363,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     fail('store', 'a store (redisStore() of @aiotel/resilience-redis)', store);
   }
   const storeTimeoutMs = integer('storeTimeoutMs', options.storeTimeoutMs, 250, 1);
+  const storeCacheMs = integer('storeCacheMs', options.storeCacheMs, 200, 0);
   const onStoreUnavailable = options.onStoreUnavailable ?? 'local';
   if (onStoreUnavailable !== 'local' && onStoreUnavailable !== 'reject') {
     fail('onStoreUnavailable', "'local' or 'reject'", onStoreUnavailable);
@@ -373,6 +382,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     providerWindow,
     store,
     storeTimeoutMs,
+    storeCacheMs,
     onStoreUnavailable,
     pricer,
   };

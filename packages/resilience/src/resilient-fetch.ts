@@ -59,10 +59,12 @@ export function createResilientFetch(
 
   const budget = options.budget && new Budget(options.budget, store, options.pricer, events);
   const rateLimit = options.rateLimit && new RateLimit(options.rateLimit, store, events, shared);
+  // Read-mostly state of a shared store (a closed breaker, no provider hold) is trusted for storeCacheMs.
+  const cacheMs = shared ? options.storeCacheMs : 0;
   const providerWindow =
-    options.providerWindow && new ProviderWindow(store, events, options.providerWindow.maxHoldMs);
+    options.providerWindow && new ProviderWindow(store, events, options.providerWindow.maxHoldMs, cacheMs);
   const bulkhead = options.bulkhead && new Bulkhead({ ...options.bulkhead, shared }, store, events);
-  const breakers = options.circuitBreaker && new Breakers(options.circuitBreaker, store, events);
+  const breakers = options.circuitBreaker && new Breakers(options.circuitBreaker, store, events, cacheMs);
   const retry = options.retry && retryPolicy(options.retry);
   // A fallback rewrites the JSON body's model, so the body is parsed only when there is one.
   const parseBodies = options.fallbackModels.length > 0;

@@ -35,6 +35,7 @@ describe('options', () => {
     expect(o.providerWindow).toEqual({ maxHoldMs: 60_000 });
     expect(o.store).toBeUndefined();
     expect(o.storeTimeoutMs).toBe(250);
+    expect(o.storeCacheMs).toBe(200);
     expect(o.onStoreUnavailable).toBe('local');
   });
 

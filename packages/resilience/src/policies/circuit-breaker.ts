@@ -3,7 +3,7 @@ import type { CallAttributes } from '../call.js';
 import { CircuitOpenError } from '../errors.js';
 import type { PolicyEvents } from '../events.js';
 import type { CircuitBreakerOptions } from '../options.js';
-import type { BreakerRecord, ResilienceStore } from '../store/store.js';
+import { type BreakerRecord, CLOSED, type ResilienceStore } from '../store/store.js';
 
 /**
  * One consecutive-failure circuit breaker per key, its state in the store (with a shared store: one state for every
@@ -14,12 +14,16 @@ import type { BreakerRecord, ResilienceStore } from '../store/store.js';
 export class Breaker {
   readonly key: string;
   private readonly name: string;
+  /** Until when a read that found the breaker closed and clean stands for the store's state (a shared store). */
+  private closedUntil = 0;
 
   constructor(
     call: CallAttributes,
     private readonly options: Required<CircuitBreakerOptions>,
     private readonly store: ResilienceStore,
     private readonly events: PolicyEvents,
+    /** How long a closed state read from a shared store is trusted, ms (0: read on every call). */
+    private readonly cacheMs: number,
   ) {
     this.key = call.key;
     this.name = `breaker:${call.key}`;
@@ -28,7 +32,7 @@ export class Breaker {
 
   /** Runs `fn` through the breaker, or throws `CircuitOpenError` without calling it. */
   async execute<T>(fn: () => Promise<T>, call: CallAttributes): Promise<T> {
-    const record = await this.store.breakerRead(this.name);
+    const record = await this.read();
     let probe = false;
     if (record.openedAt !== 0) {
       const probeAt = record.openedAt + this.options.halfOpenAfterMs;
@@ -55,7 +59,17 @@ export class Breaker {
     return value;
   }
 
+  /** The breaker's record; a clean closed one is reused for `cacheMs` (the common case costs no round trip). */
+  private async read(): Promise<BreakerRecord> {
+    if (this.cacheMs > 0 && Date.now() < this.closedUntil) return CLOSED;
+    const record = await this.store.breakerRead(this.name);
+    if (this.cacheMs > 0 && record.openedAt === 0 && record.failures === 0)
+      this.closedUntil = Date.now() + this.cacheMs;
+    return record;
+  }
+
   private async failed(before: BreakerRecord, probe: boolean, call: CallAttributes): Promise<void> {
+    this.closedUntil = 0;
     const after = await this.store
       .breakerFailure(this.name, this.options.consecutiveFailures, Date.now())
       .catch(() => undefined);
@@ -83,13 +97,14 @@ export class Breakers {
     private readonly options: Required<CircuitBreakerOptions>,
     private readonly store: ResilienceStore,
     private readonly events: PolicyEvents,
+    private readonly cacheMs: number,
   ) {}
 
   /** The breaker for the call's key, created closed on first use. */
   get(call: CallAttributes): Breaker {
     let breaker = this.byKey.get(call.key);
     if (!breaker) {
-      breaker = new Breaker(call, this.options, this.store, this.events);
+      breaker = new Breaker(call, this.options, this.store, this.events, this.cacheMs);
       this.byKey.set(call.key, breaker);
     }
     return breaker;

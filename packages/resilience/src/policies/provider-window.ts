@@ -15,14 +15,22 @@ export class ProviderWindow {
     private readonly events: PolicyEvents,
     /** Longest hold a header can set, ms (a wrong header must not stop calls for hours). */
     private readonly maxHoldMs: number,
+    /** How long "not held" read from a shared store is trusted, ms (0: read on every call). */
+    private readonly cacheMs: number,
   ) {}
+
+  /** Per key: until when a read that found no hold stands for the store's state. */
+  private readonly clearUntil = new Map<string, number>();
 
   /** Waits while the call's server and model are held. */
   async wait(call: CallAttributes, signal: AbortSignal): Promise<void> {
     const name = `window:${call.key}`;
     const start = Date.now();
+    if (this.cacheMs > 0 && start < (this.clearUntil.get(name) ?? 0)) return;
     let held = false;
-    for (let until = await this.store.heldUntil(name, start); until > Date.now(); ) {
+    let until = await this.store.heldUntil(name, start);
+    if (this.cacheMs > 0 && until === 0) this.remember(name, start + this.cacheMs);
+    for (; until > Date.now(); ) {
       held = true;
       await sleep(until - Date.now(), signal);
       until = await this.store.heldUntil(name, Date.now());
@@ -39,7 +47,15 @@ export class ProviderWindow {
     if (until <= now) return;
     until = Math.min(until, now + this.maxHoldMs);
     this.events.emit('providerWindowSpent', call, spent?.kind ?? 'requests', until);
-    this.store.holdUntil(`window:${call.key}`, until).catch(() => undefined);
+    const name = `window:${call.key}`;
+    this.clearUntil.delete(name);
+    this.store.holdUntil(name, until).catch(() => undefined);
+  }
+
+  private remember(name: string, until: number): void {
+    // Keys are server and model: few; bounded all the same.
+    if (this.clearUntil.size >= 1_000) this.clearUntil.clear();
+    this.clearUntil.set(name, until);
   }
 }
 
