@@ -1,21 +1,11 @@
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
 import { resilient } from '@aiotel/resilience';
 import type { Redis } from 'ioredis';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { redisStore } from '../src/index.js';
-import { type RedisServer, startRedis } from './redis-server.js';
+import { useRedisAndFake } from './bed.js';
 
-let redis: RedisServer;
-let fake: FakeLlm;
-beforeAll(async () => {
-  redis = await startRedis();
-  fake = await startFakeLlm({ latency: false });
-});
-afterAll(async () => {
-  await fake?.close();
-  await redis?.close();
-});
+const bed = useRedisAndFake();
 
 /** The client with a count of the commands the store sends (each awaited: one round trip). */
 function counting(client: Redis): { client: Redis; sent: string[] } {
@@ -40,8 +30,8 @@ function counting(client: Redis): { client: Redis; sent: string[] } {
 
 describe('round trips', () => {
   it('an ordinary call (default policies) costs two: the bulkhead acquire and release', async () => {
-    const { client, sent } = counting(redis.client());
-    const c = resilient(new OpenAI({ baseURL: fake.url, apiKey: 'test' }), {
+    const { client, sent } = counting(bed.redis.client());
+    const c = resilient(new OpenAI({ baseURL: bed.fake.url, apiKey: 'test' }), {
       store: redisStore(client, { prefix: 'rt:' }),
       storeCacheMs: 60_000,
     });
@@ -56,8 +46,8 @@ describe('round trips', () => {
   });
 
   it('with storeCacheMs: 0 every call also reads the provider window and the breaker: four', async () => {
-    const { client, sent } = counting(redis.client());
-    const c = resilient(new OpenAI({ baseURL: fake.url, apiKey: 'test' }), {
+    const { client, sent } = counting(bed.redis.client());
+    const c = resilient(new OpenAI({ baseURL: bed.fake.url, apiKey: 'test' }), {
       store: redisStore(client, { prefix: 'rt0:' }),
       storeCacheMs: 0,
     });

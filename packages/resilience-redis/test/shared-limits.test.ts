@@ -1,50 +1,24 @@
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { JIT_MS, mostInAnyWindow } from '../../resilience/test/arrivals.js';
 import { startWindowServer } from '../../resilience/test/window-server.js';
-import { type RedisServer, startRedis } from './redis-server.js';
-import { type CallResult, startWorkers, type Worker, type WorkerConfig } from './workers.js';
+import { useRedisAndFake, useWorkers } from './bed.js';
+import type { CallResult, WorkerConfig } from './workers.js';
 
 // Each test: real worker processes (the built packages) on one real redis-server, against the fake LLM server.
-let redis: RedisServer;
-let fake: FakeLlm;
-let workers: Worker[] = [];
-let prefixSeq = 0;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  fake = await startFakeLlm({ latency: false });
-});
-afterAll(async () => {
-  await fake?.close();
-  await redis?.close();
-});
-afterEach(async () => {
-  const fellBack = workers.filter((w) => w.stderr().includes('AIOTEL_STORE_UNAVAILABLE'));
-  await Promise.all(workers.map((w) => w.close()));
-  workers = [];
-  fake.reset();
-  // A worker that fell back to in-process limits says so: the test's figures would not be the shared ones.
-  expect(fellBack).toEqual([]);
-});
+const bed = useRedisAndFake();
+// A worker that fell back to in-process limits says so: the test's figures would not be the shared ones.
+const workers = useWorkers(bed, (ws) =>
+  expect(ws.filter((w) => w.stderr().includes('AIOTEL_STORE_UNAVAILABLE'))).toEqual([]),
+);
 
 /**
- * A configuration with its own key prefix, so tests never see each other's state. The store's deadline is long here:
- * on a loaded machine a 250 ms deadline can expire and the processes fall back to their own limits (store-failure.test.ts).
+ * The store's deadline is long here: on a loaded machine a 250 ms deadline can expire and the processes fall back
+ * to their own limits (store-failure.test.ts).
  */
-function config(options: WorkerConfig['options'], baseURL = fake.url): WorkerConfig {
-  return {
-    redisPort: redis.port,
-    prefix: `t${++prefixSeq}:`,
-    baseURL,
-    options: { storeTimeoutMs: 2_000, ...options },
-  };
+function config(options: WorkerConfig['options'], baseURL?: string): WorkerConfig {
+  return workers.config({ storeTimeoutMs: 2_000, ...options }, baseURL);
 }
-
-async function spawn(n: number, c: WorkerConfig): Promise<Worker[]> {
-  const started = await startWorkers(n, c);
-  workers.push(...started);
-  return started;
-}
+const spawn = workers.spawn;
 
 const SLOW = { 'x-fake-latency': 'ttft=150; per-token=0' };
 const errors = (results: CallResult[]) => results.filter((r) => !r.ok);
@@ -56,23 +30,23 @@ describe('shared limits across processes (redis-server)', () => {
       await Promise.all(ws.map((w) => w.run({ calls: 30, concurrency: 30, headers: SLOW })))
     ).flat();
     expect(errors(results)).toEqual([]);
-    expect(fake.stats().totalRequests).toBe(90);
-    expect(fake.stats().maxInFlight).toBeLessThanOrEqual(6);
+    expect(bed.fake.stats().totalRequests).toBe(90);
+    expect(bed.fake.stats().maxInFlight).toBeLessThanOrEqual(6);
     // Shared, not split 2/2/2.
-    expect(fake.stats().maxInFlight).toBeGreaterThanOrEqual(5);
+    expect(bed.fake.stats().maxInFlight).toBeGreaterThanOrEqual(5);
   });
 
   it('without the store the same processes let 3 x 6 through: the check above can fail', async () => {
     const ws = await spawn(3, { ...config({ bulkhead: { limit: 6 } }), noStore: true });
     await Promise.all(ws.map((w) => w.run({ calls: 12, concurrency: 12, headers: SLOW })));
-    expect(fake.stats().maxInFlight).toBeGreaterThan(6);
+    expect(bed.fake.stats().maxInFlight).toBeGreaterThan(6);
   });
 
   it('rate limit: 5 a second across 3 processes: the server never sees more in any second; calls waited, none failed', async () => {
     const ws = await spawn(3, config({ rateLimit: { requestsPerMinute: 300, windowMs: 1_000 } }));
     const results = (await Promise.all(ws.map((w) => w.run({ calls: 6, concurrency: 6 })))).flat();
     expect(errors(results)).toEqual([]);
-    const arrivals = fake.stats().requests.map((r) => r.startedAt);
+    const arrivals = bed.fake.stats().requests.map((r) => r.startedAt);
     expect(arrivals).toHaveLength(18);
     // The limit holds when requests are let through; they reach the server a few ms apart (JIT_MS of slack).
     expect(mostInAnyWindow(arrivals, 1_000 - JIT_MS)).toBeLessThanOrEqual(5);
@@ -107,7 +81,7 @@ describe('shared limits across processes (redis-server)', () => {
     );
     const results = await Promise.all(ws.map((w) => w.run({ calls: 40, concurrency: 1 })));
     for (const r of results) expect(r.some((x) => x.error === 'BudgetExceededError')).toBe(true);
-    const served = fake.stats().requests;
+    const served = bed.fake.stats().requests;
     const perCall = served[0]!.promptTokens!;
     const spent = served.reduce((sum, r) => sum + (r.promptTokens ?? 0), 0);
     expect(spent).toBeGreaterThanOrEqual(budgetUsd);
@@ -127,12 +101,12 @@ describe('shared limits across processes (redis-server)', () => {
       'CircuitOpenError',
       'CircuitOpenError',
     ]);
-    expect(fake.stats().totalRequests).toBe(3);
+    expect(bed.fake.stats().totalRequests).toBe(3);
     await new Promise((r) => setTimeout(r, Math.max(0, opened + 1_600 - Date.now())));
     // B's call is the probe; it succeeds and closes the breaker for A too.
     expect(errors(await b!.run({ calls: 1 }))).toEqual([]);
     expect(errors(await a!.run({ calls: 2 }))).toEqual([]);
-    expect(fake.stats().totalRequests).toBe(6);
+    expect(bed.fake.stats().totalRequests).toBe(6);
   });
 
   it('kill -9 of a process holding slots: they come back within leaseMs', async () => {
@@ -142,7 +116,7 @@ describe('shared limits across processes (redis-server)', () => {
     void holder!
       .run({ calls: 2, concurrency: 2, headers: { 'x-fake-latency': 'ttft=60000' } })
       .catch(() => undefined);
-    await until(() => fake.stats().inFlight === 2, 'the holder to take both slots');
+    await until(() => bed.fake.stats().inFlight === 2, 'the holder to take both slots');
     holder!.process.kill('SIGKILL');
     const killed = Date.now();
     const [result] = await waiter!.run({ calls: 1 });
@@ -152,20 +126,6 @@ describe('shared limits across processes (redis-server)', () => {
     expect(Date.now() - killed).toBeLessThan(leaseMs + 1_000);
   });
 });
-
-/** Slack for the time between a request being let through and reaching the server, on a loaded machine. */
-const JIT_MS = 150;
-
-/** The most requests that arrived within any `windowMs`. */
-function mostInAnyWindow(arrivals: number[], windowMs: number): number {
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 async function until(condition: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;

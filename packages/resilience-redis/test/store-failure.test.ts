@@ -1,43 +1,19 @@
-import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisServer, startRedis } from './redis-server.js';
-import { startWorkers, type Worker, type WorkerConfig } from './workers.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { useRedisAndFake, useWorkers } from './bed.js';
+import type { Worker, WorkerConfig } from './workers.js';
 
 // Redis stopped (SIGKILL) under real worker processes, then started again on the same port.
-let redis: RedisServer;
-let fake: FakeLlm;
-let workers: Worker[] = [];
-let prefixSeq = 0;
-
-beforeAll(async () => {
-  redis = await startRedis();
-  fake = await startFakeLlm({ latency: false });
-});
-afterAll(async () => {
-  await fake?.close();
-  await redis?.close();
-});
-afterEach(async () => {
-  await Promise.all(workers.map((w) => w.close()));
-  workers = [];
-  fake.reset();
-  await redis.start().catch(() => undefined);
-});
+const bed = useRedisAndFake();
+const workers = useWorkers(bed);
+afterEach(() => bed.redis.start());
 
 const STORE_TIMEOUT_MS = 200;
 const SLOW = { 'x-fake-latency': 'ttft=150; per-token=0' };
 /** A call may wait one store deadline, plus the machine's own slowness (two cores shared by several test runs). */
 const SLACK_MS = 800;
 
-async function spawn(n: number, options: WorkerConfig['options']): Promise<Worker[]> {
-  const started = await startWorkers(n, {
-    redisPort: redis.port,
-    prefix: `f${++prefixSeq}:`,
-    baseURL: fake.url,
-    options: { storeTimeoutMs: STORE_TIMEOUT_MS, ...options },
-  });
-  workers.push(...started);
-  return started;
+function spawn(n: number, options: WorkerConfig['options']): Promise<Worker[]> {
+  return workers.spawn(n, workers.config({ storeTimeoutMs: STORE_TIMEOUT_MS, ...options }));
 }
 
 const warnings = (w: Worker) => w.stderr().split('AIOTEL_STORE_UNAVAILABLE').length - 1;
@@ -49,22 +25,22 @@ describe('when Redis fails', () => {
       expect(r.every((x) => x.ok)).toBe(true);
     }
 
-    await redis.stop();
+    await bed.redis.stop();
     const during = (await Promise.all(ws.map((w) => w.run({ calls: 40, concurrency: 8 })))).flat();
     expect(during.filter((r) => !r.ok)).toEqual([]);
     expect(Math.max(...during.map((r) => r.ms))).toBeLessThan(STORE_TIMEOUT_MS + SLACK_MS);
     // Each process warned once for the outage, though every call ran during it.
     for (const w of ws) expect(warnings(w)).toBe(1);
 
-    await redis.start();
+    await bed.redis.start();
     // Sharing resumes without a restart: within a few of the store's once-a-second retries and ioredis's reconnect.
     const deadline = Date.now() + 15_000;
     let held = false;
     while (!held && Date.now() < deadline) {
-      fake.reset();
+      bed.fake.reset();
       const rounds = await Promise.all(ws.map((w) => w.run({ calls: 8, concurrency: 8, headers: SLOW })));
       expect(rounds.flat().filter((r) => !r.ok)).toEqual([]);
-      held = fake.stats().maxInFlight <= 4;
+      held = bed.fake.stats().maxInFlight <= 4;
     }
     expect(held).toBe(true);
     for (const w of ws) expect(warnings(w)).toBe(1);
@@ -72,7 +48,7 @@ describe('when Redis fails', () => {
 
   it("with onStoreUnavailable: 'reject', calls are refused with StoreUnavailableError at once and nothing is sent", async () => {
     const [w] = await spawn(1, { onStoreUnavailable: 'reject' });
-    await redis.stop();
+    await bed.redis.stop();
     const results = await w!.run({ calls: 3 });
     expect(results.map((r) => r.error)).toEqual([
       'StoreUnavailableError',
@@ -80,6 +56,6 @@ describe('when Redis fails', () => {
       'StoreUnavailableError',
     ]);
     expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(STORE_TIMEOUT_MS + SLACK_MS);
-    expect(fake.stats().totalRequests).toBe(0);
+    expect(bed.fake.stats().totalRequests).toBe(0);
   });
 });

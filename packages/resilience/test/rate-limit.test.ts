@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { estimateTokens } from '../src/policies/rate-limit.js';
+import { JIT_MS, mostInAnyWindow } from './arrivals.js';
 import { CHAT, chatRequests, client, useFakeLlm, useTelemetry } from './helpers.js';
 
 const ctx = useFakeLlm();
 const otel = useTelemetry();
-
-/** Slack for the time between a request being let through and reaching the server, on a loaded machine. */
-const JIT_MS = 150;
-
-/** The most requests that arrived within any `windowMs`. */
-function mostInAnyWindow(arrivals: number[], windowMs: number): number {
-  const sorted = [...arrivals].sort((a, b) => a - b);
-  let most = 0;
-  for (let i = 0, j = 0; i < sorted.length; i++) {
-    while (sorted[i]! - sorted[j]! >= windowMs) j++;
-    most = Math.max(most, i - j + 1);
-  }
-  return most;
-}
 
 describe('rate limit', () => {
   it('calls within the limit go at once, without a wait event', async () => {
