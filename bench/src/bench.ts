@@ -114,35 +114,21 @@ function runWorker(
   });
 }
 
-/** The OpenTelemetry SDK's own cost of the telemetry (`src/sdk-floor.ts`), in a fresh process; undefined if it fails. */
-function measureSdkFloor(): SdkFloor | undefined {
+/**
+ * Runs a measurement script of `src/` with `--json` in a fresh process and returns what it printed; undefined (with
+ * the reason on stderr) if it fails: the SDK floor (`sdk-floor.ts`), the shared store's cost (`store-cost.ts`).
+ */
+function measure<T>(script: string, what: string, timeoutMs: number): T | undefined {
   try {
-    const out = execFileSync(process.execPath, [join(BENCH_DIR, 'src', 'sdk-floor.ts'), '--json'], {
+    const out = execFileSync(process.execPath, [join(BENCH_DIR, 'src', script), '--json'], {
       cwd: BENCH_DIR,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: timeoutMs,
     });
-    return JSON.parse(out) as SdkFloor;
+    return JSON.parse(out) as T;
   } catch (err) {
     console.error(
-      `bench: the SDK floor could not be measured: ${err instanceof Error ? err.message : String(err)}`,
-    );
-    return undefined;
-  }
-}
-
-/** The shared store's cost per call (`src/store-cost.ts`, Redis on loopback), in fresh processes; undefined if it fails. */
-function measureStoreCost(): StoreCost | undefined {
-  try {
-    const out = execFileSync(process.execPath, [join(BENCH_DIR, 'src', 'store-cost.ts'), '--json'], {
-      cwd: BENCH_DIR,
-      encoding: 'utf8',
-      timeout: 300_000,
-    });
-    return JSON.parse(out) as StoreCost;
-  } catch (err) {
-    console.error(
-      `bench: the store cost could not be measured: ${err instanceof Error ? err.message : String(err)}`,
+      `bench: ${what} could not be measured: ${err instanceof Error ? err.message : String(err)}`,
     );
     return undefined;
   }
@@ -197,7 +183,7 @@ async function main(): Promise<void> {
         `${sizes.streamCalls} streams × ${sizes.chunks} chunks, ${sizes.concurrentCalls} calls ${sizes.concurrency} at a time`,
     );
 
-    const sdkFloor = measureSdkFloor();
+    const sdkFloor = measure<SdkFloor>('sdk-floor.ts', 'the SDK floor', 120_000);
     if (sdkFloor) {
       console.log(
         `bench: OpenTelemetry SDK alone: ${sdkFloor.histogramRecordUs.toFixed(2)} µs per histogram record, ` +
@@ -205,7 +191,7 @@ async function main(): Promise<void> {
       );
     }
 
-    const storeCost = measureStoreCost();
+    const storeCost = measure<StoreCost>('store-cost.ts', 'the store cost', 300_000);
     if (storeCost) {
       console.log(
         `bench: shared store: +${(storeCost.storeUs - storeCost.kitUs).toFixed(1)} µs CPU per call, ` +
