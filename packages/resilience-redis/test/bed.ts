@@ -50,3 +50,12 @@ export function useWorkers(
     },
   };
 }
+
+/** Waits until `condition` holds, polling every 10 ms (no fixed sleeps: the machine may be loaded). */
+export async function until(condition: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

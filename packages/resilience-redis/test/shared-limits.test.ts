@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { JIT_MS, mostInAnyWindow } from '../../resilience/test/arrivals.js';
 import { startWindowServer } from '../../resilience/test/window-server.js';
-import { useRedisAndFake, useWorkers } from './bed.js';
+import { until, useRedisAndFake, useWorkers } from './bed.js';
 import type { CallResult, WorkerConfig } from './workers.js';
 
 // Each test: real worker processes (the built packages) on one real redis-server, against the fake LLM server.
@@ -126,11 +126,3 @@ describe('shared limits across processes (redis-server)', () => {
     expect(Date.now() - killed).toBeLessThan(leaseMs + 1_000);
   });
 });
-
-async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}

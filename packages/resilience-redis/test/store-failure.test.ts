@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { useRedisAndFake, useWorkers } from './bed.js';
+import { until, useRedisAndFake, useWorkers } from './bed.js';
 import type { Worker, WorkerConfig } from './workers.js';
 
 // Redis stopped (SIGKILL) under real worker processes, then started again on the same port.
@@ -57,5 +57,20 @@ describe('when Redis fails', () => {
     ]);
     expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(STORE_TIMEOUT_MS + SLACK_MS);
     expect(bed.fake.stats().totalRequests).toBe(0);
+  });
+
+  it("with onStoreUnavailable: 'reject', calls queued for a shared slot fail with StoreUnavailableError when Redis goes", async () => {
+    const [w] = await spawn(1, { onStoreUnavailable: 'reject', bulkhead: { limit: 1 } });
+    const run = w!.run({ calls: 4, concurrency: 4, headers: { 'x-fake-latency': 'ttft=1500; per-token=0' } });
+    await until(() => bed.fake.stats().inFlight === 1, 'the first call to hold the slot');
+    await bed.redis.stop();
+    const results = await run;
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    expect(results.filter((r) => !r.ok).map((r) => r.error)).toEqual([
+      'StoreUnavailableError',
+      'StoreUnavailableError',
+      'StoreUnavailableError',
+    ]);
+    expect(bed.fake.stats().totalRequests).toBe(1);
   });
 });

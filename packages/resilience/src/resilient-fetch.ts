@@ -59,8 +59,9 @@ export function createResilientFetch(
 
   const budget = options.budget && new Budget(options.budget, store, options.pricer, events);
   const rateLimit = options.rateLimit && new RateLimit(options.rateLimit, store, events, shared);
-  // Read-mostly state of a shared store (a closed breaker, no provider hold) is trusted for storeCacheMs.
-  const cacheMs = shared ? options.storeCacheMs : 0;
+  // Read-mostly state of a shared store (a closed breaker, no provider hold) is trusted for storeCacheMs. In-process
+  // state changes only through this client's own writes, which drop the cache: trusted until then.
+  const cacheMs = shared ? options.storeCacheMs : Number.POSITIVE_INFINITY;
   const providerWindow =
     options.providerWindow && new ProviderWindow(store, events, options.providerWindow.maxHoldMs, cacheMs);
   const bulkhead = options.bulkhead && new Bulkhead({ ...options.bulkhead, shared }, store, events);

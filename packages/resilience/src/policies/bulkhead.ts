@@ -29,6 +29,8 @@ const POLL_MS = 20;
 interface Waiter {
   readonly call: CallAttributes;
   readonly start: (holder: string) => void;
+  /** The store refuses (`onStoreUnavailable: 'reject'`): the waiting call fails with its error. */
+  readonly fail: (err: unknown) => void;
 }
 
 let holderSeq = 0;
@@ -81,6 +83,10 @@ export class Bulkhead {
         start: (h) => {
           signal.removeEventListener('abort', onAbort);
           resolve(h);
+        },
+        fail: (err) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
         },
       };
       signal.addEventListener('abort', onAbort, { once: true });
@@ -151,7 +157,18 @@ export class Bulkhead {
         this.pumpAgain = false;
         while (this.waiters.length > 0) {
           const holder = `${PROCESS_ID}:${++holderSeq}`;
-          if (!(await this.acquire(holder).catch(() => false))) break;
+          let got: boolean;
+          try {
+            got = await this.acquire(holder);
+          } catch (err) {
+            // Only a refusing store throws (the guarded store answers from memory otherwise): the queue fails with it.
+            for (const waiter of this.waiters.splice(0)) {
+              this.events.emit('bulkheadQueued', waiter.call, -1);
+              waiter.fail(err);
+            }
+            break;
+          }
+          if (!got) break;
           const waiter = this.waiters.shift();
           if (!waiter) {
             await this.store.releaseSlot(NAME, holder).catch(() => undefined);
