@@ -59,3 +59,35 @@ describe('rate limit', () => {
     expect(estimateTokens(undefined, undefined)).toEqual({ tokens: 0 });
   });
 });
+
+describe('token rate limit', () => {
+  it('takes the estimate before the call and gives back what the usage says was not used', async () => {
+    // 1,000 tokens a second; each call reserves ~910 (its max_tokens) but uses ~15: only the corrections let the
+    // next call through without waiting out the window.
+    const c = client(ctx.fake, { rateLimit: { tokensPerMinute: 60_000, windowMs: 1_000 } });
+    const { span } = await otel.inSpan(async () => {
+      for (let i = 0; i < 4; i++) {
+        await c.chat.completions.create({ ...CHAT, max_tokens: 900 }, { headers: { 'x-fake-tokens': '5' } });
+      }
+    });
+    expect(chatRequests(ctx.fake)).toHaveLength(4);
+    expect(span.events.filter((e) => e.name === 'aiotel.rate_limit.wait')).toEqual([]);
+  });
+
+  it('waits when the estimates fill the window', async () => {
+    const c = client(ctx.fake, { rateLimit: { tokensPerMinute: 60_000, windowMs: 1_000 } });
+    const { span } = await otel.inSpan(() =>
+      Promise.all(
+        [0, 1].map(() =>
+          c.chat.completions.create({ ...CHAT, max_tokens: 900 }, { headers: { 'x-fake-tokens': '5' } }),
+        ),
+      ),
+    );
+    const waits = span.events.filter((e) => e.name === 'aiotel.rate_limit.wait');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]?.attributes).toMatchObject({
+      'aiotel.rate_limit.kind': 'tokens',
+      'aiotel.policy.scope': 'process',
+    });
+  });
+});
