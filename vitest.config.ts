@@ -12,6 +12,7 @@ export default defineConfig({
       'examples/*/test/**/*.test.ts',
       'bench/test/**/*.test.ts',
       'test/**/*.test.ts',
+      'scripts/*.test.ts',
     ],
     exclude: ['**/node_modules/**', '**/dist/**', 'test/e2e/**'],
     reporters: ['default', './scripts/summary-reporter.ts'],

@@ -4,6 +4,10 @@ import { GENAI_FILTER, METRIC, select, VARIABLES } from './selectors.ts';
 const cost = (suffix: string, extra?: string) => select(`${METRIC.cost}_${suffix}`, GENAI_FILTER, extra);
 const tokens = (type: string) => select(METRIC.tokens, GENAI_FILTER, `gen_ai_token_type="${type}"`);
 
+const usageUnknown = select(METRIC.usageUnknownCalls, GENAI_FILTER);
+// Calls that were answered: the duration histogram counts every call once, failures with an error_type label.
+const answered = select(`${METRIC.duration}_count`, GENAI_FILTER, 'error_type=""');
+
 /** Spend per hour, grouped by one label. */
 function spendRateBy(label: string): string {
   return `sum by (${label}) (rate(${cost('sum')}[$__rate_interval])) * 3600`;
@@ -167,6 +171,34 @@ export const aiCost: DashboardSpec = {
         queries: [
           {
             expr: `sum by (gen_ai_request_model) (rate(${cost('count')}[$__rate_interval]))`,
+            legend: '{{gen_ai_request_model}}',
+          },
+        ],
+      }),
+    ],
+    [
+      stat({
+        title: 'Calls without usage',
+        description:
+          'Share of answered calls in the time range that came back without token usage (a relay that ignores stream_options, injectStreamUsage off, a stream left early): their tokens and cost are missing from every other panel, not counted as 0. 0 is the expected answer.',
+        unit: 'percentunit',
+        decimals: 1,
+        height: 8,
+        queries: [
+          {
+            expr: `(sum(increase(${usageUnknown}[$__range])) or vector(0)) / sum(increase(${answered}[$__range]))`,
+          },
+        ],
+      }),
+      timeseries({
+        title: 'Share of calls without usage by model',
+        description:
+          'Answered calls without token usage, as a share of answered calls, by model (aiotel.gen_ai.client.usage_unknown_calls over calls without error.type). 0 means every call reported its usage.',
+        unit: 'percentunit',
+        width: 18,
+        queries: [
+          {
+            expr: `(sum by (gen_ai_request_model) (rate(${usageUnknown}[$__rate_interval])) or 0 * sum by (gen_ai_request_model) (rate(${answered}[$__rate_interval]))) / sum by (gen_ai_request_model) (rate(${answered}[$__rate_interval]))`,
             legend: '{{gen_ai_request_model}}',
           },
         ],

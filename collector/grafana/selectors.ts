@@ -12,6 +12,7 @@ export const METRIC = {
   tokens: 'aiotel_gen_ai_client_tokens_total',
   cost: 'aiotel_gen_ai_client_cost_USD',
   unpricedCalls: 'aiotel_gen_ai_client_unpriced_calls_total',
+  usageUnknownCalls: 'aiotel_gen_ai_client_usage_unknown_calls_total',
   retries: 'aiotel_resilience_retries_total',
   retryWait: 'aiotel_resilience_retry_wait_seconds',
   breakerState: 'aiotel_resilience_circuit_breaker_state_ratio',

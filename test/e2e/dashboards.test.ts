@@ -95,6 +95,7 @@ describe('Grafana dashboards', () => {
     }
     expect(cost).toMatch(/cache_read/);
     expect(cost).toMatch(/aiotel_gen_ai_client_unpriced_calls_total/);
+    expect(cost).toMatch(/aiotel_gen_ai_client_usage_unknown_calls_total/);
     expect(cost).toMatch(/\* 86400 \* 30/);
     const reliability = panelQueries(committed['ai-latency-reliability.json'])
       .map((q) => q.expr)

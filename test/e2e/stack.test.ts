@@ -35,27 +35,31 @@ beforeAll(async () => {
       `${demo.summary.totals.retries} retries, $${demo.summary.totals.costUsd.toFixed(6)}`,
   );
   // The demo's last metric export reaches Prometheus at its next scrape (every 5 s): wait for it, so every
-  // test below sees the whole run. The cost test judges whether it ever matched.
+  // test below sees the whole run. A timeout fails the suite here, with what was awaited: the tests below would
+  // only fail later, less clearly, on a partial run.
   await waitFor(
-    'Prometheus to scrape the final export',
-    async () => {
-      const value = await promInstant(totalCostQuery());
+    `Prometheus to scrape the final export (total cost ${demo.summary.totals.costUsd})`,
+    async (signal) => {
+      const value = await promInstant(totalCostQuery(), signal);
       return value !== undefined && Math.abs(value - demo.summary.totals.costUsd) <= 1e-9 ? true : undefined;
     },
-    { timeoutMs: 20_000, intervalMs: 1_000 },
-  ).catch(() => undefined);
+    { timeoutMs: 30_000, intervalMs: 1_000 },
+  );
   // A series first exported at the demo's exit has one sample until the next scrape, and rate()/increase() need
   // two: wait until every series of the run has been scraped at least twice.
+  // (count_over_time() over several metric names is refused by Prometheus: the names dropped, series collide. The
+  // raw samples of a range selector keep them, one sample per scrape.)
   await waitFor(
     'every series of the demo to be scraped twice',
-    async () => {
-      const fewest = await promInstant(
-        `min(count_over_time({__name__=~"(aiotel|gen_ai)_.+", service_name="${demo.summary.telemetry.serviceName}"}[10m]))`,
+    async (signal) => {
+      const series = await promQuery<{ values: unknown[] }[]>(
+        `{__name__=~"(aiotel|gen_ai)_.+", service_name="${demo.summary.telemetry.serviceName}"}[10m]`,
+        signal,
       );
-      return fewest !== undefined && fewest >= 2 ? true : undefined;
+      return series.length > 0 && series.every((s) => s.values.length >= 2) ? true : undefined;
     },
     { timeoutMs: 30_000, intervalMs: 1_000 },
-  ).catch(() => undefined);
+  );
 });
 
 afterAll(async () => {
@@ -66,11 +70,21 @@ function totalCostQuery(): string {
   return `sum(${METRIC.cost}_sum{service_name="${demo.summary.telemetry.serviceName}"})`;
 }
 
-async function promInstant(expr: string): Promise<number | undefined> {
-  const body = await getJson<{ data: { result: { value: [number, string] }[] } }>(
-    `${stack!.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`,
-  );
-  const value = body?.data.result[0]?.value[1];
+/** The result of a Prometheus query; a query Prometheus refuses throws its error, rather than reading as no data. */
+async function promQuery<T>(expr: string, signal?: AbortSignal): Promise<T> {
+  const url = `${stack!.prometheusUrl}/api/v1/query?${new URLSearchParams({ query: expr })}`;
+  const response = await fetch(url, {
+    signal: AbortSignal.any([AbortSignal.timeout(5_000), ...(signal ? [signal] : [])]),
+  });
+  const body = (await response.json()) as { status: string; error?: string; data: { result: T } };
+  if (body.status !== 'success')
+    throw new Error(`Prometheus refused ${expr}: ${response.status} ${body.error}`);
+  return body.data.result;
+}
+
+async function promInstant(expr: string, signal?: AbortSignal): Promise<number | undefined> {
+  const result = await promQuery<{ value: [number, string] }[]>(expr, signal);
+  const value = result[0]?.value[1];
   return value === undefined ? undefined : Number(value);
 }
 
@@ -247,10 +261,10 @@ describe('the stack fed by the demo', () => {
   it('Prometheus loaded the shipped alert rules and evaluates them without error', async () => {
     const body = await waitFor(
       'a first evaluation of every alert rule',
-      async () => {
+      async (signal) => {
         const rules = await getJson<{
           data: { groups: { rules: { name: string; health: string; lastError?: string }[] }[] };
-        }>(`${stack!.prometheusUrl}/api/v1/rules`);
+        }>(`${stack!.prometheusUrl}/api/v1/rules`, signal);
         const all = rules?.data.groups.flatMap((g) => g.rules) ?? [];
         return all.length > 0 && all.every((r) => r.health !== 'unknown') ? all : undefined;
       },
@@ -347,9 +361,13 @@ describe('the collector as a second line of defence', () => {
     expect(response.status).toBe(200);
     const span = await waitFor(
       'the probe span in Jaeger',
-      async () =>
-        (await getJson<{ data: { spans: JaegerSpan[] }[] }>(`${stack!.jaegerUrl}/api/traces/${traceId}`))
-          ?.data[0]?.spans[0],
+      async (signal) =>
+        (
+          await getJson<{ data: { spans: JaegerSpan[] }[] }>(
+            `${stack!.jaegerUrl}/api/traces/${traceId}`,
+            signal,
+          )
+        )?.data[0]?.spans[0],
       { timeoutMs: 15_000, intervalMs: 500 },
     );
     // Keys that look like credentials lose their whole value; a key-shaped value is masked where it matches.

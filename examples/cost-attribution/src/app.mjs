@@ -59,6 +59,8 @@ for (const { feature, model, prompt } of calls) {
 
 console.log('cost per app.feature (what a dashboard grouped by app.feature shows):');
 for (const [feature, { calls: n, usd }] of byFeature) {
-  console.log(`  ${feature.padEnd(13)} ${String(n).padStart(2)} calls  $${usd.toFixed(6)}`);
+  console.log(
+    `  ${feature.padEnd(13)} ${String(n).padStart(2)} ${n === 1 ? 'call ' : 'calls'}  $${usd.toFixed(6)}`,
+  );
 }
 await fake?.close();

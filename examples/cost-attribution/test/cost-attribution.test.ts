@@ -23,8 +23,9 @@ describe('examples/cost-attribution', () => {
     );
     expect(run.code, run.stderr).toBe(0);
     const printed = new Map<string, number>();
-    for (const m of run.stdout.matchAll(/^ {2}(\S+)\s+(\d+) calls\s+\$(\d+\.\d{6})$/gm)) {
-      printed.set(String(m[1]), Number(m[3]));
+    for (const m of run.stdout.matchAll(/^ {2}(\S+)\s+(\d+) (calls?)\s+\$(\d+\.\d{6})$/gm)) {
+      expect(m[3], m[0]).toBe(m[2] === '1' ? 'call' : 'calls');
+      printed.set(String(m[1]), Number(m[4]));
     }
     expect([...printed.keys()].sort()).toEqual(['search', 'summarize', 'support-chat']);
 

@@ -16,7 +16,13 @@ import { metricFacts } from './metric-facts.mjs';
 import { Progress } from './progress.mjs';
 import { runCall } from './run-call.mjs';
 import { summarize } from './summary.mjs';
-import { formatUsd, renderMetricFacts, renderSummaryTable } from './summary-table.mjs';
+import {
+  countOf,
+  formatErrorsByType,
+  formatUsd,
+  renderMetricFacts,
+  renderSummaryTable,
+} from './summary-table.mjs';
 import { telemetry } from './telemetry.mjs';
 import { buildWorkload, totalCalls } from './workload.mjs';
 
@@ -69,7 +75,7 @@ async function runPool(items, concurrency, work) {
  *
  * @typedef {object} WorkloadResult
  * @property {number} durationS
- * @property {Record<string, number>} failures failed calls per error class
+ * @property {Record<string, number>} failures failed calls per error name (the name `error.type` gives it)
  * @property {number} unexpectedFailures failed calls that had no injected fault
  */
 
@@ -131,17 +137,14 @@ async function report(config, result) {
   const exportedMetrics = metricFacts(telemetry.metrics);
   say('');
   say(
-    `summary of ${summary.totals.calls} GenAI spans in ${result.durationS.toFixed(1)} s ` +
+    `summary of ${countOf(summary.totals.calls, 'GenAI span')} in ${result.durationS.toFixed(1)} s ` +
       '(from the exported telemetry, per gen_ai.request.model):',
   );
   say('');
   say(renderSummaryTable(summary));
   say('');
-  const failed = Object.entries(result.failures)
-    .map(([name, count]) => `${name} ×${count}`)
-    .join(', ');
   const unexpected = result.unexpectedFailures > 0 ? ` (${result.unexpectedFailures} not injected)` : '';
-  say(`the app saw: ${failed || 'no failures'}${unexpected}`);
+  say(`the app caught: ${formatErrorsByType(result.failures) || 'no errors'}${unexpected}`);
   say(renderMetricFacts(exportedMetrics));
   if (telemetry.exporting) {
     say(`traces:     ${config.jaegerUrl}/search?service=${encodeURIComponent(telemetry.serviceName)}`);

@@ -11,17 +11,21 @@ import { withAttributes } from '@aiotel/instrumentation-openai';
  *
  * @typedef {object} CallOutcome
  * @property {boolean} ok
- * @property {string | undefined} error the error's class name, e.g. `RateLimitError`, `CircuitOpenError`
+ * @property {string | undefined} error the error's name as `error.type` gives it, e.g. `429`, `CircuitOpenError`
  * @property {string} text the answer (streamed chunks joined), empty on failure
  */
 
 /**
- * The class name of an error as a user would log it (`err.name` is `Error` for many of them).
+ * An error under the name the call's span gives it in `error.type`, so the app's count and the telemetry's agree:
+ * the HTTP status of an API error that has one (`500`, not `InternalServerError`), else the class name
+ * (`CircuitOpenError`; `err.name` is `Error` for many of them).
  *
  * @param {unknown} error
  */
 export function errorName(error) {
   if (error instanceof Error) {
+    const { status } = /** @type {{ status?: unknown }} */ (error);
+    if (typeof status === 'number') return String(status);
     const ctor = error.constructor?.name;
     return ctor && ctor !== 'Error' ? ctor : error.name;
   }

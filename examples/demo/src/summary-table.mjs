@@ -19,6 +19,14 @@ const formatMs = (seconds) => (seconds === null ? '-' : String(Math.round(second
 const formatCount = (n) => n.toLocaleString('en-US');
 
 /**
+ * `1 call`, `2 calls`: a count with its noun, in the plural unless the count is 1.
+ *
+ * @param {number} count
+ * @param {string} noun
+ */
+export const countOf = (count, noun) => `${formatCount(count)} ${count === 1 ? noun : `${noun}s`}`;
+
+/**
  * `500 ×6, CircuitOpenError ×3`, most frequent first.
  *
  * @param {Record<string, number>} errorsByType
@@ -38,7 +46,7 @@ const COLUMNS = [
   { title: 'breaker opens', value: (row) => formatCount(row.breakerOpens) },
   { title: 'p50 ms', value: (row) => formatMs(row.latencyP50S) },
   { title: 'p95 ms', value: (row) => formatMs(row.latencyP95S) },
-  { title: 'TTFC p50 ms', value: (row) => formatMs(row.timeToFirstChunkP50S) },
+  { title: 'first chunk p50 ms', value: (row) => formatMs(row.timeToFirstChunkP50S) },
   { title: 'tokens in', value: (row) => formatCount(row.inputTokens) },
   { title: 'tokens out', value: (row) => formatCount(row.outputTokens) },
   { title: 'cached', value: (row) => formatCount(row.cachedTokens) },
@@ -83,7 +91,9 @@ export function renderSummaryTable(summary) {
     out.push('', 'cost by feature (app.feature):');
     const width = Math.max(...summary.features.map((feature) => feature.feature.length));
     for (const feature of summary.features) {
-      out.push(`  ${feature.feature.padEnd(width)}  ${formatUsd(feature.costUsd)}  (${feature.calls} calls)`);
+      out.push(
+        `  ${feature.feature.padEnd(width)}  ${formatUsd(feature.costUsd)}  (${countOf(feature.calls, 'call')})`,
+      );
     }
   }
   out.push('', `total cost: ${formatUsd(summary.totals.costUsd)}`);

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -11,12 +12,46 @@ import {
 } from '../../test-support/run-example.js';
 import { DEMO_MODELS, IN_HOUSE_MODEL } from '../src/workload.mjs';
 
+/**
+ * The lines of a summary without what varies from run to run (the duration and the latency columns), each line
+ * as its cells: the README promises that calls, tokens and cost come out the same every run.
+ */
+function withoutTimings(text: string): string[][] {
+  const start = text.indexOf('summary of ');
+  const lastLine = text.indexOf('from the metrics:', start);
+  const end = text.indexOf('\n', lastLine);
+  return text
+    .slice(start, end === -1 ? undefined : end)
+    .replace(/ in \d+\.\d s /, ' in … s ')
+    .split('\n')
+    .map((line) => {
+      const cells = line.trim().split(/ {2,}/);
+      // Table lines: model, calls, errors, retries, breaker opens, p50, p95, first chunk p50, tokens…, cost.
+      return cells.length === 12 ? [...cells.slice(0, 5), ...cells.slice(8)] : cells;
+    });
+}
+
+/** The sample run in the demo's README. */
+function readmeSample(): string {
+  const readme = readFileSync(fileURLToPath(new URL('../README.md', import.meta.url)), 'utf8');
+  const block = readme.slice(readme.indexOf('A run on the fake server'));
+  return block.slice(block.indexOf('```text\n') + 8, block.indexOf('\n```', block.indexOf('```text\n')));
+}
+
 /** The acceptance bound for a whole demo run. */
 const DEMO_TIMEOUT_MS = 90_000;
 
 type Summary = {
   models: { model: string; calls: number; retries: number; breakerOpens: number; unpricedCalls: number }[];
-  totals: { calls: number; errors: number; retries: number; breakerOpens: number; costUsd: number };
+  totals: {
+    calls: number;
+    errors: number;
+    retries: number;
+    breakerOpens: number;
+    costUsd: number;
+    errorsByType: Record<string, number>;
+  };
+  appFailures: Record<string, number>;
   features: { feature: string; costUsd: number }[];
   metrics: {
     costUsd: number | null;
@@ -92,6 +127,28 @@ describe('the demo', () => {
       expect(summary.features.map((feature) => feature.feature)).toEqual(
         expect.arrayContaining(['support-chat', 'summarize', 'classify']),
       );
+      // One name per error: what the app caught is counted under the spans' error.type (500, not InternalServerError).
+      expect(summary.appFailures['500']).toBeGreaterThan(0);
+      expect(summary.appFailures).toEqual(summary.totals.errorsByType);
+      const caught = run.stdout.split('\n').find((line) => line.startsWith('the app caught: '));
+      expect(caught).toContain('500 ×');
+      expect(caught).not.toContain('InternalServerError');
+    },
+    DEMO_TIMEOUT_MS + 5_000,
+  );
+
+  it(
+    "prints the README's sample summary on a default run, all but the timings",
+    async () => {
+      const run = await runStart(
+        'demo',
+        { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9' },
+        DEMO_TIMEOUT_MS,
+      );
+      expect(run.code, run.stderr).toBe(0);
+      const sample = withoutTimings(readmeSample());
+      expect(sample.length).toBeGreaterThan(20);
+      expect(withoutTimings(run.stdout)).toEqual(sample);
     },
     DEMO_TIMEOUT_MS + 5_000,
   );

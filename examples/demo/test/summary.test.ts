@@ -1,9 +1,11 @@
+import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { CallRecorder } from '../src/call-recorder.mjs';
 import { metricFacts } from '../src/metric-facts.mjs';
 import { MetricTotals } from '../src/metric-totals.mjs';
+import { errorName } from '../src/run-call.mjs';
 import { percentile, summarize } from '../src/summary.mjs';
-import { formatUsd, renderSummaryTable } from '../src/summary-table.mjs';
+import { countOf, formatUsd, renderSummaryTable } from '../src/summary-table.mjs';
 
 type SpanFields = {
   attributes?: Record<string, unknown>;
@@ -196,13 +198,30 @@ describe('renderSummaryTable', () => {
     const table = renderSummaryTable(summarize(recorder.records));
     const lines = table.split('\n');
     expect(lines[0]).toMatch(
-      /^model\s+calls\s+errors\s+retries\s+breaker opens\s+p50 ms\s+p95 ms\s+TTFC p50 ms/,
+      /^model\s+calls\s+errors\s+retries\s+breaker opens\s+p50 ms\s+p95 ms\s+first chunk p50 ms/,
     );
     expect(lines.some((line) => /^gpt-4o-mini\s+1\s+0\s/.test(line))).toBe(true);
     expect(lines.some((line) => /^gemini-2\.5-flash\s+1\s+1\s/.test(line))).toBe(true);
     expect(lines.some((line) => /^TOTAL\s+2\s+1\s.*1,200.*\$0\.000123$/.test(line))).toBe(true);
     expect(table).toContain('gemini-2.5-flash: 500 ×1');
     expect(table).toContain('total cost: $0.000123');
+  });
+
+  it('says 1 call, not 1 calls, in the cost per feature', () => {
+    const recorder = new CallRecorder();
+    const call = (feature: string) =>
+      span({
+        attributes: genAi('gpt-4o-mini', { 'app.feature': feature, 'gen_ai.usage.cost.amount': 0.001 }),
+      });
+    recorder.addOtlpTraces(exported(call('summarize'), call('summarize'), call('classify')));
+    const table = renderSummaryTable(summarize(recorder.records));
+    expect(table).toMatch(/^ {2}summarize +\$0\.002000 {2}\(2 calls\)$/m);
+    expect(table).toMatch(/^ {2}classify +\$0\.001000 {2}\(1 call\)$/m);
+    expect([countOf(0, 'call'), countOf(1, 'GenAI span'), countOf(1200, 'call')]).toEqual([
+      '0 calls',
+      '1 GenAI span',
+      '1,200 calls',
+    ]);
   });
 
   it('prints small costs with enough digits to be seen', () => {
@@ -296,5 +315,18 @@ describe('renderSummaryTable for a model without prices', () => {
     const table = renderSummaryTable(summarize(recorder.records));
     expect(table).toMatch(/^acme-ft\s.*\sunpriced$/m);
     expect(table).toContain('calls without a price (cost not counted):\n  acme-ft: 1');
+  });
+});
+
+describe('errorName', () => {
+  it("names an API error by its HTTP status, as the span's error.type does, and other errors by their class", () => {
+    const serverError = OpenAI.APIError.generate(500, { message: 'boom' }, 'boom', new Headers());
+    expect(serverError.constructor.name).toBe('InternalServerError');
+    expect(errorName(serverError)).toBe('500');
+    expect(errorName(OpenAI.APIError.generate(429, undefined, 'slow down', new Headers()))).toBe('429');
+    class CircuitOpenError extends Error {}
+    expect(errorName(new CircuitOpenError('open'))).toBe('CircuitOpenError');
+    expect(errorName(new Error('plain'))).toBe('Error');
+    expect(errorName('a string')).toBe('string');
   });
 });

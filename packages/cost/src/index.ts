@@ -8,6 +8,7 @@ export {
   useAsDefaultPricer,
 } from './pricer.js';
 export { inferProvider, type ProviderHint, type ProviderInfo } from './provider.js';
+export { COST_HEADERS, reportedCost } from './reported.js';
 export type {
   CallCost,
   CostBreakdown,

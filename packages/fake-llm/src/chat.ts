@@ -1,6 +1,6 @@
 import { type ChoicePlan, type CompletionPlan, planAnswer } from './completion.js';
+import { type Dialect, fakeCost } from './dialects.js';
 import { invalidParameterBody, missingParameterBody } from './errors.js';
-import { responseModel } from './models.js';
 import { chatOutputFormat } from './output-format.js';
 import { hashString, randomId } from './prng.js';
 import { errorReply, type Reply } from './reply.js';
@@ -13,20 +13,20 @@ import {
   systemFingerprint,
 } from './request-fields.js';
 
-const SERVER_ERROR_FRAME = `data: ${JSON.stringify({
+const SERVER_ERROR = JSON.stringify({
   error: {
     message: 'The server had an error while processing your request. Sorry about that!',
     type: 'server_error',
     param: null,
     code: null,
   },
-})}\n\n`;
+});
 
 /** Most tokens one answer may hold across its choices (keeps a request from making the server build gigabytes). */
 const MAX_GENERATED_TOKENS = 200_000;
 
-function chatUsage(plan: CompletionPlan) {
-  return {
+function chatUsage(plan: CompletionPlan, dialect: Dialect) {
+  const usage = {
     prompt_tokens: plan.promptTokens,
     completion_tokens: plan.completionTokens,
     total_tokens: plan.promptTokens + plan.completionTokens,
@@ -38,13 +38,19 @@ function chatUsage(plan: CompletionPlan) {
       rejected_prediction_tokens: 0,
     },
   };
+  return dialect.usageCost ? { ...usage, cost: fakeCost(plan.promptTokens, plan.completionTokens) } : usage;
+}
+
+/** Usage so far, as a relay streaming running totals reports it on each chunk. */
+function runningUsage(promptTokens: number, completionTokens: number): string {
+  return `{"prompt_tokens":${promptTokens},"completion_tokens":${completionTokens},"total_tokens":${promptTokens + completionTokens}}`;
 }
 
 function toolCallId(): string {
   return randomId('call_', 24);
 }
 
-function jsonChoice(choice: ChoicePlan, index: number) {
+function jsonChoice(choice: ChoicePlan, index: number, dialect: Dialect) {
   const message: Record<string, unknown> = {
     role: 'assistant',
     content: choice.toolCall ? null : choice.text,
@@ -60,7 +66,7 @@ function jsonChoice(choice: ChoicePlan, index: number) {
   }
   message.refusal = null;
   message.annotations = [];
-  return { index, message, logprobs: null, finish_reason: choice.finishReason };
+  return { index, message, logprobs: null, finish_reason: dialect.finishReason(choice.finishReason) };
 }
 
 /** Split tool-call arguments into stream pieces of up to 5 characters, as the real stream does. */
@@ -104,7 +110,8 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
     format: chatOutputFormat(body.response_format),
   });
   const id = randomId('chatcmpl-');
-  const servedModel = responseModel(model);
+  const { dialect } = context;
+  const servedModel = dialect.model(model);
   const fingerprint = systemFingerprint(hashString(servedModel));
 
   if (body.stream !== true) {
@@ -113,8 +120,8 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
       object: 'chat.completion',
       created: context.nowSeconds,
       model: servedModel,
-      choices: plan.choices.map(jsonChoice),
-      usage: chatUsage(plan),
+      choices: plan.choices.map((choice, index) => jsonChoice(choice, index, dialect)),
+      usage: chatUsage(plan, dialect),
       service_tier: 'default',
       system_fingerprint: fingerprint,
     };
@@ -125,6 +132,13 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
       generatedTokens: plan.completionTokens,
       promptTokens: plan.promptTokens,
       completionTokens: plan.completionTokens,
+      ...(dialect.costHeader
+        ? {
+            headers: {
+              'x-litellm-response-cost': String(fakeCost(plan.promptTokens, plan.completionTokens)),
+            },
+          }
+        : {}),
     };
   }
 
@@ -133,13 +147,24 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
     typeof streamOptions === 'object' &&
     streamOptions !== null &&
     (streamOptions as { include_usage?: unknown }).include_usage === true;
+  const usageAt = includeUsage ? dialect.streamUsage : 'never';
+  const data = dialect.dataPrefix;
   // Every chunk shares this head and tail; only the choice part changes, so no per-chunk JSON of whole objects.
-  const head = `data: {"id":"${id}","object":"chat.completion.chunk","created":${context.nowSeconds},"model":${JSON.stringify(
+  const head = `${data}{"id":"${id}","object":"chat.completion.chunk","created":${context.nowSeconds},"model":${JSON.stringify(
     servedModel,
   )},"service_tier":"default","system_fingerprint":"${fingerprint}","choices":[`;
-  const tail = includeUsage ? '],"usage":null}\n\n' : ']}\n\n';
-  const chunk = (index: number, delta: string, finish: string) =>
-    `${head}{"index":${index},"delta":${delta},"logprobs":null,"finish_reason":${finish}}${tail}`;
+  const tail = includeUsage && dialect.nullUsage ? '],"usage":null}\n\n' : ']}\n\n';
+  // Completion tokens sent so far, for running usage: one per content or argument chunk.
+  let sentTokens = 0;
+  const chunk = (index: number, delta: string, finish: string, usage?: string) => {
+    const end =
+      usage !== undefined
+        ? `],"usage":${usage}}\n\n`
+        : usageAt === 'every-chunk'
+          ? `],"usage":${runningUsage(plan.promptTokens, Math.min(sentTokens, plan.completionTokens))}}\n\n`
+          : tail;
+    return `${head}{"index":${index},"delta":${delta},"logprobs":null,"finish_reason":${finish}}${end}`;
+  };
 
   const frames: string[] = [];
   for (let index = 0; index < plan.choices.length; index++) {
@@ -158,6 +183,7 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
       };
       frames.push(chunk(index, JSON.stringify(opening), 'null'));
       for (const piece of argumentPieces(choice.toolCall.arguments)) {
+        sentTokens++;
         frames.push(
           chunk(
             index,
@@ -168,25 +194,33 @@ export function chatCompletions(body: RequestBody, context: EndpointContext): Re
       }
     } else {
       frames.push(chunk(index, '{"role":"assistant","content":"","refusal":null}', 'null'));
-      for (const piece of choice.pieces)
+      for (const piece of choice.pieces) {
+        sentTokens++;
         frames.push(chunk(index, `{"content":${JSON.stringify(piece)}}`, 'null'));
+      }
     }
   }
   const lastTokenFrame = frames.length - 1;
+  const finalUsage = usageAt === 'never' ? undefined : JSON.stringify(chatUsage(plan, dialect));
+  const usageOnFinish = usageAt === 'finish-chunk' || usageAt === 'every-chunk';
   for (let index = 0; index < plan.choices.length; index++) {
-    frames.push(chunk(index, '{}', `"${(plan.choices[index] as ChoicePlan).finishReason}"`));
+    const reason = dialect.finishReason((plan.choices[index] as ChoicePlan).finishReason);
+    const last = index === plan.choices.length - 1;
+    frames.push(chunk(index, '{}', `"${reason}"`, usageOnFinish && last ? finalUsage : undefined));
   }
-  if (includeUsage) {
-    frames.push(`${head}],"usage":${JSON.stringify(chatUsage(plan))}}\n\n`);
+  if (usageAt === 'empty-choices') frames.push(`${head}],"usage":${finalUsage}}\n\n`);
+  if (usageAt === 'empty-delta') frames.push(`${head}{"index":0,"delta":{}}],"usage":${finalUsage}}\n\n`);
+  if (dialect.done) frames.push(`${data}[DONE]\n\n`);
+  if (dialect.comment !== undefined) {
+    for (let i = 0; i < frames.length; i += 4) frames[i] = `${dialect.comment}\n\n${frames[i]}`;
   }
-  frames.push('data: [DONE]\n\n');
   return {
     kind: 'stream',
     frames,
     firstTokenFrame: Math.min(1, lastTokenFrame),
     lastTokenFrame,
-    errorFrame: () => SERVER_ERROR_FRAME,
-    malformedFrame: `data: {"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n`,
+    errorFrame: () => `${data}${SERVER_ERROR}\n\n`,
+    malformedFrame: `${data}{"id":"${id}","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"\n\n`,
     promptTokens: plan.promptTokens,
     completionTokens: plan.completionTokens,
   };

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
+import { DIALECT_NAMES, type DialectName, dialectNamed } from './dialects.js';
 import type { FakeLlmOptions, FaultRates } from './options.js';
 import { startFakeLlm } from './server.js';
 
@@ -25,9 +26,12 @@ Usage: aiotel-fake-llm [options]
   --tpm N                enforce N tokens per minute per model (429 beyond)
   --no-prompt-cache      never report cached tokens
   --log-limit N          requests kept in the log (default 10000)
+  --dialect NAME         how chat answers are worded: ${DIALECT_NAMES.join(', ')}
+                         (default openai; per request: header x-fake-dialect)
   -h, --help             show this help
 
-Per-request headers: x-fake-fault, x-fake-latency, x-fake-tokens, x-fake-scenario, x-fake-fault-times.
+Per-request headers: x-fake-fault, x-fake-latency, x-fake-tokens, x-fake-scenario, x-fake-fault-times,
+x-fake-dialect.
 Inspection: GET /fake/stats, POST /fake/reset.`;
 
 function fail(message: string): never {
@@ -41,6 +45,12 @@ function number(name: string, value: string | undefined, min: number, max: numbe
   if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max)
     fail(`--${name} must be a number from ${min} to ${max}, got "${value}"`);
   return n;
+}
+
+function dialect(value: string): DialectName {
+  const found = dialectNamed(value);
+  if (found === undefined) fail(`--dialect must be one of ${DIALECT_NAMES.join(', ')}, got "${value}"`);
+  return found.name;
 }
 
 function main(): void {
@@ -94,6 +104,7 @@ function main(): void {
       : {}),
     promptCache: !values['no-prompt-cache'],
     logLimit: number('log-limit', values['log-limit'], 0, 10_000_000) ?? 10_000,
+    ...(values.dialect !== undefined ? { dialect: dialect(values.dialect) } : {}),
   };
   startFakeLlm(options).then(
     (fake) => {
@@ -133,6 +144,7 @@ function parse() {
       tpm: { type: 'string' },
       'no-prompt-cache': { type: 'boolean' },
       'log-limit': { type: 'string' },
+      dialect: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,

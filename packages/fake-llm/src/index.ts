@@ -1,3 +1,5 @@
+export type { DialectName } from './dialects.js';
+export { DIALECT_NAMES, FAKE_PRICES, fakeCost } from './dialects.js';
 export type { Fault } from './faults.js';
 export { parseFault } from './faults.js';
 export type { Latency } from './latency.js';

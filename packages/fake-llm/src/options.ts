@@ -1,3 +1,4 @@
+import type { DialectName } from './dialects.js';
 import type { Latency } from './latency.js';
 import type { RateLimits } from './rate-limits.js';
 
@@ -49,6 +50,11 @@ export interface FakeLlmOptions {
   readonly promptCache?: boolean;
   /** How many requests the log keeps, oldest dropped first (default 10,000). */
   readonly logLimit?: number;
+  /**
+   * How Chat Completions answers are worded: `openai` (default) or a relay's way (usage chunk shape, SSE framing,
+   * model and finish-reason names, reported cost). Per request: header `x-fake-dialect: relay-no-usage`.
+   */
+  readonly dialect?: DialectName;
 }
 
 /** Default latency: what a small hosted model feels like. */

@@ -1,3 +1,4 @@
+import type { Dialect } from './dialects.js';
 import { invalidParameterBody, missingParameterBody } from './errors.js';
 import type { PromptCache } from './prompt-cache.js';
 import { errorReply, type JsonReply } from './reply.js';
@@ -10,6 +11,8 @@ export interface EndpointContext {
   readonly requestedTokens: number | undefined;
   /** Unix seconds for `created` fields. */
   readonly nowSeconds: number;
+  /** How Chat Completions answers are worded (the server's, or the request's `x-fake-dialect`). */
+  readonly dialect: Dialect;
 }
 
 /** A request body as a plain object. */

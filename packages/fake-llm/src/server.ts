@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DIALECT_NAMES, type Dialect, dialectNamed } from './dialects.js';
 import {
   errorBodyForStatus,
   INSUFFICIENT_QUOTA_BODY,
@@ -102,6 +103,12 @@ function parseBody(raw: string | typeof BAD_BODY): RequestBody | undefined {
   }
 }
 
+function unknownDialect(name: unknown): never {
+  throw new TypeError(
+    `startFakeLlm: unknown dialect "${String(name)}"; expected one of ${DIALECT_NAMES.join(', ')}`,
+  );
+}
+
 /**
  * Start an OpenAI-compatible fake server. Resolves once it listens.
  * @example const fake = await startFakeLlm({ latency: false }); new OpenAI({ baseURL: fake.url, apiKey: 'test' })
@@ -114,6 +121,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
   const log = new RequestLog(Math.max(0, options.logLimit ?? 10_000));
   const promptCache = options.promptCache === false ? undefined : new PromptCache();
   const limiter = options.rateLimits ? new RateLimiter(options.rateLimits) : undefined;
+  const serverDialect: Dialect = dialectNamed(options.dialect ?? 'openai') ?? unknownDialect(options.dialect);
   let totalRequests = 0;
   let seq = 0;
   let inFlight = 0;
@@ -198,6 +206,15 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
         problem ??= `x-fake-tokens must be an integer from 0 to ${MAX_REQUESTED_TOKENS}, got "${tokensHeader}"`;
     }
 
+    let dialect: Dialect = serverDialect;
+    const dialectHeader = header(req, 'x-fake-dialect');
+    if (dialectHeader !== undefined) {
+      const named = dialectNamed(dialectHeader.trim());
+      if (named) dialect = named;
+      else
+        problem ??= `x-fake-dialect: unknown dialect "${dialectHeader}"; expected one of ${DIALECT_NAMES.join(', ')}`;
+    }
+
     const fault = chosen?.fault ?? {};
     const exchange: Exchange = {
       res,
@@ -237,6 +254,7 @@ export async function startFakeLlm(options: FakeLlmOptions = {}): Promise<FakeLl
       promptCache,
       requestedTokens,
       nowSeconds: Math.floor(Date.now() / 1000),
+      dialect,
     };
     const { reply, generating } = route(method, path, body, context);
     const answered =

@@ -124,11 +124,29 @@ describe('the aiotel-fake-llm CLI', () => {
     }
   });
 
+  it('speaks the dialect given with --dialect', async () => {
+    const relay = await startCli(['--port', '0', '--no-latency', '--dialect', 'relay-usage-on-finish']);
+    try {
+      const response = await fetch(`${relay.url}/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(((await response.json()) as { model: string }).model).toBe('openai/gpt-4o-mini');
+      expect(response.headers.get('x-litellm-response-cost')).toMatch(/^\d/);
+    } finally {
+      relay.process.kill('SIGTERM');
+    }
+  });
+
   it('prints help and rejects bad flags', () => {
     expect(execFileSync(process.execPath, [cli, '--help']).toString()).toContain('--fault-rate-429');
     // pnpm passes `--` through (`pnpm start -- --help`).
     expect(execFileSync(process.execPath, [cli, '--', '--help']).toString()).toContain('--fault-rate-429');
     expect(() => execFileSync(process.execPath, [cli, '--port', 'abc'], { stdio: 'pipe' })).toThrow(/--port/);
     expect(() => execFileSync(process.execPath, [cli, '--bogus'], { stdio: 'pipe' })).toThrow(/bogus/);
+    expect(() => execFileSync(process.execPath, [cli, '--dialect', 'nope'], { stdio: 'pipe' })).toThrow(
+      /--dialect must be one of openai, relay-empty-delta/,
+    );
   });
 });

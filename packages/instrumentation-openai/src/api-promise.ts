@@ -1,4 +1,4 @@
-import type { GenAICall } from './call.js';
+import type { GenAICall, HeadersLike } from './call.js';
 
 type AnyFunction = (...args: unknown[]) => unknown;
 
@@ -51,7 +51,7 @@ export function observeApiPromise(
       call.fail(err);
       throw err;
     }
-    return call.onResult(result);
+    return call.onResult(result, responseHeaders(args));
   };
   if (typeof parse === 'function') {
     let parsed: unknown;
@@ -96,6 +96,12 @@ export function observeApiPromise(
       return derived;
     };
   }
+}
+
+// parseResponse gets the response props last: `(props)` in openai 4, `(client, props)` from 5 on.
+function responseHeaders(args: unknown[]): HeadersLike | undefined {
+  const headers = (args.at(-1) as { response?: { headers?: HeadersLike } } | undefined)?.response?.headers;
+  return typeof headers?.get === 'function' ? headers : undefined;
 }
 
 // Shared by an APIPromise and those derived from it by `_thenUnwrap()`, which read the same response.

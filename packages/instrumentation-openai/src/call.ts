@@ -1,4 +1,5 @@
-import { type TokenUsage, usageFromOpenAI } from '@aiotel/cost';
+import { COST_HEADERS, type TokenUsage, usageFromOpenAI } from '@aiotel/cost';
+import type { Redactor } from '@aiotel/genai-core';
 import {
   type Attributes,
   type Context,
@@ -25,6 +26,7 @@ import { CallMetricAttributes, type MetricAttributeSet } from './metric-attribut
 import type { Instruments } from './metrics.js';
 import { type CallProvider, resolveProvider } from './provider.js';
 import {
+  ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_INPUT_MESSAGES,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -63,6 +65,13 @@ export interface Telemetry {
   readonly settings: Settings;
   readonly costing: CallCosting;
   readonly diag: DiagLogger;
+  /** Scrubs exception messages; remembers each client's API key on its first failure. */
+  readonly redactor: Redactor;
+}
+
+/** The response headers, as the SDK's `Response` has them. */
+export interface HeadersLike {
+  get(name: string): string | null;
 }
 
 /** The SDK client fields we read (`this._client` of a resource). */
@@ -141,10 +150,11 @@ export class GenAICall {
   }
 
   /**
-   * Called with the SDK's parsed result; returns it unchanged (a stream gets observed in place). Only
-   * the first result counts: a helper's derived promise may report the same response again.
+   * Called with the SDK's parsed result and the response headers; returns the result unchanged (a stream gets
+   * observed in place). Only the first result counts: a helper's derived promise may report the same response
+   * again.
    */
-  onResult<T>(result: T): T {
+  onResult<T>(result: T, headers?: HeadersLike): T {
     if (this.ended || this.resultSeen) return result;
     this.resultSeen = true;
     try {
@@ -154,7 +164,9 @@ export class GenAICall {
         else this.finish({});
         return result;
       }
-      this.finish(summarizeResult(this.kind, result, this.telemetry.settings.captureMessageContent));
+      const summary = summarizeResult(this.kind, result, this.telemetry.settings.captureMessageContent);
+      if (headers !== undefined) summary.costHeader = costHeader(headers);
+      this.finish(summary);
     } catch (err) {
       this.internalError(err);
     }
@@ -301,14 +313,19 @@ export class GenAICall {
         );
       }
       const metricAttributes = this.metricAttributes.forResponseModel(summary.model);
+      const errorType = failure?.type ?? summary.failure;
       if (usage !== undefined) {
         recordTokens(this.telemetry.instruments, usage, this.kind !== 'embeddings', metricAttributes);
         this.recordCost(summary, usage, metricAttributes.call, attributes);
+      } else if (this.resultSeen && errorType === undefined) {
+        // Answered, but the server said nothing about usage: unknown, never zero tokens or zero cost.
+        attributes[ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN] = true;
+        instruments.usageUnknownCalls.add(1, metricAttributes.call);
       }
-      const errorType = failure?.type ?? summary.failure;
       if (errorType !== undefined) {
         attributes[ATTR_ERROR_TYPE] = errorType;
-        if (failure !== undefined) recordFailure(span, failure.error, errorType, this.apiKey);
+        if (failure !== undefined)
+          recordFailure(span, failure.error, errorType, this.telemetry.redactor, this.apiKey);
         else span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
         instruments.duration.record(seconds, metricAttributes.failed(errorType));
       } else {
@@ -337,6 +354,7 @@ export class GenAICall {
         usage,
         { response: summary.model, request: this.requestModel },
         this.providerForPricing,
+        summary.costHeader,
       );
     } catch (err) {
       this.internalError(err);
@@ -355,6 +373,19 @@ export class GenAICall {
   private internalError(err: unknown): void {
     this.telemetry.diag.error('telemetry for an openai call failed (the call itself is unaffected)', err);
   }
+}
+
+// The first cost header a relay sent, if any; never throws, so the call still ends with its other telemetry.
+function costHeader(headers: HeadersLike): string | undefined {
+  try {
+    for (const name of COST_HEADERS) {
+      const value = headers.get(name);
+      if (value !== null) return value;
+    }
+  } catch {
+    // A headers object we do not know: no reported cost.
+  }
+  return undefined;
 }
 
 /**

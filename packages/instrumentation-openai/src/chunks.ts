@@ -37,8 +37,9 @@ export class ChatChunkReader implements ChunkReader {
   private readonly texts: ChoiceText[] | undefined;
 
   /**
-   * @param usageInjected we added `stream_options.include_usage`: hide its usage-only chunk and unset
-   *   the `usage: null` field it adds to every other chunk, so the caller sees what it asked for.
+   * @param usageInjected we added `stream_options.include_usage`: hide the usage chunk it causes and unset the
+   *   `usage` field (null, or a relay's running usage) it adds to the other chunks, so the caller sees what the
+   *   server would have sent without it.
    */
   constructor(
     private readonly usageInjected: boolean,
@@ -55,15 +56,15 @@ export class ChatChunkReader implements ChunkReader {
       this.model = body.model;
     }
     const usage = body.usage;
-    if (typeof usage === 'object' && usage !== null) this.usage = usage;
     // Not `delete`: it turns the chunk into a slow dictionary-mode object for every later read (≈2 µs a
     // chunk). Undefined serializes like the missing field; only `'usage' in chunk` tells them apart.
-    else if (usage === null && this.usageInjected) body.usage = undefined;
-    const choices = body.choices;
-    if (!Array.isArray(choices)) return ChunkKind.Other;
-    if (choices.length === 0) {
-      return this.usageInjected && this.usage === usage && usage != null ? ChunkKind.Hidden : ChunkKind.Other;
+    if (usage === null) {
+      if (this.usageInjected) body.usage = undefined;
+    } else if (usage !== undefined && this.readUsage(body, usage)) {
+      return ChunkKind.Hidden;
     }
+    const choices = body.choices;
+    if (!Array.isArray(choices) || choices.length === 0) return ChunkKind.Other;
     for (const choice of choices as Body[]) {
       const index = typeof choice?.index === 'number' ? choice.index : 0;
       if (typeof choice?.finish_reason === 'string') this.finishReasons[index] = choice.finish_reason;
@@ -92,6 +93,24 @@ export class ChatChunkReader implements ChunkReader {
     };
   }
 
+  /**
+   * Keeps a chunk's usage object (the last one wins: some relays send running totals on every chunk). When we asked
+   * for usage, unsets the field on the chunks the caller gets and returns true for a chunk the server sent only
+   * because we asked: usage and nothing for the caller, whatever its choices hold (`[]`, or a relay's
+   * `[{ index: 0, delta: {} }]` after the finish reason).
+   */
+  private readUsage(body: Body, usage: unknown): boolean {
+    if (typeof usage !== 'object' || usage === null) return false;
+    this.usage = usage;
+    if (!this.usageInjected) return false;
+    const choices = body.choices;
+    const hidden = !Array.isArray(choices)
+      ? true
+      : choices.length === 0 || (this.finishReasons.length > 0 && !carriesOutput(choices as Body[]));
+    if (!hidden) body.usage = undefined;
+    return hidden;
+  }
+
   private gather(index: number, delta: Body | undefined): void {
     if (delta === undefined || this.texts === undefined) return;
     let text = this.texts[index];
@@ -114,6 +133,25 @@ export class ChatChunkReader implements ChunkReader {
       if (typeof fn.arguments === 'string') gathered.function.arguments += fn.arguments;
     }
   }
+}
+
+/**
+ * Whether any choice holds something for the caller: a finish reason, log probabilities, or a delta field other
+ * than `role` with a value (content, tool calls, refusal, audio, a relay's reasoning text…; `''`, `[]` and `null`
+ * are nothing).
+ */
+function carriesOutput(choices: readonly Body[]): boolean {
+  for (const choice of choices) {
+    if (choice?.finish_reason != null || choice?.logprobs != null) return true;
+    const delta = choice?.delta as Body | undefined;
+    if (typeof delta !== 'object' || delta === null) continue;
+    for (const key in delta) {
+      if (key === 'role') continue;
+      const value = delta[key];
+      if (value != null && value !== '' && !(Array.isArray(value) && value.length === 0)) return true;
+    }
+  }
+  return false;
 }
 
 const PROVIDER_ERROR_CODE = /^[a-z][a-z0-9_]{2,63}$/;

@@ -1,4 +1,4 @@
-import { createPricer, type PriceOverrides, type Pricer, type TokenUsage } from '@aiotel/cost';
+import { createPricer, type PriceOverrides, type Pricer, reportedCost, type TokenUsage } from '@aiotel/cost';
 import { diag } from '@opentelemetry/api';
 
 export type { PriceOverrides } from '@aiotel/cost';
@@ -9,7 +9,7 @@ export type CallPricer = Pick<Pricer, 'price'>;
 /** A call's cost in USD and where the figure comes from. */
 export interface SpanCost {
   readonly amount: number;
-  /** `provider`: the API reported it (`usage.cost`, e.g. OpenRouter); `local`: the price table. */
+  /** `provider`: the API or relay reported it (`usage.cost`, a cost header); `local`: the price table. */
   readonly source: 'local' | 'provider';
 }
 
@@ -28,19 +28,19 @@ export class CallCosting {
   }
 
   /**
-   * Cost of a call, or `undefined` when its model has no price (never a made-up 0). Tries the response
-   * model (e.g. the dated `gpt-4o-2024-08-06`) first, then the requested one.
+   * Cost of a call, or `undefined` when its model has no price (never a made-up 0). A cost the relay reported
+   * wins (`usage.cost`, then its cost header); else the response model (e.g. the dated `gpt-4o-2024-08-06`) is
+   * priced first, then the requested one.
    */
   cost(
     rawUsage: unknown,
     usage: TokenUsage,
     models: { response: string | undefined; request: string },
     provider: string | undefined,
+    costHeader?: string,
   ): SpanCost | undefined {
-    const reported = (rawUsage as { cost?: unknown } | undefined)?.cost;
-    if (typeof reported === 'number' && Number.isFinite(reported) && reported >= 0) {
-      return { amount: reported, source: 'provider' };
-    }
+    const reported = reportedCost(rawUsage, costHeader);
+    if (reported !== undefined) return { amount: reported, source: 'provider' };
     const pricer = this.getPricer();
     const options = { provider };
     const priced =

@@ -1,3 +1,4 @@
+import type { Redactor } from '@aiotel/genai-core';
 import { type Span, SpanStatusCode } from '@opentelemetry/api';
 import { ERROR_TYPE_OTHER } from './semconv.js';
 
@@ -78,31 +79,28 @@ function className(value: unknown): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
-// Bearer tokens and key-shaped strings (`sk-…`, also relays' `sk-or-…`) that an error message may echo.
-const SECRET_PATTERNS = /(Bearer\s+)[^\s"',]+|\bsk-[A-Za-z0-9_*.-]{6,}/g;
-
-/** Removes the client's API key and key-shaped strings from a message or stack. */
-export function redact(text: string, apiKey: string | undefined): string {
-  let out = text;
-  if (apiKey && apiKey.length >= 4) out = out.split(apiKey).join('[REDACTED]');
-  return out.replace(SECRET_PATTERNS, (_match, bearer: string | undefined) =>
-    bearer ? `${bearer}[REDACTED]` : '[REDACTED]',
-  );
-}
-
-/** Marks the span failed and records the exception with the API key removed from it. */
-export function recordFailure(span: Span, err: unknown, type: string, apiKey: string | undefined): void {
+/**
+ * Marks the span failed and records the exception with secrets removed by the shared rule set: the client's API key
+ * (remembered by the redactor from then on), key-shaped strings, tokens, key-like query parameters.
+ */
+export function recordFailure(
+  span: Span,
+  err: unknown,
+  type: string,
+  redactor: Redactor,
+  apiKey: string | undefined,
+): void {
+  if (apiKey !== undefined) redactor.addSecret(apiKey);
   const isError = typeof err === 'object' && err !== null;
   const name = (isError && className(err)) || 'Error';
-  const message = redact(
+  const message = redactor.redactString(
     isError ? String((err as { message?: unknown }).message ?? '') : String(err),
-    apiKey,
   );
   const stack = isError ? (err as { stack?: unknown }).stack : undefined;
   span.recordException({
     name,
     message,
-    ...(typeof stack === 'string' ? { stack: redact(stack, apiKey) } : {}),
+    ...(typeof stack === 'string' ? { stack: redactor.redactString(stack) } : {}),
   });
   span.setStatus({ code: SpanStatusCode.ERROR, message: message || type });
 }

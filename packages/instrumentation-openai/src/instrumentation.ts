@@ -1,3 +1,4 @@
+import { Redactor } from '@aiotel/genai-core';
 import { context } from '@opentelemetry/api';
 import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { isApiPromise, observeApiPromise } from './api-promise.js';
@@ -25,6 +26,18 @@ const TARGETS: readonly { kind: ApiKind; path: readonly string[] }[] = [
 ];
 
 const warnedVersions = new Set<string>();
+/** Versions of `openai` the module hooks handed to this instrumentation (ESM or CJS copy, supported or not). */
+const seenVersions = new Set<string>();
+
+/**
+ * Whether an `openai` module of this version (any version when not given) reached the instrumentation in this
+ * process: it was patched, or the reason it could not be was already reported (an unsupported version). An SDK that
+ * sends requests without this was loaded where no hook could see it (an ES module without the loader hook, or
+ * loaded before the instrumentation was enabled).
+ */
+export function isOpenAIInstrumented(version?: string): boolean {
+  return version === undefined ? seenVersions.size > 0 : seenVersions.has(version);
+}
 
 /**
  * OpenTelemetry instrumentation for the `openai` SDK 4.x to 7.x (ESM with the loader hook, and CJS):
@@ -70,6 +83,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
   }
 
   private patch(exports: unknown, version: string | undefined): unknown {
+    seenVersions.add(version ?? '');
     try {
       if (version !== undefined && !SUPPORTED_MAJORS.has(Number.parseInt(version, 10))) {
         this.warnOnce(
@@ -169,6 +183,7 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
         settings: resolveSettings(config),
         costing: new CallCosting(config.pricer, config.prices),
         diag: this._diag,
+        redactor: new Redactor({ env: process.env }),
       };
     }
     return this.telemetry;

@@ -6,6 +6,7 @@ import {
   METRIC_AIOTEL_GEN_AI_CLIENT_COST,
   METRIC_AIOTEL_GEN_AI_CLIENT_TOKENS,
   METRIC_AIOTEL_GEN_AI_CLIENT_UNPRICED_CALLS,
+  METRIC_AIOTEL_GEN_AI_CLIENT_USAGE_UNKNOWN_CALLS,
   METRIC_GEN_AI_CLIENT_OPERATION_DURATION,
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK,
   METRIC_GEN_AI_CLIENT_OPERATION_TIME_TO_FIRST_CHUNK,
@@ -22,6 +23,7 @@ export interface Instruments {
   readonly tokens: Counter;
   readonly cost: Histogram;
   readonly unpricedCalls: Counter;
+  readonly usageUnknownCalls: Counter;
 }
 
 /** Creates the instruments named in the shared telemetry contract, with their advised buckets. */
@@ -59,6 +61,10 @@ export function createInstruments(meter: Meter): Instruments {
     }),
     unpricedCalls: meter.createCounter(METRIC_AIOTEL_GEN_AI_CLIENT_UNPRICED_CALLS, {
       description: 'Calls whose model has no known price (no cost recorded)',
+      unit: '{call}',
+    }),
+    usageUnknownCalls: meter.createCounter(METRIC_AIOTEL_GEN_AI_CLIENT_USAGE_UNKNOWN_CALLS, {
+      description: 'Calls answered without token usage (no tokens or cost recorded, not zero)',
       unit: '{call}',
     }),
   };

@@ -37,6 +37,8 @@ export const ATTR_ERROR_TYPE = 'error.type';
 export const ATTR_GEN_AI_USAGE_COST_AMOUNT = 'gen_ai.usage.cost.amount';
 export const ATTR_GEN_AI_USAGE_COST_CURRENCY = 'gen_ai.usage.cost.currency';
 export const ATTR_GEN_AI_USAGE_COST_SOURCE = 'gen_ai.usage.cost.source';
+/** aiotel: `true` on a call that got an answer without usage (a relay that ignores `stream_options`, …). */
+export const ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN = 'aiotel.gen_ai.usage.unknown';
 
 export const OPERATION_CHAT = 'chat';
 export const OPERATION_EMBEDDINGS = 'embeddings';
@@ -60,6 +62,7 @@ export const METRIC_GEN_AI_CLIENT_OPERATION_TIME_PER_OUTPUT_CHUNK =
 export const METRIC_AIOTEL_GEN_AI_CLIENT_TOKENS = 'aiotel.gen_ai.client.tokens';
 export const METRIC_AIOTEL_GEN_AI_CLIENT_COST = 'aiotel.gen_ai.client.cost';
 export const METRIC_AIOTEL_GEN_AI_CLIENT_UNPRICED_CALLS = 'aiotel.gen_ai.client.unpriced_calls';
+export const METRIC_AIOTEL_GEN_AI_CLIENT_USAGE_UNKNOWN_CALLS = 'aiotel.gen_ai.client.usage_unknown_calls';
 
 /** Seconds: 0.01 · 2^k up to 81.92 (semconv advice for operation duration). */
 export const DURATION_BUCKETS = [

@@ -1,3 +1,12 @@
+import {
+  booleanSetting,
+  type Env,
+  nameListSetting,
+  positiveIntegerSetting,
+  resolveSetting,
+  type Setting,
+  textSetting,
+} from '@aiotel/genai-core';
 import { diag } from '@opentelemetry/api';
 import type { OpenAIInstrumentationConfig } from './types.js';
 
@@ -10,60 +19,58 @@ export interface Settings {
   readonly metricAttributes: ReadonlySet<string>;
 }
 
-const DEFAULT_CONTENT_MAX_LENGTH = 16 * 1024;
+/**
+ * Every setting of the instrumentation: option, environment variable, parser, default. `@aiotel/node` reads the same
+ * rows (so one variable has one reader and one warning) and passes the values on as options.
+ */
+export const INSTRUMENTATION_SETTINGS = {
+  captureMessageContent: {
+    option: 'captureMessageContent',
+    env: 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT',
+    parser: booleanSetting,
+    default: false,
+  } satisfies Setting<boolean>,
+  contentMaxLength: {
+    option: 'contentMaxLength',
+    env: 'AIOTEL_GENAI_CONTENT_MAX_LENGTH',
+    parser: positiveIntegerSetting,
+    default: 16 * 1024,
+  } satisfies Setting<number>,
+  injectStreamUsage: {
+    option: 'injectStreamUsage',
+    env: 'AIOTEL_GENAI_INJECT_STREAM_USAGE',
+    parser: booleanSetting,
+    default: true,
+  } satisfies Setting<boolean>,
+  providerName: {
+    option: 'providerName',
+    env: 'AIOTEL_GENAI_PROVIDER',
+    parser: textSetting,
+    default: undefined,
+    documentedDefault: 'inferred',
+  } satisfies Setting<string | undefined>,
+  metricAttributes: {
+    option: 'metricAttributes',
+    env: 'AIOTEL_METRIC_ATTRIBUTES',
+    // Attribute keys hold no spaces, `;` or `=`: such an item is a wrong separator or a `key=value` pasted by mistake.
+    parser: nameListSetting(/^[^\s;=]+$/, { one: 'an attribute key', many: 'attribute keys' }),
+    default: [] as readonly string[],
+    documentedDefault: 'none',
+  } satisfies Setting<readonly string[]>,
+} as const;
 
-/** Applies environment variables and defaults to the user's config; never throws. */
-export function resolveSettings(
-  config: OpenAIInstrumentationConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): Settings {
-  return {
-    captureMessageContent:
-      config.captureMessageContent ??
-      readBoolean(env, 'OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', false),
-    contentMaxLength: positiveInteger(
-      config.contentMaxLength,
-      'contentMaxLength',
-      env.AIOTEL_GENAI_CONTENT_MAX_LENGTH,
-      'AIOTEL_GENAI_CONTENT_MAX_LENGTH',
-    ),
-    injectStreamUsage: config.injectStreamUsage ?? readBoolean(env, 'AIOTEL_GENAI_INJECT_STREAM_USAGE', true),
-    providerName: nonEmpty(config.providerName) ?? nonEmpty(env.AIOTEL_GENAI_PROVIDER),
-    metricAttributes: new Set(
-      (config.metricAttributes ?? (env.AIOTEL_METRIC_ATTRIBUTES ?? '').split(','))
-        .map((key) => String(key).trim())
-        .filter((key) => key.length > 0),
-    ),
+/** Applies environment variables and defaults to the user's config; never throws, warns once per bad value. */
+export function resolveSettings(config: OpenAIInstrumentationConfig, env: Env = process.env): Settings {
+  const warnings = new Set<string>();
+  const read = <T>(setting: Setting<T>): T =>
+    resolveSetting(setting, config[setting.option as keyof OpenAIInstrumentationConfig], env, warnings);
+  const settings: Settings = {
+    captureMessageContent: read(INSTRUMENTATION_SETTINGS.captureMessageContent),
+    contentMaxLength: read(INSTRUMENTATION_SETTINGS.contentMaxLength),
+    injectStreamUsage: read(INSTRUMENTATION_SETTINGS.injectStreamUsage),
+    providerName: read<string | undefined>(INSTRUMENTATION_SETTINGS.providerName),
+    metricAttributes: new Set(read(INSTRUMENTATION_SETTINGS.metricAttributes)),
   };
-}
-
-function readBoolean(env: NodeJS.ProcessEnv, name: string, fallback: boolean): boolean {
-  const raw = env[name]?.trim().toLowerCase();
-  if (raw === undefined || raw === '') return fallback;
-  if (raw === 'true') return true;
-  if (raw === 'false') return false;
-  diag.warn(`@aiotel/instrumentation-openai: ${name}=${raw} is not true or false; using ${fallback}`);
-  return fallback;
-}
-
-function positiveInteger(
-  option: number | undefined,
-  optionName: string,
-  envValue: string | undefined,
-  envName: string,
-): number {
-  const [value, from] =
-    option !== undefined ? [option, optionName] : [envValue?.trim() || undefined, envName];
-  if (value === undefined) return DEFAULT_CONTENT_MAX_LENGTH;
-  const parsed = Number(value);
-  if (Number.isInteger(parsed) && parsed > 0) return parsed;
-  diag.warn(
-    `@aiotel/instrumentation-openai: ${from}=${String(value)} is not a positive integer; using ${DEFAULT_CONTENT_MAX_LENGTH}`,
-  );
-  return DEFAULT_CONTENT_MAX_LENGTH;
-}
-
-function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.trim();
-  return trimmed ? trimmed : undefined;
+  for (const warning of warnings) diag.warn(`@aiotel/instrumentation-openai: ${warning}`);
+  return settings;
 }

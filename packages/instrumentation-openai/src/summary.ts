@@ -12,6 +12,8 @@ export interface ResponseSummary {
   outputMessages?: GenAIMessage[] | undefined;
   /** `error.type` when the response itself reports a failure (Responses API `status: failed`). */
   failure?: string | undefined;
+  /** A relay's cost response header (`x-litellm-response-cost`), for non-streamed calls. */
+  costHeader?: string | undefined;
 }
 
 type Body = Record<string, unknown>;

@@ -1,18 +1,20 @@
 import { context, trace } from '@opentelemetry/api';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { withAttributes } from '../src/index.js';
 import { endedSpanWarnings, histogram, pointWith, startTestBed, type TestBed } from './harness.js';
 
 let bed: TestBed;
+beforeAll(async () => {
+  bed = await startTestBed();
+});
 beforeEach(() => {
-  bed?.reset();
-  bed?.instrumentation.setConfig({});
+  bed.reset();
+  bed.instrumentation.setConfig({});
 });
 afterAll(() => bed?.close());
 
 describe('chat.completions.create (JSON)', () => {
   it('records one CLIENT span with request, response and usage attributes', async () => {
-    bed = await startTestBed();
     const result = await bed.client.chat.completions.create({
       model: 'gpt-4o-mini',
       messages: [{ role: 'user', content: 'Say hello' }],

@@ -65,6 +65,8 @@ export interface TestBed {
   waitForSpans(count: number): Promise<ReadableSpan[]>;
   /** Data points of a metric, collected now. */
   points(name: string): Promise<DataPoint<unknown>[]>;
+  /** Data points of a metric for calls that requested `model`, collected now. */
+  pointsOfModel(name: string, model: string): Promise<DataPoint<unknown>[]>;
   /** A metric (descriptor, type and points) as exported now; undefined when nothing was recorded. */
   metric(name: string): Promise<MetricData | undefined>;
   reset(): void;
@@ -136,6 +138,10 @@ export async function startTestBed(
     },
     async points(name) {
       return ((await metric(name))?.dataPoints ?? []) as DataPoint<unknown>[];
+    },
+    async pointsOfModel(name, model) {
+      const points = ((await metric(name))?.dataPoints ?? []) as DataPoint<unknown>[];
+      return points.filter((p) => p.attributes['gen_ai.request.model'] === model);
     },
     metric,
     reset() {

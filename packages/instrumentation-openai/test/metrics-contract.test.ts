@@ -17,6 +17,12 @@ beforeAll(async () => {
     for await (const _ of stream);
   }
   await bed.client.chat.completions.create({ model: 'acme-unpriced-llm', messages });
+  // A relay that ignores stream_options: usage unknown.
+  const relay = await bed.client.chat.completions.create(
+    { model: 'gpt-4o-mini', messages, stream: true },
+    { headers: { 'x-fake-dialect': 'relay-no-usage' } },
+  );
+  for await (const _ of relay);
 });
 afterAll(() => bed.close());
 
@@ -44,6 +50,7 @@ const contract: { name: string; type: DataPointType; unit: string; buckets?: num
   { name: 'aiotel.gen_ai.client.tokens', type: DataPointType.SUM, unit: '{token}' },
   { name: 'aiotel.gen_ai.client.cost', type: DataPointType.HISTOGRAM, unit: 'USD', buckets: COST_BUCKETS },
   { name: 'aiotel.gen_ai.client.unpriced_calls', type: DataPointType.SUM, unit: '{call}' },
+  { name: 'aiotel.gen_ai.client.usage_unknown_calls', type: DataPointType.SUM, unit: '{call}' },
 ];
 
 describe('metrics of the shared telemetry contract', () => {
@@ -51,13 +58,17 @@ describe('metrics of the shared telemetry contract', () => {
     it(`${name} is a ${type === DataPointType.SUM ? 'counter' : 'histogram'} in ${unit}`, async () => {
       const metric = (await bed.metric(name)) as MetricData;
       expect(metric, name).toBeDefined();
+      // The calls above record every metric of the contract: one without points is a metric that stopped recording.
+      expect(metric.dataPoints.length, `${name} has no data points`).toBeGreaterThan(0);
       expect(metric.dataPointType).toBe(type);
       expect(metric.descriptor.unit).toBe(unit);
       if (metric.dataPointType === DataPointType.SUM) expect(metric.isMonotonic).toBe(true);
       if (buckets !== undefined && metric.dataPointType === DataPointType.HISTOGRAM) {
-        const boundaries = metric.dataPoints[0]?.value.buckets.boundaries ?? [];
-        expect(boundaries).toHaveLength(buckets.length);
-        for (const [i, b] of boundaries.entries()) expect(b).toBeCloseTo(buckets[i] ?? Number.NaN, 12);
+        for (const point of metric.dataPoints) {
+          const boundaries = point.value.buckets.boundaries;
+          expect(boundaries).toHaveLength(buckets.length);
+          for (const [i, b] of boundaries.entries()) expect(b).toBeCloseTo(buckets[i] ?? Number.NaN, 12);
+        }
       }
       for (const point of metric.dataPoints) {
         expect(point.attributes).toMatchObject({

@@ -80,8 +80,16 @@ describe('resolveSettings', () => {
     expect(settings.injectStreamUsage).toBe(true);
     expect(settings.contentMaxLength).toBe(16384);
     expect(warnings).toEqual([
-      expect.stringContaining('contentMaxLength=-3 is not a positive integer'),
-      expect.stringContaining('AIOTEL_GENAI_INJECT_STREAM_USAGE=nope is not true or false'),
+      '@aiotel/instrumentation-openai: contentMaxLength=-3 is not a positive whole number; using 16384.',
+      '@aiotel/instrumentation-openai: AIOTEL_GENAI_INJECT_STREAM_USAGE="nope" is not true or false; using true.',
+    ]);
+  });
+
+  it('warns about a metric attribute list with the wrong separator, and keeps the keys it can read', () => {
+    const settings = resolveSettings({}, { AIOTEL_METRIC_ATTRIBUTES: 'app.feature; app.tenant,app.region' });
+    expect(settings.metricAttributes).toEqual(new Set(['app.region']));
+    expect(warnings).toEqual([
+      '@aiotel/instrumentation-openai: AIOTEL_METRIC_ATTRIBUTES: "app.feature; app.tenant" is not an attribute key (separate them with commas); skipping it.',
     ]);
   });
 });

@@ -92,11 +92,11 @@ describe('streamed chat completions', () => {
     const [span] = await bed.waitForSpans(1);
     expect(span?.attributes['gen_ai.usage.input_tokens']).toBeUndefined();
     expect(span?.attributes['gen_ai.usage.cost.amount']).toBeUndefined();
-    const usage = await bed.points('gen_ai.client.token.usage');
-    expect(usage.filter((p) => p.attributes['gen_ai.request.model'] === model)).toEqual([]);
-    // Unknown usage is not an unpriced call either.
-    const unpriced = await bed.points('aiotel.gen_ai.client.unpriced_calls');
-    expect(unpriced.filter((p) => p.attributes['gen_ai.request.model'] === model)).toEqual([]);
+    expect(await bed.pointsOfModel('gen_ai.client.token.usage', model)).toEqual([]);
+    // Unknown usage is not an unpriced call either: it is a call without usage.
+    expect(await bed.pointsOfModel('aiotel.gen_ai.client.unpriced_calls', model)).toEqual([]);
+    expect(span?.attributes['aiotel.gen_ai.usage.unknown']).toBe(true);
+    expect(await bed.pointsOfModel('aiotel.gen_ai.client.usage_unknown_calls', model)).toHaveLength(1);
   });
 
   it('records time to first chunk and one time per output chunk after the first', async () => {

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { isOpenAIInstrumented } from '../src/index.js';
 import {
   chunkDifferences,
   endedSpanWarnings,
@@ -155,5 +156,13 @@ describe('unsupported openai versions', () => {
       expect.stringContaining('openai 3.3.0 is not supported'),
       expect.stringContaining('openai 8.0.0 is not supported'),
     ]);
+  });
+
+  it('count as instrumented, since their problem was reported (no second warning from @aiotel/node)', () => {
+    fakeOpenAI('d', '8.1.0');
+    expect(isOpenAIInstrumented('8.1.0')).toBe(false);
+    createRequire(join(dir, 'd', 'app.js'))('openai');
+    expect(isOpenAIInstrumented('8.1.0')).toBe(true);
+    expect(isOpenAIInstrumented('8.2.0')).toBe(false);
   });
 });

@@ -1,13 +1,8 @@
+import { type Env, fromEnv, resolveSetting, type Setting } from '@aiotel/genai-core';
 import { DiagLogLevel } from '@opentelemetry/api';
+import { type LogLevel, type MetricsTemporality, NODE_SETTINGS, type OtlpProtocol } from './settings.js';
 
-/** OTLP/HTTP encodings @aiotel/node can send. gRPC is not loaded (it would pull @grpc/grpc-js into every app). */
-export type OtlpProtocol = 'http/protobuf' | 'http/json';
-
-/** How cumulative or delta metric points are exported (`OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE`). */
-export type MetricsTemporality = 'cumulative' | 'delta' | 'lowmemory';
-
-/** Verbosity of aiotel's own diagnostics on stderr (`OTEL_LOG_LEVEL`). */
-export type LogLevel = 'none' | 'error' | 'warn' | 'info' | 'debug' | 'verbose' | 'all';
+export type { LogLevel, MetricsTemporality, OtlpProtocol } from './settings.js';
 
 /**
  * Options of `startTelemetry()`. Each one has an environment variable equal (named in its comment); an option
@@ -52,11 +47,13 @@ export interface TelemetryOptions {
   readonly captureMessageContent?: boolean;
   /** JSON file of price overrides for cost (`AIOTEL_PRICES_FILE`). Default: none, the built-in price table. */
   readonly pricesFile?: string;
-  /** Business attribute keys (from `withAttributes()`) allowed on metrics (`AIOTEL_METRIC_ATTRIBUTES=app.feature,…`). Default: the instrumentation's. */
+  /** Longest captured content attribute, in characters (`AIOTEL_GENAI_CONTENT_MAX_LENGTH`). Default 16384. */
+  readonly contentMaxLength?: number;
+  /** Business attribute keys (from `withAttributes()`) allowed on metrics (`AIOTEL_METRIC_ATTRIBUTES=app.feature,…`). Default: none. */
   readonly metricAttributes?: readonly string[];
   /** Force `gen_ai.provider.name` (`AIOTEL_GENAI_PROVIDER`), e.g. for a relay. Default: inferred from server and model. */
-  readonly genAiProvider?: string;
-  /** Ask streamed chat calls for usage (`stream_options.include_usage`) so their tokens are known (`AIOTEL_GENAI_INJECT_STREAM_USAGE`). Default: the instrumentation's. */
+  readonly providerName?: string;
+  /** Ask streamed chat calls for usage (`stream_options.include_usage`) so their tokens are known (`AIOTEL_GENAI_INJECT_STREAM_USAGE`). Default true. */
   readonly injectStreamUsage?: boolean;
   /** Longest wait for the final flush on exit or signal, ms (`AIOTEL_SHUTDOWN_TIMEOUT_MS`). Default 5000. */
   readonly shutdownTimeoutMillis?: number;
@@ -93,10 +90,11 @@ export interface TelemetryConfig {
   readonly logLevel: LogLevel;
   readonly diagLogLevel: DiagLogLevel;
   readonly captureMessageContent: boolean;
+  readonly contentMaxLength: number;
   readonly pricesFile: string | undefined;
-  readonly metricAttributes: readonly string[] | undefined;
-  readonly genAiProvider: string | undefined;
-  readonly injectStreamUsage: boolean | undefined;
+  readonly metricAttributes: readonly string[];
+  readonly providerName: string | undefined;
+  readonly injectStreamUsage: boolean;
   readonly shutdownTimeoutMillis: number;
   readonly handleSignals: boolean;
   readonly httpSpans: boolean;
@@ -109,8 +107,6 @@ export interface ResolvedConfig {
   readonly warnings: readonly string[];
 }
 
-const DEFAULT_ENDPOINT = 'http://localhost:4318';
-
 const LOG_LEVELS: Readonly<Record<LogLevel, DiagLogLevel>> = {
   none: DiagLogLevel.NONE,
   error: DiagLogLevel.ERROR,
@@ -121,221 +117,71 @@ const LOG_LEVELS: Readonly<Record<LogLevel, DiagLogLevel>> = {
   all: DiagLogLevel.ALL,
 };
 
-type Env = Readonly<Record<string, string | undefined>>;
-
 /**
- * Reads `OTEL_*` and `AIOTEL_*` variables, merges the programmatic options over them and validates the result.
- * Never throws: an invalid value yields a warning and the default.
+ * Reads `OTEL_*` and `AIOTEL_*` variables, merges the programmatic options over them and validates the result, each
+ * setting through its row of {@link NODE_SETTINGS}. Pure: reads only `env`. Never throws: an invalid value yields one
+ * warning and the default.
  */
 export function resolveConfig(options: TelemetryOptions = {}, env: Env = process.env): ResolvedConfig {
   const warnings = new Set<string>();
-  const read = new EnvReader(env, warnings);
+  const given = options as Readonly<Record<string, unknown>>;
+  const read = <T>(setting: Setting<T>): T => resolveSetting(setting, given[setting.option], env, warnings);
+  /** A per-signal variable, else the general setting (an option given in code covers both). */
+  const perSignal = <T>(setting: Setting<T | undefined>, general: T): T =>
+    given[setting.option] !== undefined ? general : (fromEnv(setting, env, warnings) ?? general);
 
-  const logLevel =
-    options.logLevel ?? read.oneOf('OTEL_LOG_LEVEL', Object.keys(LOG_LEVELS) as LogLevel[], 'warn');
-  const endpoint = options.endpoint ?? read.string('OTEL_EXPORTER_OTLP_ENDPOINT');
-  const baseUrl = validUrl(endpoint, 'OTEL_EXPORTER_OTLP_ENDPOINT', DEFAULT_ENDPOINT, warnings);
-  const signalUrl = (name: string, given: string | undefined, path: string): string => {
-    const fallback = `${baseUrl.replace(/\/+$/, '')}/${path}`;
-    return validUrl(given ?? read.string(name), name, fallback, warnings);
-  };
-
-  const generalProtocol = protocolOf(
-    options.protocol ?? read.string('OTEL_EXPORTER_OTLP_PROTOCOL'),
-    warnings,
-  );
-  const signalProtocol = (name: string): OtlpProtocol =>
-    options.protocol ?? (read.has(name) ? protocolOf(read.string(name), warnings, name) : generalProtocol);
+  const S = NODE_SETTINGS;
+  const logLevel = read(S.logLevel);
+  const baseUrl = read(S.endpoint).replace(/\/+$/, '');
+  const protocol = read(S.protocol);
+  // Malformed pairs get their warning here; the OTLP exporters read these variables themselves.
+  fromEnv(S.headers, env, warnings);
+  fromEnv(S.tracesHeaders, env, warnings);
+  fromEnv(S.metricsHeaders, env, warnings);
 
   const config: TelemetryConfig = {
-    disabled: options.disabled ?? read.boolean('OTEL_SDK_DISABLED', false),
-    serviceName: options.serviceName ?? read.string('OTEL_SERVICE_NAME'),
+    disabled: read(S.disabled),
+    serviceName: read<string | undefined>(S.serviceName),
     resourceAttributes: {
-      ...read.keyValues('OTEL_RESOURCE_ATTRIBUTES'),
+      ...fromEnv(S.resourceAttributes, env, warnings),
       ...options.resourceAttributes,
     },
-    tracesUrl: signalUrl('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT', options.tracesEndpoint, 'v1/traces'),
-    metricsUrl: signalUrl('OTEL_EXPORTER_OTLP_METRICS_ENDPOINT', options.metricsEndpoint, 'v1/metrics'),
-    tracesProtocol: signalProtocol('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'),
-    metricsProtocol: signalProtocol('OTEL_EXPORTER_OTLP_METRICS_PROTOCOL'),
+    tracesUrl: read({ ...S.tracesEndpoint, default: `${baseUrl}/v1/traces` }),
+    metricsUrl: read({ ...S.metricsEndpoint, default: `${baseUrl}/v1/metrics` }),
+    tracesProtocol: perSignal(S.tracesProtocol, protocol),
+    metricsProtocol: perSignal(S.metricsProtocol, protocol),
     headers: { ...options.headers },
-    exportTimeoutMillis:
-      options.exportTimeoutMillis ?? read.positiveInteger('OTEL_EXPORTER_OTLP_TIMEOUT', 10_000),
-    traces: options.traces ?? read.exporter('OTEL_TRACES_EXPORTER'),
-    metrics: options.metrics ?? read.exporter('OTEL_METRICS_EXPORTER'),
-    metricExportIntervalMillis:
-      options.metricExportIntervalMillis ?? read.positiveInteger('OTEL_METRIC_EXPORT_INTERVAL', 60_000),
-    metricsTemporality:
-      options.metricsTemporality ??
-      read.oneOf(
-        'OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE',
-        ['cumulative', 'delta', 'lowmemory'],
-        'cumulative',
-      ),
-    maxQueueSize: options.maxQueueSize ?? read.positiveInteger('OTEL_BSP_MAX_QUEUE_SIZE', 2048),
-    maxExportBatchSize:
-      options.maxExportBatchSize ?? read.positiveInteger('OTEL_BSP_MAX_EXPORT_BATCH_SIZE', 512),
-    scheduledDelayMillis:
-      options.scheduledDelayMillis ?? read.positiveInteger('OTEL_BSP_SCHEDULE_DELAY', 5000),
+    exportTimeoutMillis: read(S.exportTimeoutMillis),
+    traces: read(S.traces) === 'otlp',
+    metrics: read(S.metrics) === 'otlp',
+    metricExportIntervalMillis: read(S.metricExportIntervalMillis),
+    metricsTemporality: read(S.metricsTemporality),
+    maxQueueSize: read(S.maxQueueSize),
+    maxExportBatchSize: read(S.maxExportBatchSize),
+    scheduledDelayMillis: read(S.scheduledDelayMillis),
     logLevel,
-    diagLogLevel: LOG_LEVELS[logLevel] ?? DiagLogLevel.WARN,
-    captureMessageContent:
-      options.captureMessageContent ??
-      read.boolean('OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', false),
-    pricesFile: options.pricesFile ?? read.string('AIOTEL_PRICES_FILE'),
-    metricAttributes: options.metricAttributes ?? read.list('AIOTEL_METRIC_ATTRIBUTES'),
-    genAiProvider: options.genAiProvider ?? read.string('AIOTEL_GENAI_PROVIDER'),
-    injectStreamUsage: options.injectStreamUsage ?? read.optionalBoolean('AIOTEL_GENAI_INJECT_STREAM_USAGE'),
-    shutdownTimeoutMillis:
-      options.shutdownTimeoutMillis ?? read.positiveInteger('AIOTEL_SHUTDOWN_TIMEOUT_MS', 5000),
-    handleSignals: options.handleSignals ?? read.boolean('AIOTEL_HANDLE_SIGNALS', true),
-    httpSpans: options.httpSpans ?? !read.undiciDisabled(),
-    redactQueryParameters: options.redactQueryParameters ?? read.list('AIOTEL_REDACT_QUERY_PARAMETERS') ?? [],
+    diagLogLevel: LOG_LEVELS[logLevel],
+    captureMessageContent: read(S.captureMessageContent),
+    contentMaxLength: read(S.contentMaxLength),
+    pricesFile: read<string | undefined>(S.pricesFile),
+    metricAttributes: read(S.metricAttributes),
+    providerName: read<string | undefined>(S.providerName),
+    injectStreamUsage: read(S.injectStreamUsage),
+    shutdownTimeoutMillis: read(S.shutdownTimeoutMillis),
+    handleSignals: read(S.handleSignals),
+    httpSpans: read(S.httpSpans),
+    redactQueryParameters: read(S.redactQueryParameters),
   };
   return { config, warnings: [...warnings] };
 }
 
-function protocolOf(
-  value: string | undefined,
-  warnings: Set<string>,
-  name = 'OTEL_EXPORTER_OTLP_PROTOCOL',
-): OtlpProtocol {
-  const protocol = value?.trim().toLowerCase();
-  if (protocol === undefined || protocol === '' || protocol === 'http/protobuf') return 'http/protobuf';
-  if (protocol === 'http/json') return 'http/json';
-  if (protocol === 'grpc') {
-    warnings.add(
-      `${name}=grpc is not supported (@aiotel/node sends OTLP over HTTP only); using http/protobuf. ` +
-        'Point OTEL_EXPORTER_OTLP_ENDPOINT at the collector HTTP port (usually 4318).',
-    );
-  } else {
-    warnings.add(`${name}="${value}" is not one of http/protobuf, http/json; using http/protobuf.`);
-  }
-  return 'http/protobuf';
-}
-
-function validUrl(value: string | undefined, name: string, fallback: string, warnings: Set<string>): string {
-  if (value === undefined || value.trim() === '') return fallback;
-  try {
-    const url = new URL(value.trim());
-    if (url.protocol === 'http:' || url.protocol === 'https:') return url.toString();
-  } catch {
-    // Reported below, the same as a non-HTTP scheme.
-  }
-  warnings.add(`${name}="${value}" is not an http(s) URL; using ${fallback}.`);
-  return fallback;
-}
-
-/** Typed access to environment variables; every invalid value adds one warning naming the default it falls back to. */
-class EnvReader {
-  constructor(
-    private readonly env: Env,
-    private readonly warnings: Set<string>,
-  ) {}
-
-  has(name: string): boolean {
-    return this.string(name) !== undefined;
-  }
-
-  string(name: string): string | undefined {
-    const value = this.env[name]?.trim();
-    return value === undefined || value === '' ? undefined : value;
-  }
-
-  boolean(name: string, fallback: boolean): boolean {
-    return this.optionalBoolean(name) ?? fallback;
-  }
-
-  optionalBoolean(name: string): boolean | undefined {
-    const value = this.string(name);
-    if (value === undefined) return undefined;
-    const lower = value.toLowerCase();
-    if (lower === 'true') return true;
-    if (lower === 'false') return false;
-    this.warnings.add(`${name}="${value}" is not true or false; ignoring it.`);
-    return undefined;
-  }
-
-  positiveInteger(name: string, fallback: number): number {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    const number = Number(value);
-    if (Number.isInteger(number) && number > 0) return number;
-    this.warnings.add(`${name}="${value}" is not a positive whole number; using ${fallback}.`);
-    return fallback;
-  }
-
-  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
-    const value = this.string(name);
-    if (value === undefined) return fallback;
-    const lower = value.toLowerCase() as T;
-    if (allowed.includes(lower)) return lower;
-    this.warnings.add(`${name}="${value}" is not one of ${allowed.join(', ')}; using ${fallback}.`);
-    return fallback;
-  }
-
-  /**
-   * Whether `OTEL_NODE_DISABLED_INSTRUMENTATIONS` (the variable auto-instrumentations-node reads) lists `undici`. Of
-   * this preload's two instrumentations only that one can be turned off (the GenAI one is the point of it); other
-   * names get one warning.
-   */
-  undiciDisabled(): boolean {
-    const name = 'OTEL_NODE_DISABLED_INSTRUMENTATIONS';
-    const names = this.list(name)?.map((item) => item.toLowerCase()) ?? [];
-    const others = names.filter((item) => item !== 'undici');
-    if (others.length > 0) {
-      this.warnings.add(
-        `${name}: ${others.join(', ')} ignored; the one instrumentation of @aiotel/node that can be turned off is undici (the HTTP attempt spans).`,
-      );
-    }
-    return others.length < names.length;
-  }
-
-  /** `otlp` (the default) exports; `none` turns the signal off; other exporters are not part of this distribution. */
-  exporter(name: string): boolean {
-    const values = this.list(name);
-    if (values === undefined) return true;
-    if (values.includes('none')) return false;
-    if (!values.every((value) => value === 'otlp')) {
-      this.warnings.add(`${name}="${values.join(',')}": only otlp and none are supported; using otlp.`);
-    }
-    return true;
-  }
-
-  list(name: string): string[] | undefined {
-    const value = this.string(name);
-    if (value === undefined) return undefined;
-    return value
-      .split(',')
-      .map((item) => item.trim())
-      .filter((item) => item !== '');
-  }
-
-  /** W3C Baggage-style `key=value,key2=value2` with percent-encoded values, as `OTEL_RESOURCE_ATTRIBUTES` uses. */
-  keyValues(name: string): Record<string, string> {
-    const value = this.string(name);
-    const result: Record<string, string> = {};
-    if (value === undefined) return result;
-    for (const pair of value.split(',')) {
-      if (pair.trim() === '') continue;
-      const at = pair.indexOf('=');
-      const key = at > 0 ? pair.slice(0, at).trim() : '';
-      if (key === '') {
-        this.warnings.add(`${name}: "${pair.trim()}" is not key=value; skipping it.`);
-        continue;
-      }
-      const raw = pair.slice(at + 1).trim();
-      try {
-        result[key] = decodeURIComponent(raw);
-      } catch {
-        result[key] = raw;
-      }
-    }
-    return result;
-  }
-}
-
 /** `OTEL_SDK_DISABLED=true`: the preload then installs nothing at all, not even the loader hook. */
 export function sdkDisabledInEnv(env: Env = process.env): boolean {
-  return env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true';
+  // Its warning, if the value is bad, comes from resolveConfig.
+  return fromEnv(NODE_SETTINGS.disabled, env, new Set()) === true;
+}
+
+/** `OTEL_LOG_LEVEL=none`: nothing of aiotel's may reach stderr, not even before the diag logger exists. */
+export function silencedInEnv(env: Env = process.env): boolean {
+  return fromEnv(NODE_SETTINGS.logLevel, env, new Set()) === 'none';
 }

@@ -1,4 +1,5 @@
 import { connect } from 'node:net';
+import type { Redactor } from '@aiotel/genai-core';
 import { diag } from '@opentelemetry/api';
 import { type ExportResult, ExportResultCode } from '@opentelemetry/core';
 import {
@@ -11,7 +12,7 @@ import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/expor
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryConfig } from './config.js';
-import { type Redactor, redactMetrics, redactSpan } from './redact.js';
+import { redactMetrics, redactSpan } from './redact.js';
 
 /** A collector outage is reported at most this often (once per outage, and outages can flap). */
 const REPORT_INTERVAL_MS = 10 * 60 * 1000;

@@ -1,16 +1,14 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { isCredentialHeader, type Redactor } from '@aiotel/genai-core';
 import type { Attributes } from '@opentelemetry/api';
 import { UndiciInstrumentation, type UndiciRequest } from '@opentelemetry/instrumentation-undici';
-import { isSecretName, type Redactor } from './redact.js';
+import { noticeUserAgent } from './unpatched-sdk.js';
 
 /** Semconv attribute: the ordinal of an HTTP resend (1 for the first retry), absent on the first attempt. */
 export const ATTR_HTTP_REQUEST_RESEND_COUNT = 'http.request.resend_count';
 
 /** Header the openai SDK (Stainless) sends on every attempt: 0 on the first, n on the n-th retry. */
 const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
-
-/** Headers whose names look secret but hold per-request ids; remembering them would only crowd out real keys. */
-const NOT_CREDENTIALS = new Set(['idempotency-key', 'x-idempotency-key']);
 
 /**
  * HTTP client spans for `fetch` (undici, via diagnostics_channel), one per attempt, as children of the GenAI span.
@@ -71,12 +69,17 @@ export function inspectRequest(request: Pick<UndiciRequest, 'headers'>, redactor
   return attributes;
 }
 
-/** One header (lower-case name): the retry count becomes an attribute, a credential is remembered. */
+/**
+ * One header (lower-case name): the retry count becomes an attribute, a credential is remembered, the user agent
+ * tells whether an uninstrumented openai SDK is at work.
+ */
 function visitHeader(name: string, value: string, attributes: Attributes, redactor: Redactor): void {
   if (name === RETRY_COUNT_HEADER) {
     const count = Number(value);
     if (Number.isInteger(count) && count > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = count;
-  } else if (isSecretName(name) && !NOT_CREDENTIALS.has(name)) {
+  } else if (name === 'user-agent') {
+    noticeUserAgent(value);
+  } else if (isCredentialHeader(name)) {
     redactor.addSecretFromHeader(value);
   }
 }

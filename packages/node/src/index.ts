@@ -1,3 +1,3 @@
+export { REDACTED, REDACTED_QUERY_PARAMETERS } from '@aiotel/genai-core';
 export type { LogLevel, MetricsTemporality, OtlpProtocol, TelemetryOptions } from './config.js';
-export { REDACTED, REDACTED_QUERY_PARAMETERS } from './redact.js';
 export { shutdownTelemetry, startTelemetry, type Telemetry } from './start.js';

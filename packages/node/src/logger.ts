@@ -1,5 +1,6 @@
+import type { Env, Redactor } from '@aiotel/genai-core';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
-import type { Redactor } from './redact.js';
+import { silencedInEnv } from './config.js';
 
 /** The prefix on every line aiotel writes to stderr. */
 export const LOG_PREFIX = '[aiotel]';
@@ -76,10 +77,11 @@ export function installLogger(level: DiagLogLevel, redactor?: Redactor): void {
 }
 
 /**
- * Writes a configuration warning before the diag logger exists (config is parsed first, since it decides
- * the log level). Silenced by `OTEL_LOG_LEVEL=none`.
+ * Writes a warning where the diag logger may not exist yet (the loader hook fails before telemetry starts, or
+ * starting itself fails). Silenced by `OTEL_LOG_LEVEL=none`, like every other line of aiotel's.
  */
-export function warnConfig(message: string): void {
+export function warnConfig(message: string, env: Env = process.env): void {
+  if (silencedInEnv(env)) return;
   try {
     process.stderr.write(`${LOG_PREFIX} warn: ${message}\n`);
   } catch {

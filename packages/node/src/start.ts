@@ -1,4 +1,5 @@
 import { createPricer, useAsDefaultPricer } from '@aiotel/cost';
+import { Redactor } from '@aiotel/genai-core';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@aiotel/instrumentation-openai';
 import { context, diag, metrics, propagation, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -15,7 +16,6 @@ import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './co
 import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
 import { createHttpInstrumentation, learnCredentials } from './http.js';
 import { installLogger, warnConfig } from './logger.js';
-import { Redactor } from './redact.js';
 import { createResource, findAppPackage } from './resource.js';
 import { handleProcessExit, withinTimeout } from './shutdown.js';
 
@@ -173,12 +173,15 @@ function start(options: TelemetryOptions): Telemetry {
   return telemetry;
 }
 
-/** Passes on only what was set (in code or environment); the instrumentation keeps its own defaults otherwise. */
+/** The instrumentation's settings, read once by resolveConfig from the same rows, passed on so it reads no variable itself. */
 function openAIConfig(config: TelemetryConfig): OpenAIInstrumentationConfig {
-  const result: OpenAIInstrumentationConfig = { captureMessageContent: config.captureMessageContent };
-  if (config.injectStreamUsage !== undefined) result.injectStreamUsage = config.injectStreamUsage;
-  if (config.genAiProvider !== undefined) result.providerName = config.genAiProvider;
-  if (config.metricAttributes !== undefined) result.metricAttributes = config.metricAttributes;
+  const result: OpenAIInstrumentationConfig = {
+    captureMessageContent: config.captureMessageContent,
+    contentMaxLength: config.contentMaxLength,
+    injectStreamUsage: config.injectStreamUsage,
+    metricAttributes: config.metricAttributes,
+  };
+  if (config.providerName !== undefined) result.providerName = config.providerName;
   if (config.pricesFile !== undefined) {
     const pricer = createPricer({
       pricesFile: config.pricesFile,

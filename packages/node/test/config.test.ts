@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolveConfig, sdkDisabledInEnv } from '../src/config.js';
+import { resolveConfig, sdkDisabledInEnv, silencedInEnv } from '../src/config.js';
 
 describe('resolveConfig', () => {
   it('uses the OTLP/HTTP defaults when nothing is set', () => {
@@ -85,6 +85,8 @@ describe('resolveConfig', () => {
         AIOTEL_METRIC_ATTRIBUTES: 'app.feature, app.tenant',
         AIOTEL_GENAI_PROVIDER: 'anthropic',
         AIOTEL_GENAI_INJECT_STREAM_USAGE: 'false',
+        AIOTEL_GENAI_CONTENT_MAX_LENGTH: '100',
+        OTEL_EXPORTER_OTLP_HEADERS: 'x-token=abc,tenant=a%20b',
         AIOTEL_SHUTDOWN_TIMEOUT_MS: '1500',
         AIOTEL_HANDLE_SIGNALS: 'false',
         AIOTEL_REDACT_QUERY_PARAMETERS: 'sessionKey,tenant_secret',
@@ -109,8 +111,9 @@ describe('resolveConfig', () => {
       captureMessageContent: true,
       pricesFile: '/etc/prices.json',
       metricAttributes: ['app.feature', 'app.tenant'],
-      genAiProvider: 'anthropic',
+      providerName: 'anthropic',
       injectStreamUsage: false,
+      contentMaxLength: 100,
       shutdownTimeoutMillis: 1500,
       handleSignals: false,
       httpSpans: false,
@@ -122,7 +125,8 @@ describe('resolveConfig', () => {
     const listed = resolveConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'fs, undici,dns' });
     expect(listed.config.httpSpans).toBe(false);
     expect(listed.warnings).toEqual([
-      expect.stringMatching(/^OTEL_NODE_DISABLED_INSTRUMENTATIONS: fs, dns ignored; .*undici/),
+      'OTEL_NODE_DISABLED_INSTRUMENTATIONS: "fs" is not undici, the one instrumentation of @aiotel/node that can be turned off; skipping it.',
+      'OTEL_NODE_DISABLED_INSTRUMENTATIONS: "dns" is not undici, the one instrumentation of @aiotel/node that can be turned off; skipping it.',
     ]);
     const others = resolveConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'http' });
     expect(others.config.httpSpans).toBe(true);
@@ -138,7 +142,9 @@ describe('resolveConfig', () => {
     expect(config.tracesProtocol).toBe('http/protobuf');
     expect(config.metricsProtocol).toBe('http/protobuf');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/grpc is not supported.*http\/protobuf/);
+    expect(warnings[0]).toMatch(
+      /^OTEL_EXPORTER_OTLP_PROTOCOL="grpc" .*using http\/protobuf\. grpc is not supported .*4318/,
+    );
   });
 
   it('warns once per invalid value and uses the default', () => {
@@ -175,10 +181,87 @@ describe('resolveConfig', () => {
     }
   });
 
+  it.each([
+    [
+      'AIOTEL_METRIC_ATTRIBUTES',
+      'app.feature; app.tenant',
+      'AIOTEL_METRIC_ATTRIBUTES: "app.feature; app.tenant" is not an attribute key (separate them with commas); skipping it.',
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_HEADERS',
+      'x-token',
+      'OTEL_EXPORTER_OTLP_HEADERS: "x-token" is not key=value (separate pairs with commas); skipping it.',
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS',
+      'authorization',
+      'OTEL_EXPORTER_OTLP_TRACES_HEADERS: "authorization" is not key=value (separate pairs with commas); skipping it.',
+    ],
+    [
+      'OTEL_EXPORTER_OTLP_METRICS_HEADERS',
+      'a=1,=2',
+      'OTEL_EXPORTER_OTLP_METRICS_HEADERS: "=2" is not key=value (separate pairs with commas); skipping it.',
+    ],
+    [
+      'AIOTEL_REDACT_QUERY_PARAMETERS',
+      'sessionKey tenant',
+      'AIOTEL_REDACT_QUERY_PARAMETERS: "sessionKey tenant" is not a query parameter name (separate them with commas); skipping it.',
+    ],
+    [
+      'AIOTEL_GENAI_CONTENT_MAX_LENGTH',
+      '1e3.5',
+      'AIOTEL_GENAI_CONTENT_MAX_LENGTH="1e3.5" is not a positive whole number; using 16384.',
+    ],
+    [
+      'AIOTEL_GENAI_INJECT_STREAM_USAGE',
+      'yes',
+      'AIOTEL_GENAI_INJECT_STREAM_USAGE="yes" is not true or false; using true.',
+    ],
+    [
+      'OTEL_TRACES_EXPORTER',
+      'zipkin',
+      'OTEL_TRACES_EXPORTER="zipkin" is not otlp or none (the exporters @aiotel/node has); using otlp.',
+    ],
+    ['OTEL_SERVICE_NAME', 'checkout', undefined],
+  ])('%s=%j: the one warning a malformed value gets', (name, value, warning) => {
+    expect(resolveConfig({}, { [name]: value }).warnings).toEqual(warning === undefined ? [] : [warning]);
+  });
+
+  it('keeps the well-formed pairs and keys next to a malformed one', () => {
+    const { config } = resolveConfig(
+      {},
+      {
+        AIOTEL_METRIC_ATTRIBUTES: 'app.feature; app.tenant, app.region',
+        OTEL_RESOURCE_ATTRIBUTES: 'team=a,broken',
+      },
+    );
+    expect(config.metricAttributes).toEqual(['app.region']);
+    expect(config.resourceAttributes).toEqual({ team: 'a' });
+  });
+
+  it('passes every GenAI setting on resolved, defaults included, so the instrumentation reads no variable itself', () => {
+    const { config } = resolveConfig({}, {});
+    expect(config).toMatchObject({
+      captureMessageContent: false,
+      contentMaxLength: 16384,
+      injectStreamUsage: true,
+      metricAttributes: [],
+      providerName: undefined,
+    });
+  });
+
   it('turns a signal off with OTEL_*_EXPORTER=none', () => {
     const { config } = resolveConfig({}, { OTEL_METRICS_EXPORTER: 'none' });
     expect(config.metrics).toBe(false);
     expect(config.traces).toBe(true);
+  });
+});
+
+describe('silencedInEnv', () => {
+  it('is true only for OTEL_LOG_LEVEL=none, in any case', () => {
+    expect(silencedInEnv({ OTEL_LOG_LEVEL: 'NONE' })).toBe(true);
+    expect(silencedInEnv({ OTEL_LOG_LEVEL: 'warn' })).toBe(false);
+    expect(silencedInEnv({})).toBe(false);
   });
 });
 

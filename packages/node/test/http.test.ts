@@ -1,6 +1,6 @@
+import { REDACTED, Redactor } from '@aiotel/genai-core';
 import { describe, expect, it } from 'vitest';
 import { ATTR_HTTP_REQUEST_RESEND_COUNT, inspectRequest } from '../src/http.js';
-import { REDACTED, Redactor } from '../src/redact.js';
 
 describe('inspectRequest', () => {
   it('sets http.request.resend_count from x-stainless-retry-count on retries only', () => {

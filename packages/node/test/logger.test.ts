@@ -1,7 +1,7 @@
+import { Redactor } from '@aiotel/genai-core';
 import { DiagLogLevel } from '@opentelemetry/api';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AiotelLogger } from '../src/logger.js';
-import { Redactor } from '../src/redact.js';
+import { AiotelLogger, warnConfig } from '../src/logger.js';
 
 function captureStderr(): string[] {
   const lines: string[] = [];
@@ -46,5 +46,15 @@ describe('AiotelLogger', () => {
       'failed for https://h/x?api_key=abc with learnt-secret-value',
     );
     expect(lines).toEqual(['[aiotel] warn: failed for https://h/x?api_key=REDACTED with REDACTED\n']);
+  });
+});
+
+describe('warnConfig', () => {
+  it('writes one [aiotel] line, and nothing at all under OTEL_LOG_LEVEL=none', () => {
+    const lines = captureStderr();
+    warnConfig('could not install the ESM loader hook', { OTEL_LOG_LEVEL: 'None' });
+    expect(lines).toEqual([]);
+    warnConfig('could not install the ESM loader hook', {});
+    expect(lines).toEqual(['[aiotel] warn: could not install the ESM loader hook\n']);
   });
 });

@@ -54,13 +54,20 @@ function httpSpans(spans: ReceivedSpan[]): ReceivedSpan[] {
   return spans.filter((span) => span.scope === '@opentelemetry/instrumentation-undici');
 }
 
-/** Every GenAI span has exactly one HTTP attempt below it: same trace, parent = the GenAI span. */
-function expectAttemptChildren(spans: ReceivedSpan[]): void {
+/**
+ * The app's `calls` calls became `calls` GenAI spans (none is not a pass), each with exactly one HTTP attempt below
+ * it: same trace, parent = the GenAI span, and no attempt outside them.
+ */
+function expectAttemptChildren(spans: ReceivedSpan[], calls: number): void {
+  const genAi = genAiSpans(spans);
   const http = httpSpans(spans);
-  for (const genAi of genAiSpans(spans)) {
-    const children = http.filter((span) => span.parentSpanId === genAi.spanId);
+  expect(calls).toBeGreaterThan(0);
+  expect(genAi).toHaveLength(calls);
+  expect(http).toHaveLength(calls);
+  for (const parent of genAi) {
+    const children = http.filter((span) => span.parentSpanId === parent.spanId);
     expect(children).toHaveLength(1);
-    expect(children[0]?.traceId).toBe(genAi.traceId);
+    expect(children[0]?.traceId).toBe(parent.traceId);
     expect(children[0]?.name).toBe('POST');
     expect(children[0]?.attributes['http.response.status_code']).toBe(200);
   }
@@ -84,9 +91,7 @@ describe('an ESM app started with --import @aiotel/node/register', () => {
 
     const spans = otlp.spans();
     const genAi = genAiSpans(spans);
-    expect(genAi).toHaveLength(3);
-    expect(httpSpans(spans)).toHaveLength(3);
-    expectAttemptChildren(spans);
+    expectAttemptChildren(spans, 3);
     const [first] = genAi;
     expect(first?.name).toBe('chat gpt-4o-mini');
     expect(first?.kind).toBe(3);
@@ -139,8 +144,7 @@ describe('an ESM app started with --import @aiotel/node/register', () => {
       env: appEnv(otlp.url, { NODE_OPTIONS: '--import @aiotel/node/register' }),
     });
     expectCleanExit(run);
-    expect(genAiSpans(otlp.spans())).toHaveLength(1);
-    expectAttemptChildren(otlp.spans());
+    expectAttemptChildren(otlp.spans(), 1);
   });
 });
 
@@ -207,8 +211,7 @@ describe('a CommonJS app', () => {
     expectCleanExit(run);
     expect(JSON.parse(run.stdout.split('\n')[0] ?? '{}').grpcLoaded).toBe(false);
     const spans = otlp.spans();
-    expect(genAiSpans(spans)).toHaveLength(2);
-    expectAttemptChildren(spans);
+    expectAttemptChildren(spans, 2);
     expect(otlp.metrics().map((metric) => metric.name)).toContain('gen_ai.client.operation.duration');
   });
 
@@ -216,8 +219,7 @@ describe('a CommonJS app', () => {
     const otlp = await receiver();
     const run = await runApp({ file: 'chat.cjs', nodeArgs: IMPORT, env: appEnv(otlp.url) });
     expectCleanExit(run);
-    expect(genAiSpans(otlp.spans())).toHaveLength(1);
-    expectAttemptChildren(otlp.spans());
+    expectAttemptChildren(otlp.spans(), 1);
   });
 });
 
@@ -581,7 +583,7 @@ describe('startTelemetry() in code', () => {
     const spans = genAiSpans(otlp.spans());
     expect(spans).toHaveLength(1);
     expect(spans[0]?.resource['service.name']).toBe('from-code');
-    expectAttemptChildren(otlp.spans());
+    expectAttemptChildren(otlp.spans(), 1);
   });
 
   it('returns the running instance, with one warning, when the preload already started one', async () => {

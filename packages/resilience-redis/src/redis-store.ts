@@ -23,6 +23,7 @@ export interface RedisClient {
   get(key: string): Promise<string | null>;
   hmget(key: string, ...fields: string[]): Promise<(string | null)[]>;
   zrem(key: string, ...members: string[]): Promise<unknown>;
+  script(subcommand: 'LOAD', script: string): Promise<unknown>;
 }
 
 /** Options of {@link redisStore}. */
@@ -42,6 +43,11 @@ class Script {
   private readonly sha: string;
   constructor(private readonly source: string) {
     this.sha = createHash('sha1').update(source).digest('hex');
+  }
+
+  /** Loads the script into Redis, so that its first EVALSHA needs no second round trip. */
+  load(redis: RedisClient): Promise<unknown> {
+    return redis.script('LOAD', this.source);
   }
 
   async run(redis: RedisClient, keys: string[], args: Arg[]): Promise<unknown> {
@@ -82,6 +88,9 @@ export function redisStore(redis: RedisClient, options: RedisStoreOptions = {}):
   const prefix = options.prefix ?? 'aiotel:';
   if (typeof prefix !== 'string') throw new TypeError('redisStore(): prefix must be a string');
   const key = (name: string) => prefix + name;
+  // Loaded up front: a first use would cost a NOSCRIPT answer and a second round trip (a provider hold written that
+  // way reaches the other processes one round trip late). Failures are left to the NOSCRIPT fallback.
+  for (const script of Object.values(SCRIPTS)) script.load(redis).catch(() => undefined);
 
   return {
     async acquireSlot(name, holder, limit, leaseMs, now) {

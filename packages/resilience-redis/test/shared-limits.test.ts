@@ -61,6 +61,13 @@ describe('shared limits across processes (redis-server)', () => {
       const [a, ...others] = await spawn(3, c);
       expect(errors(await a!.run({ calls: 1 }))).toEqual([]);
       const resetAt = provider.resetAt();
+      // A writes the hold as its response arrives; the others see it once it is in Redis (a round trip later).
+      const redis = bed.redis.client();
+      const deadline = Date.now() + 5_000;
+      while ((await redis.keys(`${c.prefix}window:*`)).length === 0) {
+        if (Date.now() > deadline) throw new Error('the hold never reached Redis');
+        await new Promise((r) => setTimeout(r, 5));
+      }
       const results = (
         await Promise.all([a!, ...others].map((w) => w.run({ calls: 3, concurrency: 3 })))
       ).flat();

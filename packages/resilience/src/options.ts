@@ -102,16 +102,19 @@ export interface BudgetOptions {
   readonly windowMs?: number;
 }
 
-/** Options of {@link resilient}. Every policy is on with its defaults unless set to `false`. */
+/**
+ * Options of {@link resilient}. Every policy is on with its defaults unless set to `false`; `true` means the same as
+ * `{}` (its defaults). `fallback` and `budget` have required fields, so `true` is refused for them, naming the field.
+ */
 export interface ResilienceOptions {
   /** Retries with backoff and Retry-After. Default: on, 3 retries. */
-  readonly retry?: RetryOptions | false;
+  readonly retry?: RetryOptions | boolean;
   /** One breaker per server and model. Default: on, opens after 5 consecutive provider faults for 30 s. */
-  readonly circuitBreaker?: CircuitBreakerOptions | false;
+  readonly circuitBreaker?: CircuitBreakerOptions | boolean;
   /** Concurrency limit. Default: on, 20 in flight, 1000 queued. */
-  readonly bulkhead?: BulkheadOptions | false;
+  readonly bulkhead?: BulkheadOptions | boolean;
   /** Time limits. Default: 10 min per attempt, 60 s to a stream's first chunk and between chunks. */
-  readonly timeout?: TimeoutOptions | false;
+  readonly timeout?: TimeoutOptions | boolean;
   /** Fallback models. Default: off. */
   readonly fallback?: FallbackOptions | false;
   /** Spend limit. Default: off. */
@@ -119,7 +122,7 @@ export interface ResilienceOptions {
   /** Requests / tokens per minute. Default: off. */
   readonly rateLimit?: RateLimitOptions | false;
   /** Holding new calls while the provider's headers say its window is spent. Default: on. */
-  readonly providerWindow?: ProviderWindowOptions | false;
+  readonly providerWindow?: ProviderWindowOptions | boolean;
   /**
    * Where the policies keep their state. Default: this process. A shared store (`redisStore()` of
    * `@aiotel/resilience-redis`) makes bulkhead, rate limit, provider window, budget and breakers hold across every
@@ -191,12 +194,24 @@ function describe(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value;
 }
 
-function section<T extends object>(name: string, value: T | false | undefined): T | false | undefined {
+/** A policy's options: `true` is its defaults (`{}`), `false` turns it off. */
+function section<T extends object>(name: string, value: T | boolean | undefined): T | false | undefined {
+  if (value === true) return {} as T;
   if (value === undefined || value === false) return value;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    fail(name, 'an object or false', value);
+    fail(name, 'an object, true or false', value);
   }
   return value;
+}
+
+/** A policy without defaults for its required fields: `true` is refused, naming what it needs. */
+function requiredSection<T extends object>(
+  name: string,
+  value: T | boolean | undefined,
+  needs: string,
+): T | false | undefined {
+  if (value === true) fail(name, `an object with ${needs} (it has no defaults) or false`, value);
+  return section(name, value);
 }
 
 function known(name: string, value: object, keys: readonly string[]): void {
@@ -304,7 +319,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     totalMs: off ? undefined : positiveMs('timeout.totalMs', t.totalMs, undefined),
   };
 
-  const fbIn = section('fallback', options.fallback);
+  const fbIn = requiredSection('fallback', options.fallback, 'models');
   let fallbackModels: readonly string[] = [];
   if (fbIn) {
     known('fallback', fbIn, ['models']);
@@ -315,7 +330,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     fallbackModels = [...(models as string[])];
   }
 
-  const budgetIn = section('budget', options.budget);
+  const budgetIn = requiredSection('budget', options.budget, 'usd');
   let budget: ResolvedOptions['budget'];
   if (budgetIn) {
     known('budget', budgetIn, ['usd', 'windowMs']);
@@ -325,7 +340,7 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     budget = { usd: budgetIn.usd, windowMs: integer('budget.windowMs', budgetIn.windowMs, 86_400_000, 1) };
   }
 
-  const rlIn = section('rateLimit', options.rateLimit);
+  const rlIn = requiredSection('rateLimit', options.rateLimit, 'requestsPerMinute or tokensPerMinute');
   let rateLimit: ResolvedOptions['rateLimit'];
   if (rlIn) {
     known('rateLimit', rlIn, ['requestsPerMinute', 'tokensPerMinute', 'windowMs']);

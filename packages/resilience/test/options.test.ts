@@ -52,9 +52,28 @@ describe('options', () => {
     });
   });
 
+  it('takes true as a policy with its defaults, the same as {}', () => {
+    const on = resolveOptions({ retry: true, circuitBreaker: true, bulkhead: true, timeout: true });
+    const defaults = resolveOptions({ retry: {}, circuitBreaker: {}, bulkhead: {}, timeout: {} });
+    expect(on.bulkhead).toEqual({ limit: 20, queue: 1000, leaseMs: 30_000 });
+    expect(on.retry).toEqual(defaults.retry);
+    expect(on.circuitBreaker).toEqual(defaults.circuitBreaker);
+    expect(on.timeout).toEqual(defaults.timeout);
+    expect(() => resilient(openai(), { bulkhead: true })).not.toThrow();
+  });
+
+  it.each([
+    [{ fallback: true }, /fallback must be an object with models \(it has no defaults\) or false, got true/],
+    [{ budget: true }, /budget must be an object with usd \(it has no defaults\) or false, got true/],
+  ])('refuses true for %j, which has required fields, naming them', (options, message) => {
+    // biome-ignore lint/suspicious/noExplicitAny: true is not in the types for these two, as untyped callers pass it
+    expect(() => resilient(openai(), options as any)).toThrow(message);
+  });
+
   it.each([
     [{ retry: { maxRetries: -1 } }, 'retry.maxRetries'],
     [{ rateLimit: {} }, 'rateLimit'],
+    [{ rateLimit: true }, 'rateLimit'],
     [{ rateLimit: { requestsPerMinute: 0 } }, 'rateLimit.requestsPerMinute'],
     [{ bulkhead: { leaseMs: 5 } }, 'bulkhead.leaseMs'],
     [{ store: {} }, 'store'],

@@ -101,24 +101,25 @@ export async function startStack(binaries: StackBinaries, workDir: string): Prom
       if (p.child.exitCode !== null)
         throw new Error(`${p.name} exited (${p.child.exitCode}); see ${p.logFile}`);
     };
-    await waitFor('Jaeger health', async () => {
+    await waitFor('Jaeger health', async (signal) => {
       alive(jaeger);
-      return (await fetch(`http://127.0.0.1:${jHealth}/status`)).ok || undefined;
+      return (await fetch(`http://127.0.0.1:${jHealth}/status`, { signal })).ok || undefined;
     });
-    await waitFor('collector health', async () => {
+    await waitFor('collector health', async (signal) => {
       alive(collector);
-      return (await fetch(stack.collectorHealthUrl)).ok || undefined;
+      return (await fetch(stack.collectorHealthUrl, { signal })).ok || undefined;
     });
-    await waitFor('Prometheus ready', async () => {
+    await waitFor('Prometheus ready', async (signal) => {
       alive(prometheus);
-      return (await fetch(`${stack.prometheusUrl}/-/ready`)).ok || undefined;
+      return (await fetch(`${stack.prometheusUrl}/-/ready`, { signal })).ok || undefined;
     });
     await waitFor(
       'Prometheus scraping the collector',
-      async () => {
+      async (signal) => {
         alive(prometheus);
         const targets = await getJson<{ data: { activeTargets: { health: string }[] } }>(
           `${stack.prometheusUrl}/api/v1/targets`,
+          signal,
         );
         return targets?.data.activeTargets.some((t) => t.health === 'up') || undefined;
       },

@@ -9,6 +9,7 @@ const PACKAGES_DIR = join(PACKAGE_DIR, '..');
 const BUILT: Readonly<Record<string, readonly string[]>> = {
   node: ['register.mjs', 'register.cjs', 'index.mjs', 'index.cjs'],
   'instrumentation-openai': ['index.mjs', 'index.cjs'],
+  'genai-core': ['index.mjs', 'index.cjs'],
   cost: ['index.mjs', 'index.cjs'],
   resilience: ['index.mjs', 'index.cjs'],
 };

@@ -1,0 +1,20 @@
+export {
+  isCredentialHeader,
+  isSecretName,
+  REDACTED,
+  REDACTED_QUERY_PARAMETERS,
+  Redactor,
+} from './redact.js';
+export {
+  booleanSetting,
+  type Env,
+  fromEnv,
+  nameListSetting,
+  oneOfSetting,
+  positiveIntegerSetting,
+  resolveSetting,
+  type Setting,
+  type SettingParser,
+  textSetting,
+  type Warnings,
+} from './settings.js';
