@@ -22,6 +22,7 @@ import { renderFlushes, renderTable, renderTargets } from './report/table.ts';
 import { BENCH_DIR } from './runtime.ts';
 import type { SdkFloor } from './sdk-floor.ts';
 import type { SinkStats } from './servers/otlp-sink.ts';
+import type { StoreCost } from './store-cost.ts';
 import { selectVariants, type Variant } from './variants.ts';
 
 const HELP = `usage: node src/bench.ts [options]
@@ -113,21 +114,36 @@ function runWorker(
   });
 }
 
-/** The OpenTelemetry SDK's own cost of the telemetry (`src/sdk-floor.ts`), in a fresh process; undefined if it fails. */
-function measureSdkFloor(): SdkFloor | undefined {
+/**
+ * Runs a measurement script of `src/` with `--json` in a fresh process and returns what it printed; undefined (with
+ * the reason on stderr) if it fails: the SDK floor (`sdk-floor.ts`), the shared store's cost (`store-cost.ts`).
+ */
+function measure<T>(script: string, what: string, timeoutMs: number): T | undefined {
   try {
-    const out = execFileSync(process.execPath, [join(BENCH_DIR, 'src', 'sdk-floor.ts'), '--json'], {
+    const out = execFileSync(process.execPath, [join(BENCH_DIR, 'src', script), '--json'], {
       cwd: BENCH_DIR,
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: timeoutMs,
     });
-    return JSON.parse(out) as SdkFloor;
+    return JSON.parse(out) as T;
   } catch (err) {
     console.error(
-      `bench: the SDK floor could not be measured: ${err instanceof Error ? err.message : String(err)}`,
+      `bench: ${what} could not be measured: ${err instanceof Error ? err.message : String(err)}`,
     );
     return undefined;
   }
+}
+
+/** The README lines of the store's cost. */
+function storeCostLines(cost: StoreCost): string[] {
+  return [
+    `Shared store (\`src/store-cost.ts\`, \`redisStore()\` on a loopback redis-server, ${cost.calls} sequential calls × ` +
+      `${cost.rounds} rounds, default policies with a bulkhead): ${cost.storeUs.toFixed(1)} µs CPU per call against ` +
+      `${cost.kitUs.toFixed(1)} µs for the same kit without a store (+${(cost.storeUs - cost.kitUs).toFixed(1)}), ` +
+      `${cost.roundTripsPerCall.toFixed(2)} Redis round trips per call; wall ${cost.storeWallUs.toFixed(0)} µs against ` +
+      `${cost.kitWallUs.toFixed(0)} µs per call.`,
+    '',
+  ];
 }
 
 function callsMade(s: WorkloadSizes): number {
@@ -167,11 +183,19 @@ async function main(): Promise<void> {
         `${sizes.streamCalls} streams × ${sizes.chunks} chunks, ${sizes.concurrentCalls} calls ${sizes.concurrency} at a time`,
     );
 
-    const sdkFloor = measureSdkFloor();
+    const sdkFloor = measure<SdkFloor>('sdk-floor.ts', 'the SDK floor', 120_000);
     if (sdkFloor) {
       console.log(
         `bench: OpenTelemetry SDK alone: ${sdkFloor.histogramRecordUs.toFixed(2)} µs per histogram record, ` +
           `${sdkFloor.spanUs.toFixed(2)} µs per span, ${sdkFloor.callUs.toFixed(2)} µs per call's telemetry`,
+      );
+    }
+
+    const storeCost = measure<StoreCost>('store-cost.ts', 'the store cost', 300_000);
+    if (storeCost) {
+      console.log(
+        `bench: shared store: +${(storeCost.storeUs - storeCost.kitUs).toFixed(1)} µs CPU per call, ` +
+          `${storeCost.roundTripsPerCall.toFixed(2)} Redis round trips per call`,
       );
     }
 
@@ -219,6 +243,7 @@ async function main(): Promise<void> {
       rounds,
       otlpProtocol: { full7: 'http/protobuf (the preload default)', others: 'http/json' },
       sdkFloor: sdkFloor ?? null,
+      storeCost: storeCost ?? null,
       variants: summaries,
       targets,
       skipped,
@@ -264,6 +289,7 @@ async function main(): Promise<void> {
               '',
             ]
           : []),
+        ...(storeCost ? storeCostLines(storeCost) : []),
         targetTable,
         ...(skipped.length > 0 ? ['', ...skipped.map((s) => `Not run: ${s.variant} (${s.reason}).`)] : []),
       ].join('\n');

@@ -217,7 +217,7 @@ export const aiLatencyReliability: DashboardSpec = {
       timeseries({
         title: 'Bulkhead: in flight and queued',
         description:
-          'Requests holding a concurrency slot (in flight) and waiting for one (queued). Queued above zero for long means the limit is too low for the load.',
+          'Requests holding a concurrency slot (in flight) and waiting for one (queued), all processes together: with a shared store (Redis) the in-flight line is the global count the one limit applies to. Queued above zero for long means the limit is too low for the load.',
         unit: 'short',
         queries: [
           { expr: `sum(${select(METRIC.bulkheadInFlight, SERVER_FILTER)})`, legend: 'in flight' },
@@ -270,6 +270,70 @@ export const aiLatencyReliability: DashboardSpec = {
           {
             expr: `sum(rate(${select(METRIC.budgetRefusals, SERVICE_FILTER)}[$__rate_interval])) or vector(0)`,
             legend: 'refusals',
+          },
+        ],
+      }),
+    ],
+    [
+      timeseries({
+        title: 'Shared waits per second: rate limit and provider window',
+        description:
+          'Calls that waited for rate-limit capacity (by kind: requests, tokens) or were held because the provider said its rate-limit window was spent (x-ratelimit-remaining 0, or a 429 with retry-after), per second. 0 when nothing waited.',
+        unit: 'reqps',
+        queries: [
+          {
+            expr: `sum by (aiotel_rate_limit_kind) (rate(${select(`${METRIC.rateLimitWait}_count`, SERVER_FILTER)}[$__rate_interval])) or vector(0)`,
+            legend: 'rate limit {{aiotel_rate_limit_kind}}',
+          },
+          {
+            expr: `sum(rate(${select(`${METRIC.providerWindowHold}_count`, RESILIENCE_FILTER)}[$__rate_interval])) or vector(0)`,
+            legend: 'provider window hold',
+          },
+        ],
+      }),
+      timeseries({
+        title: 'Shared waits p95',
+        description:
+          '95th percentile of the time a call waited for rate-limit capacity, and of the time it was held for the provider window to reset. 0 when nothing waited.',
+        unit: 's',
+        queries: [
+          {
+            expr: `${quantile(0.95, METRIC.rateLimitWait, SERVER_FILTER, 'aiotel_rate_limit_kind')} or vector(0)`,
+            legend: 'rate limit {{aiotel_rate_limit_kind}}',
+          },
+          {
+            expr: `histogram_quantile(0.95, sum by (le) (rate(${select(`${METRIC.providerWindowHold}_bucket`, RESILIENCE_FILTER)}[$__rate_interval]))) or vector(0)`,
+            legend: 'provider window hold',
+          },
+        ],
+      }),
+    ],
+    [
+      timeseries({
+        title: 'Shared store latency p95 by operation',
+        description:
+          'Store health: 95th percentile duration of the operations on the shared store (Redis) by operation (acquire_slot, release_slot, window_take, ...). Each has its own deadline (storeTimeoutMs, 250 ms by default). 0 when no store is configured.',
+        unit: 's',
+        queries: [
+          {
+            expr: `${quantile(0.95, METRIC.storeDuration, SERVICE_FILTER, 'aiotel_store_operation')} or vector(0)`,
+            legend: '{{aiotel_store_operation}}',
+          },
+        ],
+      }),
+      timeseries({
+        title: 'Shared store errors and outages per second',
+        description:
+          'Store health: operations on the shared store that failed or missed their deadline, by operation, and outages begun (each one warning; while it lasts the limits are per process, or calls are refused with StoreUnavailableError). 0 when the store is healthy or not configured.',
+        unit: 'reqps',
+        queries: [
+          {
+            expr: `sum by (aiotel_store_operation) (rate(${select(METRIC.storeErrors, SERVICE_FILTER)}[$__rate_interval])) or vector(0)`,
+            legend: 'errors {{aiotel_store_operation}}',
+          },
+          {
+            expr: `sum(rate(${select(METRIC.storeOutages, SERVICE_FILTER)}[$__rate_interval])) or vector(0)`,
+            legend: 'outages',
           },
         ],
       }),

@@ -24,6 +24,11 @@ export const METRIC = {
   fallbacks: 'aiotel_resilience_fallbacks_total',
   budgetSpent: 'aiotel_resilience_budget_spent_USD',
   budgetRefusals: 'aiotel_resilience_budget_refusals_total',
+  rateLimitWait: 'aiotel_resilience_rate_limit_wait_seconds',
+  providerWindowHold: 'aiotel_resilience_provider_window_hold_seconds',
+  storeDuration: 'aiotel_resilience_store_duration_seconds',
+  storeErrors: 'aiotel_resilience_store_errors_total',
+  storeOutages: 'aiotel_resilience_store_outages_total',
   /** From the collector's span_metrics connector (GenAI spans only), the one histogram with exemplars. */
   spanDuration: 'aiotel_genai_spans_duration_seconds',
 } as const;

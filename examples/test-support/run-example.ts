@@ -13,6 +13,7 @@ const BUILT_ENTRIES = [
   'packages/cost/dist/index.mjs',
   'packages/instrumentation-openai/dist/index.mjs',
   'packages/resilience/dist/index.mjs',
+  'packages/resilience-redis/dist/index.mjs',
   'packages/node/dist/index.mjs',
   'packages/node/dist/register.mjs',
 ];

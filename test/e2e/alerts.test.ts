@@ -49,7 +49,7 @@ describe('Prometheus alert rules', () => {
     expect(errors).toEqual([]);
   });
 
-  it('cover spend over budget, error ratio by model, open breaker, p95 latency and time to first chunk', () => {
+  it('cover spend over budget, error ratio by model, open breaker, shared store errors, p95 latency and time to first chunk', () => {
     const byName = new Map(rules.map((r) => [r.alert, r.expr]));
     expect(byName.get('AISpendOverBudget')).toMatch(/aiotel_gen_ai_client_cost_USD_sum/);
     expect(byName.get('AIErrorRatioHigh')).toMatch(/error_type!=""[\s\S]*gen_ai_request_model/);
@@ -58,6 +58,7 @@ describe('Prometheus alert rules', () => {
       /histogram_quantile\(0\.95[\s\S]*operation_duration_seconds_bucket/,
     );
     expect(byName.get('AITimeToFirstChunkHigh')).toMatch(/time_to_first_chunk_seconds_bucket/);
+    expect(byName.get('AIResilienceStoreErrors')).toMatch(/aiotel_resilience_store_errors_total/);
     for (const rule of rules) expect(rule.annotations, rule.alert).toHaveProperty('summary');
   });
 

@@ -75,22 +75,23 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it('runs the collector, Jaeger, Prometheus and Grafana, and the demo only in the demo profile', () => {
+  it('runs the collector, Jaeger, Prometheus, Grafana and Redis, and the demo only in the demo profile', () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       'collector',
       'demo',
       'grafana',
       'jaeger',
       'prometheus',
+      'redis',
     ]);
     expect(compose.services.demo?.profiles).toEqual(['demo']);
-    for (const name of ['collector', 'jaeger', 'prometheus', 'grafana']) {
+    for (const name of ['collector', 'jaeger', 'prometheus', 'grafana', 'redis']) {
       expect(compose.services[name]?.profiles, name).toBeUndefined();
     }
   });
 
   it('health-checks every service whose image can run a probe, and orders startup with depends_on', () => {
-    for (const name of ['jaeger', 'prometheus', 'grafana']) {
+    for (const name of ['jaeger', 'prometheus', 'grafana', 'redis']) {
       expect(compose.services[name]?.healthcheck?.test, name).toBeDefined();
     }
     expect(compose.services.collector?.depends_on?.jaeger?.condition).toBe('service_healthy');

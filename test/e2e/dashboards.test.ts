@@ -128,8 +128,8 @@ describe('Grafana dashboards', () => {
   });
 
   it('filter every selector of a metric with a server by the server variable on server_address (the host)', () => {
-    // Budget metrics are per service: no server label, so they are the only ones left unfiltered.
-    const perService = /^aiotel_resilience_budget_/;
+    // Budget and shared-store metrics are per service: no server label, so they are the only ones left unfiltered.
+    const perService = /^aiotel_resilience_(budget|store)_/;
     let filtered = 0;
     for (const [file, dashboard] of Object.entries(committed)) {
       for (const query of panelQueries(dashboard)) {

@@ -12,6 +12,7 @@ import { type DemoRun, runDemo } from './src/demo.js';
 import { events, type JaegerSpan, parentId, tag, tracesOf } from './src/jaeger.js';
 import { SHIPPED } from './src/paths.js';
 import { type RunningStack, startStack } from './src/stack.js';
+import { runStoreOutage } from './src/store-outage.js';
 import { getJson, waitFor } from './src/wait.js';
 
 // The real stack on loopback, fed by the real demo through the preload: nothing in the telemetry path is mocked.
@@ -23,7 +24,11 @@ let demo: DemoRun;
 beforeAll(async () => {
   binaries = await installStack();
   stack = await startStack(binaries, workDir);
-  console.error(`e2e: stack up (logs in ${workDir}); running the demo`);
+  // First, so that its series are scraped many times while the demo runs (increase() needs two samples).
+  const storeOutageCalls = await runStoreOutage(stack.otlpHttpUrl);
+  console.error(
+    `e2e: stack up (logs in ${workDir}); store-outage workload: ${storeOutageCalls} calls; running the demo`,
+  );
   demo = await runDemo(stack.otlpHttpUrl, workDir);
   console.error(
     `e2e: demo done in ${(demo.endedAt - demo.startedAt).toFixed(1)} s: ${demo.summary.totals.calls} calls, ` +
@@ -298,7 +303,7 @@ describe('the stack fed by the demo', () => {
       },
       { timeoutMs: 20_000, intervalMs: 1_000 },
     );
-    expect(body.length).toBe(8);
+    expect(body.length).toBe(9);
     expect(body.filter((r) => r.health !== 'ok').map((r) => `${r.name}: ${r.lastError}`)).toEqual([]);
   });
 

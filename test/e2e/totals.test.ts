@@ -135,7 +135,13 @@ const COST_PANELS: Record<string, Expected> = {
 };
 
 /** Cost dashboard panels that show ratios or percentiles, not sums: checked for data in stack.test.ts only. */
-const NOT_TOTALS = ['Cost per call (p50 / p95)', 'Prompt cache hit ratio', 'Tokens per call (p95)'];
+const NOT_TOTALS = [
+  'Cost per call (p50 / p95)',
+  'Prompt cache hit ratio',
+  'Tokens per call (p95)',
+  'Calls without usage',
+  'Share of calls without usage by model',
+];
 
 /** The call-count panels of the latency and reliability dashboard. */
 const CALL_PANELS: Record<string, Expected> = {

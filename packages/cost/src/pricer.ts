@@ -197,8 +197,30 @@ export function createPricer(options: PricerOptions = {}): Pricer {
 
 let defaultPricer: Pricer | undefined;
 
-/** The pricer behind `priceCall`: created on first use from the environment (`AIOTEL_PRICES_FILE`, `AIOTEL_PRICE_MARKUP`). */
+/**
+ * Where {@link useAsDefaultPricer} keeps the configured pricer: a registered symbol on `globalThis`, so every copy
+ * of this package in the process (ESM and CJS builds, two versions) prices with the same one.
+ */
+const CONFIGURED_PRICER = Symbol.for('aiotel.cost.defaultPricer');
+
+type WithConfiguredPricer = typeof globalThis & { [CONFIGURED_PRICER]?: Pricer };
+
+/**
+ * Makes `pricer` the default pricer of the process, so every consumer of {@link getDefaultPricer} (the spend
+ * budget of `@aiotel/resilience`, `priceCall`) prices like the instrumentation. `@aiotel/node` calls this with the
+ * pricer it configured; `undefined` goes back to the environment's.
+ */
+export function useAsDefaultPricer(pricer: Pricer | undefined): void {
+  (globalThis as WithConfiguredPricer)[CONFIGURED_PRICER] = pricer;
+}
+
+/**
+ * The pricer behind `priceCall`: the one given to {@link useAsDefaultPricer} when there is one, else created on
+ * first use from the environment (`AIOTEL_PRICES_FILE`, `AIOTEL_PRICE_MARKUP`).
+ */
 export function getDefaultPricer(): Pricer {
+  const configured = (globalThis as WithConfiguredPricer)[CONFIGURED_PRICER];
+  if (configured !== undefined) return configured;
   defaultPricer ??= createPricer();
   return defaultPricer;
 }

@@ -1,4 +1,4 @@
-import { createPricer } from '@aiotel/cost';
+import { createPricer, useAsDefaultPricer } from '@aiotel/cost';
 import { Redactor } from '@aiotel/genai-core';
 import { AnthropicInstrumentation } from '@aiotel/instrumentation-anthropic';
 import { OpenAIInstrumentation, type OpenAIInstrumentationConfig } from '@aiotel/instrumentation-openai';
@@ -234,10 +234,13 @@ function openAIConfig(config: TelemetryConfig): OpenAIInstrumentationConfig {
   };
   if (config.providerName !== undefined) result.providerName = config.providerName;
   if (config.pricesFile !== undefined) {
-    result.pricer = createPricer({
+    const pricer = createPricer({
       pricesFile: config.pricesFile,
       onWarning: (message) => diag.warn(message),
     });
+    // One pricer for the spans and for `@aiotel/resilience`'s budget, which prices with the default one.
+    useAsDefaultPricer(pricer);
+    result.pricer = pricer;
   }
   return result;
 }

@@ -1,4 +1,34 @@
 /**
+ * The stable marker every `@aiotel/resilience` error carries: a registered symbol (the same in every copy of the
+ * package loaded in one process, ESM and CJS builds alike) whose value names the error's kind. The guards below
+ * read it, so they hold where `instanceof` does not (two copies of the package in one process).
+ */
+export const RESILIENCE_ERROR: unique symbol = Symbol.for('aiotel.resilience.error') as never;
+
+/** The kind of a `@aiotel/resilience` error, as its marker names it. */
+export type ResilienceErrorKind =
+  | 'ResilienceError'
+  | 'CircuitOpenError'
+  | 'BulkheadRejectedError'
+  | 'BudgetExceededError'
+  | 'RetryAfterTooLongError'
+  | 'StreamInterruptedError'
+  | 'StreamTruncatedError'
+  | 'AttemptTimeoutError'
+  | 'StoreUnavailableError';
+
+function kindOf(err: unknown): ResilienceErrorKind | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const kind = (err as { [RESILIENCE_ERROR]?: unknown })[RESILIENCE_ERROR];
+  return typeof kind === 'string' ? (kind as ResilienceErrorKind) : undefined;
+}
+
+/** Marks a class's prototype with its kind (non-enumerable, so it stays out of logs and JSON). */
+function mark(target: { prototype: object }, kind: ResilienceErrorKind): void {
+  Object.defineProperty(target.prototype, RESILIENCE_ERROR, { value: kind, enumerable: false });
+}
+
+/**
  * Base class of every error `@aiotel/resilience` raises itself. The SDK's own HTTP errors (`BadRequestError`,
  * `RateLimitError`, …) are never replaced by these: they reach the caller as the SDK builds them.
  */
@@ -136,3 +166,60 @@ export class AttemptTimeoutError extends ResilienceError {
     super(`Request timed out: ${what} exceeded ${ms} ms`);
   }
 }
+
+/**
+ * The shared store (`store` option) cannot be reached and `onStoreUnavailable` is `'reject'`: the call was refused
+ * without being sent, since the shared limits could not be checked.
+ */
+export class StoreUnavailableError extends ResilienceError {
+  override name = 'StoreUnavailableError';
+  /** The store operation that could not be done, e.g. `acquire_slot`. */
+  readonly operation: string;
+  /** When the outage began (epoch ms). */
+  readonly since: number;
+
+  constructor(operation: string, since: number) {
+    super(
+      `The shared store is unavailable (since ${new Date(since).toISOString()}; ${operation} failed) and onStoreUnavailable is 'reject': the call was not sent`,
+    );
+    this.operation = operation;
+    this.since = since;
+  }
+}
+
+mark(ResilienceError, 'ResilienceError');
+mark(CircuitOpenError, 'CircuitOpenError');
+mark(BulkheadRejectedError, 'BulkheadRejectedError');
+mark(BudgetExceededError, 'BudgetExceededError');
+mark(RetryAfterTooLongError, 'RetryAfterTooLongError');
+mark(StreamInterruptedError, 'StreamInterruptedError');
+mark(StreamTruncatedError, 'StreamTruncatedError');
+mark(AttemptTimeoutError, 'AttemptTimeoutError');
+mark(StoreUnavailableError, 'StoreUnavailableError');
+
+/** Whether `err` is any error raised by `@aiotel/resilience` (from any copy of the package). */
+export const isResilienceError = (err: unknown): err is ResilienceError => kindOf(err) !== undefined;
+/** Whether `err` is a `CircuitOpenError` (from any copy of the package). */
+export const isCircuitOpenError = (err: unknown): err is CircuitOpenError =>
+  kindOf(err) === 'CircuitOpenError';
+/** Whether `err` is a `BulkheadRejectedError` (from any copy of the package). */
+export const isBulkheadRejectedError = (err: unknown): err is BulkheadRejectedError =>
+  kindOf(err) === 'BulkheadRejectedError';
+/** Whether `err` is a `BudgetExceededError` (from any copy of the package). */
+export const isBudgetExceededError = (err: unknown): err is BudgetExceededError =>
+  kindOf(err) === 'BudgetExceededError';
+/** Whether `err` is a `RetryAfterTooLongError` (from any copy of the package). */
+export const isRetryAfterTooLongError = (err: unknown): err is RetryAfterTooLongError =>
+  kindOf(err) === 'RetryAfterTooLongError';
+/** Whether `err` is a `StreamInterruptedError` (from any copy of the package). */
+export const isStreamInterruptedError = (err: unknown): err is StreamInterruptedError =>
+  kindOf(err) === 'StreamInterruptedError';
+/** Whether `err` is a `StreamTruncatedError` (from any copy of the package). */
+export const isStreamTruncatedError = (err: unknown): err is StreamTruncatedError =>
+  kindOf(err) === 'StreamTruncatedError';
+/** Whether `err` is an `AttemptTimeoutError` (from any copy of the package). */
+export const isAttemptTimeoutError = (err: unknown): err is AttemptTimeoutError =>
+  kindOf(err) === 'AttemptTimeoutError';
+/** Whether `err` is a `StoreUnavailableError` (from any copy of the package). */
+export const isStoreUnavailableError = (err: unknown): err is StoreUnavailableError =>
+  kindOf(err) === 'StoreUnavailableError';

@@ -1,3 +1,8 @@
+import { createPricer, getDefaultPricer, type PriceOverrides, type Pricer } from '@aiotel/cost';
+import { diag } from '@opentelemetry/api';
+import type { StoreUnavailableMode } from './store/guarded-store.js';
+import type { ResilienceStore } from './store/store.js';
+
 /** What a breaker key is computed from: the request's server (`host[:port]`) and model. */
 export interface BreakerKeyInput {
   /** `host[:port]` of the request URL, e.g. `api.openai.com`. */
@@ -37,8 +42,35 @@ export interface CircuitBreakerOptions {
 export interface BulkheadOptions {
   /** Requests in flight at most (a stream holds its slot until it ends). Default `20`. */
   readonly limit?: number;
-  /** Calls allowed to wait for a slot; more are rejected with `BulkheadRejectedError`. Default `1000`. */
+  /** Calls allowed to wait for a slot (in this process); more are rejected with `BulkheadRejectedError`. Default `1000`. */
   readonly queue?: number;
+  /**
+   * With a shared store: a slot whose holder stopped renewing it (a process that died) is freed after this long, ms.
+   * Holders renew every third of it. Default `30000`.
+   */
+  readonly leaseMs?: number;
+}
+
+/** Requests and tokens per minute; a call over the limit waits for capacity. */
+export interface RateLimitOptions {
+  /** Requests per minute at most (sliding window). Default: no limit. */
+  readonly requestsPerMinute?: number;
+  /**
+   * Tokens per minute at most: estimated before the call (request size / 4 plus its max tokens), corrected with
+   * the reported usage. Default: no limit.
+   */
+  readonly tokensPerMinute?: number;
+  /**
+   * The sliding window the limits are enforced over, ms, each limit scaled to it: `requestsPerMinute: 600` with
+   * `windowMs: 1000` lets at most 10 requests through in any second (no burst of 600 at once). Default `60000`.
+   */
+  readonly windowMs?: number;
+}
+
+/** The provider's own rate-limit window, read from its response headers. */
+export interface ProviderWindowOptions {
+  /** Longest hold a header (a reset or a 429's retry-after) can set, ms. Default `60000`. */
+  readonly maxHoldMs?: number;
 }
 
 /** Time limits. Each may be `false` (no limit). */
@@ -87,7 +119,41 @@ export interface ResilienceOptions {
   readonly fallback?: FallbackOptions | false;
   /** Spend limit. Default: off. */
   readonly budget?: BudgetOptions | false;
+  /** Requests / tokens per minute. Default: off. */
+  readonly rateLimit?: RateLimitOptions | false;
+  /** Holding new calls while the provider's headers say its window is spent. Default: on. */
+  readonly providerWindow?: ProviderWindowOptions | boolean;
+  /**
+   * Where the policies keep their state. Default: this process. A shared store (`redisStore()` of
+   * `@aiotel/resilience-redis`) makes bulkhead, rate limit, provider window, budget and breakers hold across every
+   * process that uses it.
+   */
+  readonly store?: ResilienceStore;
+  /** Longest wait for one operation of the shared store, ms; past it the store counts as unavailable. Default `250`. */
+  readonly storeTimeoutMs?: number;
+  /**
+   * How long a process trusts what it read from the shared store that needs no action (a breaker closed with no
+   * faults, no provider hold), ms, so that an ordinary call costs two round trips (bulkhead acquire and release).
+   * Another process's open breaker or provider hold is seen within this long. `0` reads on every call. Default `200`.
+   */
+  readonly storeCacheMs?: number;
+  /**
+   * While the shared store is unavailable: `'local'` runs the policies on in-process state (limits per process),
+   * `'reject'` refuses calls with `StoreUnavailableError`. Default `'local'`.
+   */
+  readonly onStoreUnavailable?: StoreUnavailableMode;
+  /**
+   * Prices the calls the budget counts: `@aiotel/cost`'s `createPricer()` result, or anything with its `price`. Give
+   * the instrumentation's pricer so spans and budget agree. Default: `@aiotel/cost`'s default pricer (the one
+   * `@aiotel/node` configured, else one from `AIOTEL_PRICES_FILE`).
+   */
+  readonly pricer?: BudgetPricer;
+  /** Price overrides (USD per million tokens) for the budget; ignored when `pricer` is given. Default: none. */
+  readonly prices?: PriceOverrides;
 }
+
+/** What the budget needs of a pricer. */
+export type BudgetPricer = Pick<Pricer, 'price'>;
 
 /** Options after validation, defaults filled in; a disabled policy is `undefined`. */
 export interface ResolvedOptions {
@@ -102,6 +168,16 @@ export interface ResolvedOptions {
   };
   readonly fallbackModels: readonly string[];
   readonly budget: Required<BudgetOptions> | undefined;
+  readonly rateLimit:
+    | { readonly requestsPerMinute?: number; readonly tokensPerMinute?: number; readonly windowMs: number }
+    | undefined;
+  readonly providerWindow: Required<ProviderWindowOptions> | undefined;
+  readonly store: ResilienceStore | undefined;
+  readonly storeTimeoutMs: number;
+  readonly storeCacheMs: number;
+  readonly onStoreUnavailable: StoreUnavailableMode;
+  /** The pricer of the budget, looked up at each priced call (the default one may be configured later). */
+  readonly pricer: () => BudgetPricer;
 }
 
 /** `${server}/${model}`, or the server alone for requests without a model. */
@@ -169,7 +245,22 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
     fail('options', 'an object', options);
   }
-  known('options', options, ['retry', 'circuitBreaker', 'bulkhead', 'timeout', 'fallback', 'budget']);
+  known('options', options, [
+    'retry',
+    'circuitBreaker',
+    'bulkhead',
+    'timeout',
+    'fallback',
+    'budget',
+    'rateLimit',
+    'providerWindow',
+    'store',
+    'storeTimeoutMs',
+    'storeCacheMs',
+    'onStoreUnavailable',
+    'pricer',
+    'prices',
+  ]);
 
   const retryIn = section('retry', options.retry);
   let retry: ResolvedOptions['retry'];
@@ -209,10 +300,11 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
   let bulkhead: ResolvedOptions['bulkhead'];
   if (bhIn !== false) {
     const b = bhIn ?? {};
-    known('bulkhead', b, ['limit', 'queue']);
+    known('bulkhead', b, ['limit', 'queue', 'leaseMs']);
     bulkhead = {
       limit: integer('bulkhead.limit', b.limit, 20, 1),
       queue: integer('bulkhead.queue', b.queue, 1000, 0),
+      leaseMs: integer('bulkhead.leaseMs', b.leaseMs, 30_000, 30),
     };
   }
 
@@ -248,5 +340,86 @@ export function resolveOptions(options: ResilienceOptions | undefined): Resolved
     budget = { usd: budgetIn.usd, windowMs: integer('budget.windowMs', budgetIn.windowMs, 86_400_000, 1) };
   }
 
-  return { retry, circuitBreaker, bulkhead, timeout, fallbackModels, budget };
+  const rlIn = requiredSection('rateLimit', options.rateLimit, 'requestsPerMinute or tokensPerMinute');
+  let rateLimit: ResolvedOptions['rateLimit'];
+  if (rlIn) {
+    known('rateLimit', rlIn, ['requestsPerMinute', 'tokensPerMinute', 'windowMs']);
+    const requestsPerMinute =
+      rlIn.requestsPerMinute === undefined
+        ? undefined
+        : integer('rateLimit.requestsPerMinute', rlIn.requestsPerMinute, 0, 1);
+    const tokensPerMinute =
+      rlIn.tokensPerMinute === undefined
+        ? undefined
+        : integer('rateLimit.tokensPerMinute', rlIn.tokensPerMinute, 0, 1);
+    if (requestsPerMinute === undefined && tokensPerMinute === undefined) {
+      fail('rateLimit', 'an object with requestsPerMinute or tokensPerMinute', rlIn);
+    }
+    rateLimit = {
+      requestsPerMinute,
+      tokensPerMinute,
+      windowMs: integer('rateLimit.windowMs', rlIn.windowMs, 60_000, 100),
+    };
+  }
+
+  const pwIn = section('providerWindow', options.providerWindow);
+  let providerWindow: ResolvedOptions['providerWindow'];
+  if (pwIn !== false) {
+    const w = pwIn ?? {};
+    known('providerWindow', w, ['maxHoldMs']);
+    providerWindow = { maxHoldMs: integer('providerWindow.maxHoldMs', w.maxHoldMs, 60_000, 1) };
+  }
+
+  const store = options.store;
+  if (
+    store !== undefined &&
+    (typeof store !== 'object' || store === null || typeof store.acquireSlot !== 'function')
+  ) {
+    fail('store', 'a store (redisStore() of @aiotel/resilience-redis)', store);
+  }
+  const storeTimeoutMs = integer('storeTimeoutMs', options.storeTimeoutMs, 250, 1);
+  const storeCacheMs = integer('storeCacheMs', options.storeCacheMs, 200, 0);
+  const onStoreUnavailable = options.onStoreUnavailable ?? 'local';
+  if (onStoreUnavailable !== 'local' && onStoreUnavailable !== 'reject') {
+    fail('onStoreUnavailable', "'local' or 'reject'", onStoreUnavailable);
+  }
+
+  const pricer = resolvePricer(options.pricer, options.prices);
+
+  return {
+    retry,
+    circuitBreaker,
+    bulkhead,
+    timeout,
+    fallbackModels,
+    budget,
+    rateLimit,
+    providerWindow,
+    store,
+    storeTimeoutMs,
+    storeCacheMs,
+    onStoreUnavailable,
+    pricer,
+  };
+}
+
+function resolvePricer(given: unknown, prices: unknown): () => BudgetPricer {
+  if (given !== undefined) {
+    if (typeof given !== 'object' || given === null || typeof (given as BudgetPricer).price !== 'function') {
+      fail('pricer', 'an object with a price() method (createPricer() of @aiotel/cost)', given);
+    }
+    const pricer = given as BudgetPricer;
+    return () => pricer;
+  }
+  if (prices !== undefined) {
+    if (typeof prices !== 'object' || prices === null || Array.isArray(prices)) {
+      fail('prices', 'an object of price overrides by model', prices);
+    }
+    const pricer = createPricer({
+      overrides: prices as PriceOverrides,
+      onWarning: (message) => diag.warn(`@aiotel/resilience: ${message}`),
+    });
+    return () => pricer;
+  }
+  return getDefaultPricer;
 }

@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Attributes } from '@opentelemetry/api';
 
 /** The kind of API a request goes to, as far as stream truncation detection is concerned. */
 export type ApiKind = 'chat' | 'responses' | 'messages' | 'other';
@@ -10,6 +11,8 @@ export interface RequestInfo {
   readonly origin: string;
   /** `host[:port]`. */
   readonly server: string;
+  /** `server.address` (the host) and `server.port`, as the GenAI metrics carry them; frozen, shared per URL. */
+  readonly serverAttributes: Attributes;
   /** `model` of the JSON body. */
   readonly model: string | undefined;
   /** `stream: true` in the JSON body. */
@@ -36,8 +39,11 @@ function urlOf(input: string | URL | Request): string {
 interface UrlParts {
   readonly origin: string;
   readonly server: string;
+  readonly serverAttributes: Attributes;
   readonly api: ApiKind;
 }
+
+const NO_SERVER: Attributes = Object.freeze({});
 
 /** A client calls a handful of URLs over and over: parse each once (bounded, so odd URLs cannot grow it). */
 const urlParts = new Map<string, UrlParts>();
@@ -49,11 +55,17 @@ function partsOf(url: string): UrlParts {
   let origin = '';
   let server = '';
   let path = '';
+  let serverAttributes = NO_SERVER;
   try {
     const parsed = new URL(url);
     origin = parsed.origin;
     server = parsed.host;
     path = parsed.pathname;
+    serverAttributes = Object.freeze({
+      // IPv6 hosts come bracketed (`[::1]`); the attribute is the bare address, as on the GenAI metrics.
+      'server.address': parsed.hostname.replace(/^\[(.*)\]$/, '$1'),
+      'server.port': parsed.port ? Number(parsed.port) : parsed.protocol === 'http:' ? 80 : 443,
+    });
   } catch {
     // A relative or odd URL: no server-based key; the policies still apply.
   }
@@ -64,7 +76,7 @@ function partsOf(url: string): UrlParts {
       : path.endsWith('/messages')
         ? 'messages'
         : 'other';
-  parts = { origin, server, api };
+  parts = { origin, server, serverAttributes, api };
   if (urlParts.size < MAX_REMEMBERED_URLS) urlParts.set(url, parts);
   return parts;
 }
@@ -81,12 +93,12 @@ export function requestInfo(
   needJson = false,
 ): RequestInfo {
   const url = urlOf(input);
-  const { origin, server, api } = partsOf(url);
+  const { origin, server, serverAttributes, api } = partsOf(url);
   const known = knownParams(params, body);
   const json = known === undefined || needJson ? parseBody(body) : undefined;
   const from = known ?? json;
   const model = typeof from?.model === 'string' ? from.model : undefined;
-  return { url, origin, server, model, stream: from?.stream === true, api, json };
+  return { url, origin, server, serverAttributes, model, stream: from?.stream === true, api, json };
 }
 
 /** The call's params, if they can stand for this request's JSON body (same `model` and `stream`). */

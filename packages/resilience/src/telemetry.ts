@@ -8,8 +8,13 @@ import {
   type MeterProvider,
   metrics,
   type Span,
+  trace,
   type UpDownCounter,
 } from '@opentelemetry/api';
+import type { BreakerStateName, CallAttributes } from './call.js';
+import type { PolicyEvents } from './events.js';
+
+export type { BreakerStateName, CallAttributes } from './call.js';
 
 /** Meter name of every metric this package records. */
 export const METER_NAME = '@aiotel/resilience';
@@ -27,6 +32,12 @@ export const METRIC = {
   fallbacks: 'aiotel.resilience.fallbacks',
   budgetSpent: 'aiotel.resilience.budget.spent',
   budgetRefusals: 'aiotel.resilience.budget.refusals',
+  rateLimitWait: 'aiotel.resilience.rate_limit.wait',
+  providerWindowHold: 'aiotel.resilience.provider_window.hold',
+  providerWindowSpent: 'aiotel.resilience.provider_window.spent',
+  storeDuration: 'aiotel.resilience.store.duration',
+  storeErrors: 'aiotel.resilience.store.errors',
+  storeOutages: 'aiotel.resilience.store.outages',
 } as const;
 
 /** Span event names, added to the active span (the GenAI span of the call). */
@@ -38,6 +49,10 @@ export const EVENT = {
   fallback: 'aiotel.fallback',
   budgetRefused: 'aiotel.budget.refused',
   streamTruncated: 'aiotel.stream.truncated',
+  rateLimitWait: 'aiotel.rate_limit.wait',
+  providerWindowHold: 'aiotel.provider_window.hold',
+  providerWindowSpent: 'aiotel.provider_window.spent',
+  storeUnavailable: 'aiotel.store.unavailable',
 } as const;
 
 /** Attribute names on events and metrics. */
@@ -45,6 +60,7 @@ export const ATTR = {
   policyKey: 'aiotel.policy.key',
   requestModel: 'gen_ai.request.model',
   serverAddress: 'server.address',
+  serverPort: 'server.port',
   retryAttempt: 'aiotel.retry.attempt',
   retryReason: 'aiotel.retry.reason',
   retryDelayMs: 'aiotel.retry.delay_ms',
@@ -56,20 +72,16 @@ export const ATTR = {
   budgetSpentUsd: 'aiotel.budget.spent_usd',
   budgetLimitUsd: 'aiotel.budget.limit_usd',
   streamExpected: 'aiotel.stream.expected_event',
+  policyScope: 'aiotel.policy.scope',
+  rateLimitKind: 'aiotel.rate_limit.kind',
+  waitMs: 'aiotel.wait_ms',
+  windowKind: 'aiotel.provider_window.kind',
+  windowResetMs: 'aiotel.provider_window.reset_ms',
+  storeOperation: 'aiotel.store.operation',
+  errorType: 'error.type',
 } as const;
 
-/** Breaker states as the gauge records them and as the state-change event names them. */
-export type BreakerStateName = 'closed' | 'open' | 'half_open';
 const BREAKER_GAUGE: Record<BreakerStateName, number> = { closed: 0, open: 1, half_open: 2 };
-
-/** What telemetry knows of a call: the span its events go to, and the bounded attributes of its metrics. */
-export interface CallAttributes {
-  /** The span active when the SDK called fetch (the GenAI span), captured so stream events land on it too. */
-  readonly span: Span | undefined;
-  readonly server: string;
-  readonly model: string | undefined;
-  readonly key: string;
-}
 
 interface Instruments {
   readonly retries: Counter;
@@ -83,7 +95,15 @@ interface Instruments {
   readonly fallbacks: Counter;
   readonly budgetSpent: Gauge;
   readonly budgetRefusals: Counter;
+  readonly rateLimitWait: Histogram;
+  readonly providerWindowHold: Histogram;
+  readonly providerWindowSpent: Counter;
+  readonly storeDuration: Histogram;
+  readonly storeErrors: Counter;
+  readonly storeOutages: Counter;
 }
+
+const WAIT_BUCKETS = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60];
 
 function create(meter: Meter): Instruments {
   return {
@@ -130,6 +150,36 @@ function create(meter: Meter): Instruments {
       unit: '{call}',
       description: 'Calls refused because the budget was spent',
     }),
+    rateLimitWait: meter.createHistogram(METRIC.rateLimitWait, {
+      unit: 's',
+      description: 'Time a call waited for rate-limit capacity (calls that waited)',
+      advice: { explicitBucketBoundaries: WAIT_BUCKETS },
+    }),
+    providerWindowHold: meter.createHistogram(METRIC.providerWindowHold, {
+      unit: 's',
+      description: "Time a call was held because the provider's rate-limit window was spent",
+      advice: { explicitBucketBoundaries: WAIT_BUCKETS },
+    }),
+    providerWindowSpent: meter.createCounter(METRIC.providerWindowSpent, {
+      unit: '{response}',
+      description:
+        "Responses saying the provider's rate-limit window is spent (remaining 0, or a 429 with retry-after)",
+    }),
+    storeDuration: meter.createHistogram(METRIC.storeDuration, {
+      unit: 's',
+      description: 'Duration of operations on the shared store',
+      advice: {
+        explicitBucketBoundaries: [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      },
+    }),
+    storeErrors: meter.createCounter(METRIC.storeErrors, {
+      unit: '{operation}',
+      description: 'Operations on the shared store that failed or missed their deadline',
+    }),
+    storeOutages: meter.createCounter(METRIC.storeOutages, {
+      unit: '{outage}',
+      description: 'Times the shared store became unavailable (the policies fell back)',
+    }),
   };
 }
 
@@ -159,28 +209,39 @@ function event(span: Span | undefined, name: string, attributes: Attributes): vo
   span?.addEvent(name, attributes);
 }
 
-/** `{ server.address }` per server, built once: the bulkhead records three points with it on every call. */
-const serverAttributes = new Map<string, Attributes>();
-const MAX_REMEMBERED_SERVERS = 256;
-
-function serverOnly(server: string): Attributes {
-  let attributes = serverAttributes.get(server);
-  if (attributes === undefined) {
-    attributes = Object.freeze({ [ATTR.serverAddress]: server });
-    if (serverAttributes.size < MAX_REMEMBERED_SERVERS) serverAttributes.set(server, attributes);
-  }
-  return attributes;
-}
-
 function metricAttributes(call: CallAttributes, extra?: Attributes): Attributes {
-  const attributes: Attributes = { [ATTR.serverAddress]: call.server, [ATTR.policyKey]: call.key, ...extra };
+  const attributes: Attributes = { ...call.serverAttributes, [ATTR.policyKey]: call.key, ...extra };
   if (call.model !== undefined) attributes[ATTR.requestModel] = call.model;
   return attributes;
 }
 
-/** Records policy decisions as span events on the active span and as metrics, through `@opentelemetry/api` only. */
-export const telemetry = {
-  retry(call: CallAttributes, attempt: number, reason: string, delayMs: number): void {
+const SCOPE = {
+  process: Object.freeze({ [ATTR.policyScope]: 'process' }),
+  shared: Object.freeze({ [ATTR.policyScope]: 'shared' }),
+};
+
+/** Per store operation: its attributes, built once. */
+const operationAttributes = new Map<string, Attributes>();
+function operation(name: string): Attributes {
+  let attributes = operationAttributes.get(name);
+  if (attributes === undefined) {
+    attributes = Object.freeze({ [ATTR.storeOperation]: name });
+    operationAttributes.set(name, attributes);
+  }
+  return attributes;
+}
+
+const subscribed = new WeakSet<PolicyEvents>();
+
+/**
+ * Records the policies' events as span events (on the call's span, or the span active when the store was used) and
+ * metrics, through `@opentelemetry/api` only. Subscribes once per emitter.
+ */
+export function subscribeTelemetry(events: PolicyEvents): void {
+  if (subscribed.has(events)) return;
+  subscribed.add(events);
+
+  events.on('retry', (call, attempt, reason, delayMs) =>
     guard('a retry', () => {
       event(call.span, EVENT.retry, {
         [ATTR.retryAttempt]: attempt,
@@ -191,52 +252,56 @@ export const telemetry = {
       const i = instruments();
       i.retries.add(1, attributes);
       i.retryWait.record(delayMs / 1000, attributes);
-    });
-  },
+    }),
+  );
 
-  breakerState(
-    span: Span | undefined,
-    breaker: CallAttributes,
-    state: BreakerStateName,
-    opened: boolean,
-  ): void {
+  // Breaker events come synchronously inside the call that caused the change: the active span is that call's.
+  events.on('breakerState', (call, state, opened) =>
     guard('a circuit breaker state', () => {
-      event(span, EVENT.breakerStateChange, { [ATTR.policyKey]: breaker.key, [ATTR.breakerState]: state });
+      event(trace.getActiveSpan() ?? call.span, EVENT.breakerStateChange, {
+        [ATTR.policyKey]: call.key,
+        [ATTR.breakerState]: state,
+      });
       const i = instruments();
-      const attributes = metricAttributes(breaker);
+      const attributes = metricAttributes(call);
       i.breakerState.record(BREAKER_GAUGE[state], attributes);
       if (opened) i.breakerOpens.add(1, attributes);
-    });
-  },
+    }),
+  );
 
-  /** A new breaker starts closed; recorded without an event, so the gauge has a series from the start. */
-  breakerCreated(breaker: CallAttributes): void {
-    guard('a circuit breaker state', () => instruments().breakerState.record(0, metricAttributes(breaker)));
-  },
+  // A new breaker starts closed; recorded without an event, so the gauge has a series from the start.
+  events.on('breakerCreated', (call) =>
+    guard('a circuit breaker state', () => instruments().breakerState.record(0, metricAttributes(call))),
+  );
 
-  bulkheadQueued(server: string, delta: 1 | -1): void {
-    guard('the bulkhead queue', () => instruments().queued.add(delta, serverOnly(server)));
-  },
+  events.on('bulkheadQueued', (call, delta) =>
+    guard('the bulkhead queue', () => instruments().queued.add(delta, call.serverAttributes)),
+  );
 
-  bulkheadInFlight(server: string, delta: 1 | -1): void {
-    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, serverOnly(server)));
-  },
+  events.on('bulkheadInFlight', (call, delta) =>
+    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, call.serverAttributes)),
+  );
 
-  bulkheadSlot(call: CallAttributes, waitedMs: number, wasQueued: boolean): void {
+  events.on('bulkheadSlot', (call, waitedMs, wasQueued, shared) =>
     guard('a bulkhead wait', () => {
-      if (wasQueued) event(call.span, EVENT.bulkheadQueued, { [ATTR.bulkheadWaitMs]: Math.round(waitedMs) });
-      instruments().queueWait.record(waitedMs / 1000, serverOnly(call.server));
-    });
-  },
+      if (wasQueued) {
+        event(call.span, EVENT.bulkheadQueued, {
+          [ATTR.bulkheadWaitMs]: Math.round(waitedMs),
+          [ATTR.policyScope]: shared ? 'shared' : 'process',
+        });
+      }
+      instruments().queueWait.record(waitedMs / 1000, call.serverAttributes);
+    }),
+  );
 
-  bulkheadRejected(call: CallAttributes): void {
+  events.on('bulkheadRejected', (call) =>
     guard('a bulkhead rejection', () => {
       event(call.span, EVENT.bulkheadRejected, {});
-      instruments().rejections.add(1, serverOnly(call.server));
-    });
-  },
+      instruments().rejections.add(1, call.serverAttributes);
+    }),
+  );
 
-  fallback(call: CallAttributes, to: string, reason: string): void {
+  events.on('fallback', (call, to, reason) =>
     guard('a fallback', () => {
       const from = call.model ?? '';
       event(call.span, EVENT.fallback, {
@@ -245,30 +310,86 @@ export const telemetry = {
         [ATTR.fallbackReason]: reason,
       });
       instruments().fallbacks.add(1, {
-        [ATTR.serverAddress]: call.server,
+        ...call.serverAttributes,
         [ATTR.fallbackFrom]: from,
         [ATTR.fallbackTo]: to,
       });
-    });
-  },
+    }),
+  );
 
-  budgetSpent(spentUsd: number): void {
-    guard('the budget spend', () => instruments().budgetSpent.record(spentUsd));
-  },
+  events.on('budgetSpent', (spentUsd) =>
+    guard('the budget spend', () => instruments().budgetSpent.record(spentUsd)),
+  );
 
-  budgetRefused(call: CallAttributes, spentUsd: number, limitUsd: number): void {
+  events.on('budgetRefused', (call, spentUsd, limitUsd) =>
     guard('a budget refusal', () => {
       event(call.span, EVENT.budgetRefused, {
         [ATTR.budgetSpentUsd]: spentUsd,
         [ATTR.budgetLimitUsd]: limitUsd,
       });
       instruments().budgetRefusals.add(1, metricAttributes(call));
-    });
-  },
+    }),
+  );
 
-  streamTruncated(span: Span | undefined, expected: string): void {
+  events.on('rateLimitWait', (call, kind, waitedMs, shared) =>
+    guard('a rate-limit wait', () => {
+      const scope = shared ? SCOPE.shared : SCOPE.process;
+      event(call.span, EVENT.rateLimitWait, {
+        [ATTR.rateLimitKind]: kind,
+        [ATTR.waitMs]: Math.round(waitedMs),
+        ...scope,
+      });
+      instruments().rateLimitWait.record(waitedMs / 1000, {
+        ...call.serverAttributes,
+        ...scope,
+        [ATTR.rateLimitKind]: kind,
+      });
+    }),
+  );
+
+  events.on('providerWindowHold', (call, waitedMs) =>
+    guard('a provider window hold', () => {
+      event(call.span, EVENT.providerWindowHold, { [ATTR.waitMs]: Math.round(waitedMs) });
+      instruments().providerWindowHold.record(waitedMs / 1000, metricAttributes(call));
+    }),
+  );
+
+  events.on('providerWindowSpent', (call, kind, untilMs) =>
+    guard('a spent provider window', () => {
+      event(call.span, EVENT.providerWindowSpent, {
+        [ATTR.windowKind]: kind,
+        [ATTR.windowResetMs]: Math.max(0, Math.round(untilMs - Date.now())),
+      });
+      instruments().providerWindowSpent.add(1, metricAttributes(call, { [ATTR.windowKind]: kind }));
+    }),
+  );
+
+  events.on('streamTruncated', (call, expected) =>
     guard('a truncated stream', () =>
-      event(span, EVENT.streamTruncated, { [ATTR.streamExpected]: expected }),
-    );
-  },
-};
+      event(call.span, EVENT.streamTruncated, { [ATTR.streamExpected]: expected }),
+    ),
+  );
+
+  events.on('storeOperation', (name, durationMs, failed) =>
+    guard('a store operation', () => {
+      const i = instruments();
+      i.storeDuration.record(durationMs / 1000, operation(name));
+      if (failed) i.storeErrors.add(1, operation(name));
+    }),
+  );
+
+  events.on('storeUnavailable', (name, error, first) =>
+    guard('a store outage', () => {
+      event(trace.getActiveSpan(), EVENT.storeUnavailable, {
+        [ATTR.storeOperation]: name,
+        [ATTR.errorType]: errorTypeOf(error),
+      });
+      if (first) instruments().storeOutages.add(1);
+    }),
+  );
+}
+
+function errorTypeOf(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && /^[A-Za-z]{1,64}$/.test(name) ? name : '_OTHER';
+}

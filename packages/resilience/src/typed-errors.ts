@@ -1,4 +1,10 @@
-import { ResilienceError } from './errors.js';
+import {
+  isBudgetExceededError,
+  isBulkheadRejectedError,
+  isCircuitOpenError,
+  isRetryAfterTooLongError,
+  isStoreUnavailableError,
+} from './errors.js';
 
 /**
  * The refusal inside an SDK error, else the error itself. The SDK wraps whatever a custom fetch throws in
@@ -7,16 +13,18 @@ import { ResilienceError } from './errors.js';
  * decisions, not connection trouble: the caller gets them as themselves.
  */
 export function unwrapRefusal(err: unknown): unknown {
-  if (err instanceof Error && err.cause instanceof ResilienceError && isRefusal(err.cause)) return err.cause;
+  const cause = typeof err === 'object' && err !== null ? (err as { cause?: unknown }).cause : undefined;
+  if (isRefusal(cause)) return cause;
   return err;
 }
 
-function isRefusal(err: ResilienceError): boolean {
+function isRefusal(err: unknown): boolean {
   return (
-    err.name === 'CircuitOpenError' ||
-    err.name === 'BulkheadRejectedError' ||
-    err.name === 'BudgetExceededError' ||
-    err.name === 'RetryAfterTooLongError'
+    isCircuitOpenError(err) ||
+    isBulkheadRejectedError(err) ||
+    isBudgetExceededError(err) ||
+    isRetryAfterTooLongError(err) ||
+    isStoreUnavailableError(err)
   );
 }
 

@@ -26,7 +26,8 @@ describe("a caller's abort", () => {
   });
 
   it('during a Retry-After wait returns at once and ends the wait', async () => {
-    const c = client(ctx.fake, { bulkhead: { limit: 1, queue: 0 } });
+    // Without the provider window, which would hold the next call for the 429's 30 s (provider-window.test.ts).
+    const c = client(ctx.fake, { bulkhead: { limit: 1, queue: 0 }, providerWindow: false });
     const controller = new AbortController();
     const call = c.chat.completions.create(CHAT, {
       ...fault('status=429; retry-after=30'),

@@ -25,6 +25,8 @@ describe('bulkhead', () => {
     expect(stats.maxInFlight).toBe(5);
     const inFlight = await otel.points('aiotel.resilience.bulkhead.in_flight');
     expect(inFlight.reduce((sum, p) => sum + (p.value as number), 0)).toBe(0);
+    // The GenAI metrics' form, so reliability and cost panels join on the same labels.
+    expect(inFlight[0]?.attributes).toEqual({ 'server.address': '127.0.0.1', 'server.port': ctx.fake.port });
     const queued = await otel.points('aiotel.resilience.bulkhead.queued');
     expect(queued.reduce((sum, p) => sum + (p.value as number), 0)).toBe(0);
     const waits = await otel.points('aiotel.resilience.bulkhead.queue_wait');

@@ -151,7 +151,8 @@ describe('circuit breaker', () => {
     expect(point?.attributes).toEqual({
       'aiotel.policy.key': 'metrics-key',
       'gen_ai.request.model': 'gpt-4o-mini',
-      'server.address': `127.0.0.1:${ctx.fake.port}`,
+      'server.address': '127.0.0.1',
+      'server.port': ctx.fake.port,
     });
   });
 });

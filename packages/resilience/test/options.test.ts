@@ -22,7 +22,7 @@ describe('options', () => {
     expect(o.circuitBreaker?.key({ server: 'api.openai.com', model: 'gpt-4o' })).toBe(
       'api.openai.com/gpt-4o',
     );
-    expect(o.bulkhead).toEqual({ limit: 20, queue: 1000 });
+    expect(o.bulkhead).toEqual({ limit: 20, queue: 1000, leaseMs: 30_000 });
     expect(o.timeout).toEqual({
       attemptMs: 600_000,
       firstChunkMs: 60_000,
@@ -31,6 +31,12 @@ describe('options', () => {
     });
     expect(o.fallbackModels).toEqual([]);
     expect(o.budget).toBeUndefined();
+    expect(o.rateLimit).toBeUndefined();
+    expect(o.providerWindow).toEqual({ maxHoldMs: 60_000 });
+    expect(o.store).toBeUndefined();
+    expect(o.storeTimeoutMs).toBe(250);
+    expect(o.storeCacheMs).toBe(200);
+    expect(o.onStoreUnavailable).toBe('local');
   });
 
   it('disables a policy given false', () => {
@@ -49,7 +55,7 @@ describe('options', () => {
   it('takes true as a policy with its defaults, the same as {}', () => {
     const on = resolveOptions({ retry: true, circuitBreaker: true, bulkhead: true, timeout: true });
     const defaults = resolveOptions({ retry: {}, circuitBreaker: {}, bulkhead: {}, timeout: {} });
-    expect(on.bulkhead).toEqual({ limit: 20, queue: 1000 });
+    expect(on.bulkhead).toEqual({ limit: 20, queue: 1000, leaseMs: 30_000 });
     expect(on.retry).toEqual(defaults.retry);
     expect(on.circuitBreaker).toEqual(defaults.circuitBreaker);
     expect(on.timeout).toEqual(defaults.timeout);
@@ -66,6 +72,12 @@ describe('options', () => {
 
   it.each([
     [{ retry: { maxRetries: -1 } }, 'retry.maxRetries'],
+    [{ rateLimit: {} }, 'rateLimit'],
+    [{ rateLimit: true }, 'rateLimit'],
+    [{ rateLimit: { requestsPerMinute: 0 } }, 'rateLimit.requestsPerMinute'],
+    [{ bulkhead: { leaseMs: 5 } }, 'bulkhead.leaseMs'],
+    [{ store: {} }, 'store'],
+    [{ onStoreUnavailable: 'wait' }, 'onStoreUnavailable'],
     [{ retry: { maxRetries: 1.5 } }, 'retry.maxRetries'],
     [{ retry: { initialDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs'],
     [{ retry: { maxRetryAfterMs: '60s' } }, 'retry.maxRetryAfterMs'],

@@ -23,7 +23,8 @@ describe('telemetry', () => {
       'aiotel.retry.reason': '529',
       'aiotel.policy.key': `127.0.0.1:${ctx.fake.port}/gpt-4o-mini`,
       'gen_ai.request.model': 'gpt-4o-mini',
-      'server.address': `127.0.0.1:${ctx.fake.port}`,
+      'server.address': '127.0.0.1',
+      'server.port': ctx.fake.port,
     });
     const waits = await otel.points('aiotel.resilience.retry.wait');
     const wait529 = waits.find((p) => p.attributes['aiotel.retry.reason'] === '529')!.value as {

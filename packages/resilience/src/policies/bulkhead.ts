@@ -1,8 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { context } from '@opentelemetry/api';
-import { type BulkheadPolicy, bulkhead, isBulkheadRejectedError } from 'cockatiel';
+import type { CallAttributes } from '../call.js';
 import { BulkheadRejectedError } from '../errors.js';
-import type { BulkheadOptions } from '../options.js';
-import { type CallAttributes, telemetry } from '../telemetry.js';
+import type { PolicyEvents } from '../events.js';
+import type { ResilienceStore } from '../store/store.js';
 
 /** What a call hands back to the bulkhead: its result now, and when its slot may be freed. */
 export interface Held<T> {
@@ -11,67 +12,184 @@ export interface Held<T> {
   readonly done: Promise<void>;
 }
 
+export interface BulkheadSettings {
+  readonly limit: number;
+  readonly queue: number;
+  /** A slot not renewed for this long is freed (a holder that died). */
+  readonly leaseMs: number;
+  /** Whether the store is shared with other processes: then waiting calls also poll for slots freed elsewhere. */
+  readonly shared: boolean;
+}
+
+/** The store name of the semaphore. */
+const NAME = 'bulkhead';
+/** How often queued calls look for a slot freed by another process, ms (slots freed here wake them at once). */
+const POLL_MS = 20;
+
+interface Waiter {
+  readonly call: CallAttributes;
+  readonly start: (holder: string) => void;
+  /** The store refuses (`onStoreUnavailable: 'reject'`): the waiting call fails with its error. */
+  readonly fail: (err: unknown) => void;
+}
+
+let holderSeq = 0;
+/** Identifies this process's holders in a shared semaphore. */
+const PROCESS_ID = randomBytes(6).toString('hex');
+
 /**
- * A cockatiel bulkhead whose slot outlives the function: a streaming call keeps its slot until `done`. A
- * caller's abort rejects at once, also while queued (cockatiel would keep the place until a slot frees;
- * the aborted entry is then skipped).
+ * A concurrency limit whose slots live in the store (with a shared store: one limit for every process), with a
+ * bounded FIFO queue in this process. A slot outlives the function: a streaming call keeps it until `done`, renewing
+ * its lease meanwhile. A caller's abort rejects at once, also while queued.
  */
 export class Bulkhead {
-  private readonly policy: BulkheadPolicy;
-  private readonly options: Required<BulkheadOptions>;
+  private readonly waiters: Waiter[] = [];
+  private pumping = false;
+  private pumpAgain = false;
+  private pollTimer: NodeJS.Timeout | undefined;
 
-  constructor(options: Required<BulkheadOptions>) {
-    this.options = options;
-    this.policy = bulkhead(options.limit, options.queue);
-  }
+  constructor(
+    private readonly settings: BulkheadSettings,
+    private readonly store: ResilienceStore,
+    private readonly events: PolicyEvents,
+  ) {}
 
-  run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
-    return new Promise<T>((resolve, reject) => {
-      const queued = this.policy.executionSlots === 0;
-      let waiting = queued && this.policy.queueSlots > 0;
-      if (waiting) telemetry.bulkheadQueued(call.server, 1);
-      const leaveQueue = () => {
-        if (waiting) {
-          waiting = false;
-          telemetry.bulkheadQueued(call.server, -1);
-        }
-      };
+  async run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
+    const start = performance.now();
+    const holder = `${PROCESS_ID}:${++holderSeq}`;
+    // Behind others already waiting here, a call queues (first come, first served).
+    if (this.waiters.length === 0 && (await this.acquire(holder))) {
+      this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
+      return this.hold(call, holder, signal, work);
+    }
+    if (this.waiters.length >= this.settings.queue) {
+      this.events.emit('bulkheadRejected', call);
+      throw new BulkheadRejectedError(this.settings.limit, this.settings.queue);
+    }
+    signal.throwIfAborted();
+    // A queued call is started from whichever call frees the slot: run it in its own async context.
+    const callerContext = context.active();
+    const granted = await new Promise<string>((resolve, reject) => {
       const onAbort = () => {
-        leaveQueue();
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) {
+          this.waiters.splice(i, 1);
+          this.events.emit('bulkheadQueued', call, -1);
+        }
         reject(signal.reason);
       };
-      signal.addEventListener('abort', onAbort, { once: true });
-      const start = performance.now();
-      // A queued call is started from whichever call frees the slot, in that call's async context: run it in
-      // its own, so that its HTTP attempt spans and events land under its own GenAI span.
-      const callerContext = context.active();
-
-      this.policy
-        .execute(async () => {
-          leaveQueue();
-          if (signal.aborted) return;
-          telemetry.bulkheadSlot(call, performance.now() - start, queued);
-          telemetry.bulkheadInFlight(call.server, 1);
-          try {
-            // Not queued: cockatiel runs this at once, still in the caller's context (no context switch needed).
-            const held = await (queued ? context.with(callerContext, work) : work());
-            signal.removeEventListener('abort', onAbort);
-            resolve(held.value);
-            await held.done;
-          } finally {
-            telemetry.bulkheadInFlight(call.server, -1);
-          }
-        }, signal)
-        .catch((err: unknown) => {
+      const waiter: Waiter = {
+        call,
+        start: (h) => {
           signal.removeEventListener('abort', onAbort);
-          leaveQueue();
-          if (isBulkheadRejectedError(err)) {
-            telemetry.bulkheadRejected(call);
-            reject(new BulkheadRejectedError(this.options.limit, this.options.queue));
-          } else {
-            reject(err);
-          }
-        });
+          resolve(h);
+        },
+        fail: (err) => {
+          signal.removeEventListener('abort', onAbort);
+          reject(err);
+        },
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+      this.events.emit('bulkheadQueued', call, 1);
+      // The slots may all have been freed since the failed acquire: look once more now that this call waits.
+      void this.pump();
     });
+    this.events.emit('bulkheadSlot', call, performance.now() - start, true, this.settings.shared);
+    return context.with(callerContext, () => this.hold(call, granted, signal, work));
+  }
+
+  private acquire(holder: string): Promise<boolean> {
+    const { limit, leaseMs } = this.settings;
+    return this.store.acquireSlot(NAME, holder, limit, leaseMs, Date.now());
+  }
+
+  /** Runs `work` holding the slot; resolves with its value, frees the slot when its body is done. */
+  private async hold<T>(
+    call: CallAttributes,
+    holder: string,
+    signal: AbortSignal,
+    work: () => Promise<Held<T>>,
+  ): Promise<T> {
+    this.events.emit('bulkheadInFlight', call, 1);
+    const renew = this.settings.shared ? this.renewEvery(holder) : undefined;
+    const free = () => {
+      clearInterval(renew);
+      this.events.emit('bulkheadInFlight', call, -1);
+      this.store.releaseSlot(NAME, holder).then(
+        () => this.pump(),
+        () => this.pump(),
+      );
+    };
+    let held: Held<T>;
+    try {
+      signal.throwIfAborted();
+      held = await work();
+    } catch (err) {
+      free();
+      throw err;
+    }
+    held.done.then(free, free);
+    return held.value;
+  }
+
+  /** Renews a shared slot's lease while it is held (a long stream), so that only a dead holder loses it. */
+  private renewEvery(holder: string): NodeJS.Timeout {
+    const { leaseMs } = this.settings;
+    const timer = setInterval(
+      () => this.store.renewSlot(NAME, holder, leaseMs, Date.now()).catch(() => undefined),
+      Math.max(10, leaseMs / 3),
+    );
+    timer.unref();
+    return timer;
+  }
+
+  /** Hands free slots to the calls waiting here, oldest first. */
+  private async pump(): Promise<void> {
+    // A slot freed while a pump is running is looked at again by that pump (its acquire may have come before).
+    if (this.pumping) {
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = true;
+    try {
+      do {
+        this.pumpAgain = false;
+        while (this.waiters.length > 0) {
+          const holder = `${PROCESS_ID}:${++holderSeq}`;
+          let got: boolean;
+          try {
+            got = await this.acquire(holder);
+          } catch (err) {
+            // Only a refusing store throws (the guarded store answers from memory otherwise): the queue fails with it.
+            for (const waiter of this.waiters.splice(0)) {
+              this.events.emit('bulkheadQueued', waiter.call, -1);
+              waiter.fail(err);
+            }
+            break;
+          }
+          if (!got) break;
+          const waiter = this.waiters.shift();
+          if (!waiter) {
+            await this.store.releaseSlot(NAME, holder).catch(() => undefined);
+            break;
+          }
+          this.events.emit('bulkheadQueued', waiter.call, -1);
+          waiter.start(holder);
+        }
+      } while (this.pumpAgain && this.waiters.length > 0);
+    } finally {
+      this.pumping = false;
+    }
+    this.schedulePoll();
+  }
+
+  /** With a shared store, slots freed by other processes are found by polling while calls wait. */
+  private schedulePoll(): void {
+    if (!this.settings.shared || this.pollTimer !== undefined || this.waiters.length === 0) return;
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = undefined;
+      void this.pump();
+    }, POLL_MS);
   }
 }

@@ -1,5 +1,10 @@
 import { ConstantBackoff, handleWhen, type RetryPolicy, retry } from 'cockatiel';
-import { isRetryable } from '../attempt-failure.js';
+import { sleep } from '../abort.js';
+import { AttemptFailure, isRetryable } from '../attempt-failure.js';
+import type { CallAttributes } from '../call.js';
+import { errorBody } from '../classify.js';
+import { RetryAfterTooLongError } from '../errors.js';
+import type { PolicyEvents } from '../events.js';
 import type { RetryOptions } from '../options.js';
 
 /**
@@ -19,4 +24,52 @@ export function backoffDelayMs(retry: number, options: Required<RetryOptions>, r
  */
 export function retryPolicy(options: Required<RetryOptions>): RetryPolicy {
   return retry(handleWhen(isRetryable), { maxAttempts: options.maxRetries, backoff: new ConstantBackoff(0) });
+}
+
+/**
+ * Runs `attempt` (number 0, 1, …) under the retry loop: before a retry it waits the failure's Retry-After or the
+ * backoff (abortable), reported as a `retry` event; a Retry-After above `maxRetryAfterMs` fails the call at once
+ * with `RetryAfterTooLongError`. Without retry options, or for a one-shot upload body, one attempt.
+ */
+export function runWithRetry<T>(
+  options: Required<RetryOptions> | undefined,
+  policy: RetryPolicy | undefined,
+  call: CallAttributes,
+  events: PolicyEvents,
+  signal: AbortSignal,
+  attempt: (attemptNo: number) => Promise<T>,
+): Promise<T> {
+  let last: AttemptFailure | undefined;
+  const once = async (attemptNo: number): Promise<T> => {
+    if (attemptNo > 0 && last && options) {
+      const delay = last.retryAfterMs ?? backoffDelayMs(attemptNo, options);
+      events.emit('retry', call, attemptNo, last.classification.reason, delay);
+      await sleep(delay, signal);
+    }
+    try {
+      return await attempt(attemptNo);
+    } catch (err) {
+      if (err instanceof AttemptFailure) {
+        last = err;
+        const wait = err.retryAfterMs;
+        if (
+          options &&
+          err.classification.retryable &&
+          attemptNo < options.maxRetries &&
+          wait !== undefined &&
+          wait > options.maxRetryAfterMs
+        ) {
+          const message = err.response && errorBody(err.response.text)?.message;
+          throw new RetryAfterTooLongError(
+            wait,
+            options.maxRetryAfterMs,
+            err.response?.status ?? 0,
+            typeof message === 'string' ? message : undefined,
+          );
+        }
+      }
+      throw err;
+    }
+  };
+  return policy ? policy.execute(({ attempt: n }) => once(n), signal) : once(0);
 }

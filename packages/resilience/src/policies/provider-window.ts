@@ -1,0 +1,100 @@
+import { sleep } from '../abort.js';
+import type { CallAttributes } from '../call.js';
+import type { PolicyEvents } from '../events.js';
+import type { ResilienceStore } from '../store/store.js';
+
+/**
+ * The provider's own rate-limit window, as its response headers describe it: when a response says the requests or
+ * tokens left are 0 (`x-ratelimit-remaining-*`, OpenAI and most relays; `anthropic-ratelimit-*-remaining`), or a
+ * 429 asks to wait (`retry-after`), new calls to that server and model are held until the reset, in every process
+ * sharing the store, instead of each collecting its own 429s.
+ */
+export class ProviderWindow {
+  constructor(
+    private readonly store: ResilienceStore,
+    private readonly events: PolicyEvents,
+    /** Longest hold a header can set, ms (a wrong header must not stop calls for hours). */
+    private readonly maxHoldMs: number,
+    /** How long "not held" read from a shared store is trusted, ms (0: read on every call). */
+    private readonly cacheMs: number,
+  ) {}
+
+  /** Per key: until when a read that found no hold stands for the store's state. */
+  private readonly clearUntil = new Map<string, number>();
+
+  /** Waits while the call's server and model are held. */
+  async wait(call: CallAttributes, signal: AbortSignal): Promise<void> {
+    const name = `window:${call.key}`;
+    const start = Date.now();
+    if (this.cacheMs > 0 && start < (this.clearUntil.get(name) ?? 0)) return;
+    let held = false;
+    let until = await this.store.heldUntil(name, start);
+    if (this.cacheMs > 0 && until === 0) this.remember(name, start + this.cacheMs);
+    for (; until > Date.now(); ) {
+      held = true;
+      await sleep(until - Date.now(), signal);
+      until = await this.store.heldUntil(name, Date.now());
+    }
+    if (held) this.events.emit('providerWindowHold', call, Date.now() - start);
+  }
+
+  /** Reads a response's headers; holds new calls when they say the window is spent. */
+  observe(call: CallAttributes, headers: Headers, retryAfterMs: number | undefined): void {
+    const now = Date.now();
+    const spent = spentWindow(headers, now);
+    let until = spent?.until ?? 0;
+    if (retryAfterMs !== undefined) until = Math.max(until, now + retryAfterMs);
+    if (until <= now) return;
+    until = Math.min(until, now + this.maxHoldMs);
+    this.events.emit('providerWindowSpent', call, spent?.kind ?? 'requests', until);
+    const name = `window:${call.key}`;
+    this.clearUntil.delete(name);
+    this.store.holdUntil(name, until).catch(() => undefined);
+  }
+
+  private remember(name: string, until: number): void {
+    // Keys are server and model: few; bounded all the same.
+    if (this.clearUntil.size >= 1_000) this.clearUntil.clear();
+    this.clearUntil.set(name, until);
+  }
+}
+
+/** A spent window in the headers: which kind, and until when (epoch ms). */
+export function spentWindow(
+  headers: Headers,
+  now: number,
+): { kind: 'requests' | 'tokens'; until: number } | undefined {
+  for (const kind of ['requests', 'tokens'] as const) {
+    if (headers.get(`x-ratelimit-remaining-${kind}`)?.trim() === '0') {
+      const reset = parseDuration(headers.get(`x-ratelimit-reset-${kind}`));
+      if (reset !== undefined) return { kind, until: now + reset };
+    }
+    if (headers.get(`anthropic-ratelimit-${kind}-remaining`)?.trim() === '0') {
+      const reset = Date.parse(headers.get(`anthropic-ratelimit-${kind}-reset`) ?? '');
+      if (!Number.isNaN(reset)) return { kind, until: reset };
+    }
+  }
+  return undefined;
+}
+
+const DURATION_PART = /(\d+(?:\.\d+)?)(ms|h|m|s)/g;
+const UNIT_MS: Record<string, number> = { h: 3_600_000, m: 60_000, s: 1_000, ms: 1 };
+
+/** Reads OpenAI's reset durations: `20ms`, `1s`, `1.5s`, `6m0s`, `1h2m3s`. `undefined` when unreadable. */
+export function parseDuration(value: string | null): number | undefined {
+  if (value === null) return undefined;
+  const text = value.trim();
+  if (text === '') return undefined;
+  let total = 0;
+  let consumed = 0;
+  for (const match of text.matchAll(DURATION_PART)) {
+    total += Number(match[1]) * UNIT_MS[match[2]!]!;
+    consumed += match[0].length;
+  }
+  if (consumed !== text.length) {
+    // A bare number: seconds, as some relays send.
+    const seconds = Number(text);
+    return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : undefined;
+  }
+  return total;
+}
