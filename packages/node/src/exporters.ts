@@ -22,6 +22,7 @@ import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-met
 import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
 import type { TelemetryConfig } from './config.js';
 import { ExportError } from './export-errors.js';
+import { MetricSendQueue } from './metric-send-queue.js';
 import { type ExportSignals, type OtlpHttpSettings, OtlpHttpTransport } from './otlp-transport.js';
 import { redactMetrics, redactSpan } from './redact.js';
 
@@ -101,8 +102,19 @@ export class SafeSpanExporter implements SpanExporter {
   }
 }
 
-/** Exports metrics (OTLP/HTTP or console) after scrubbing secrets from point attributes. */
+/** Exports metrics (OTLP/HTTP or console) after scrubbing secrets from point attributes, one batch at a time. */
 export class SafeMetricExporter implements PushMetricExporter {
+  readonly #queue = new MetricSendQueue((batch, sent) =>
+    sendInBackground(
+      this.health,
+      'metrics',
+      this.url,
+      () => {},
+      (done) => this.exporter.export(batch, done),
+      sent,
+    ),
+  );
+
   constructor(
     private readonly exporter: PushMetricExporter,
     private readonly redactor: Redactor,
@@ -127,16 +139,17 @@ export class SafeMetricExporter implements PushMetricExporter {
       resultCallback({ code: ExportResultCode.FAILED, error: asError(error) });
       return;
     }
-    sendInBackground(this.health, 'metrics', this.url, resultCallback, (done) =>
-      this.exporter.export(redacted, done),
-    );
+    this.#queue.add(redacted);
+    resultCallback({ code: ExportResultCode.SUCCESS });
   }
 
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
+    await this.#queue.drained();
     return this.exporter.shutdown();
   }
 
-  forceFlush(): Promise<void> {
+  async forceFlush(): Promise<void> {
+    await this.#queue.drained();
     return this.exporter.forceFlush();
   }
 }
@@ -220,8 +233,12 @@ function sendInBackground(
   url: string,
   resultCallback: (result: ExportResult) => void,
   send: (done: (result: ExportResult) => void) => void,
+  sent?: () => void,
 ): void {
-  const done = (result: ExportResult): void => health.record(signal, url, result);
+  const done = (result: ExportResult): void => {
+    health.record(signal, url, result);
+    sent?.();
+  };
   try {
     send(done);
   } catch (error) {

@@ -7,6 +7,10 @@ export interface ReceivedRequest {
   readonly contentType: string;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Buffer;
+  /** When its body had arrived (Date.now()). */
+  readonly receivedAt: number;
+  /** When it was answered; undefined while unanswered. */
+  answeredAt: number | undefined;
 }
 
 /** An attribute map decoded from OTLP/JSON `KeyValue[]`. */
@@ -35,8 +39,13 @@ export interface ReceivedMetric {
   readonly points: ReadonlyArray<{ attributes: DecodedAttributes; raw: Record<string, unknown> }>;
 }
 
-/** How the receiver behaves: answer every export, or accept the connection and never answer. */
-export type ReceiverMode = 'answer' | 'never-answer';
+/**
+ * How the receiver behaves: answer every export, accept the connection and never answer, or answer the first
+ * metrics export only after 3 s (a collector whose pipeline is slow for a moment) and the others at once.
+ */
+export type ReceiverMode = 'answer' | 'never-answer' | 'slow-first-metrics';
+
+const SLOW_ANSWER_MS = 3000;
 
 /** A local OTLP/HTTP receiver (POST /v1/traces, /v1/metrics) on 127.0.0.1 and a free port. */
 export interface OtlpReceiver {
@@ -59,16 +68,26 @@ export async function startOtlpReceiver(mode: ReceiverMode = 'answer'): Promise<
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      requests.push({
+      const request: ReceivedRequest = {
         path: req.url ?? '',
         contentType: String(req.headers['content-type'] ?? ''),
         headers: req.headers,
         body: Buffer.concat(chunks),
-      });
+        receivedAt: Date.now(),
+        answeredAt: undefined,
+      };
+      requests.push(request);
       if (mode === 'never-answer') return;
-      const json = String(req.headers['content-type']).includes('json');
-      res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
-      res.end(json ? '{}' : undefined);
+      const answer = (): void => {
+        request.answeredAt = Date.now();
+        const json = String(req.headers['content-type']).includes('json');
+        res.writeHead(200, { 'content-type': json ? 'application/json' : 'application/x-protobuf' });
+        res.end(json ? '{}' : undefined);
+      };
+      const firstMetrics =
+        request.path === '/v1/metrics' && !requests.some((r) => r !== request && r.path === '/v1/metrics');
+      if (mode === 'slow-first-metrics' && firstMetrics) setTimeout(answer, SLOW_ANSWER_MS);
+      else answer();
     });
   });
   server.on('connection', (socket) => {
