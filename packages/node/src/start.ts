@@ -12,6 +12,7 @@ import {
 import { type Instrumentation, registerInstrumentations } from '@opentelemetry/instrumentation';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { AggregatingMeterProvider } from './aggregating-meter-provider.js';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { createMetricExporter, createSpanExporter, ExportHealth } from './exporters.js';
 import { createHttpInstrumentation, learnCredentials } from './http.js';
@@ -112,15 +113,21 @@ function start(options: TelemetryOptions): Telemetry {
   }
 
   let meterProvider: MeterProvider | undefined;
+  // What instrumentations and apps measure with: histograms and counters are aggregated without the SDK's
+  // per-measurement attribute hashing, and collected by the reader with the SDK's own points.
+  let measuringProvider: AggregatingMeterProvider | undefined;
   if (config.metrics) {
+    measuringProvider = new AggregatingMeterProvider();
     const reader = new PeriodicExportingMetricReader({
       exporter: createMetricExporter(config, redactor, health),
       exportIntervalMillis: config.metricExportIntervalMillis,
       // The reader refuses a timeout longer than the interval.
       exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
+      metricProducers: [measuringProvider],
     });
     meterProvider = new MeterProvider({ resource, readers: [reader] });
-    metrics.setGlobalMeterProvider(meterProvider);
+    measuringProvider.attach(meterProvider, reader);
+    metrics.setGlobalMeterProvider(measuringProvider);
   }
 
   const instrumentations: Instrumentation[] = [new OpenAIInstrumentation(openAIConfig(config))];
@@ -129,7 +136,7 @@ function start(options: TelemetryOptions): Telemetry {
   const unregister = registerInstrumentations({
     instrumentations,
     ...(tracerProvider ? { tracerProvider } : {}),
-    ...(meterProvider ? { meterProvider } : {}),
+    ...(measuringProvider ? { meterProvider: measuringProvider } : {}),
   });
 
   // A flush that failed because the collector is unreachable was already reported once by ExportHealth.
