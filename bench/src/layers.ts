@@ -15,7 +15,8 @@
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false);
  * resil (bulkhead 50), resil-off (every policy off: the fetch wrapper alone), resil-nobulkhead,
  * resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to the sink, and `resilient()`
- * with its defaults: the full kit, without HTTP spans since no request reaches undici).
+ * with its defaults but a bulkhead of 50, as the bench's full7: the full kit, without HTTP spans since no request
+ * reaches undici).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/).
  */
@@ -163,7 +164,7 @@ async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl
     )) as typeof import('@aiotel/resilience');
     const options =
       mode === 'full'
-        ? undefined
+        ? { bulkhead: { limit: CONCURRENCY, queue: 1000 } }
         : mode === 'resil-off'
           ? {
               retry: false,
@@ -206,8 +207,12 @@ async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl
       for (let i = 0; i < calls; i++) await one();
       return;
     }
-    // The resilient client's bulkhead keeps 50 in flight; the others go through the harness limiter.
-    await Promise.all(Array.from({ length: calls }, () => (resilientMode ? one() : limit(one))));
+    // Batches of 1000 started at once, as the bench's workload: the resilient client's bulkhead (queue 1000) keeps
+    // 50 in flight, the others go through the harness limiter.
+    for (let done = 0; done < calls; done += 1000) {
+      const batch = Math.min(1000, calls - done);
+      await Promise.all(Array.from({ length: batch }, () => (resilientMode ? one() : limit(one))));
+    }
   };
   if (mode === 'full') {
     // The preload started it: a second start returns the running instance (after one warning).
