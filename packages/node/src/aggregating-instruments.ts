@@ -29,7 +29,8 @@ export type AggregatedType =
 
 /**
  * A synchronous histogram, counter or up-down counter that aggregates as the SDK's default aggregation would
- * (explicit buckets with min and max; a sum), in a {@link SeriesStore}, and reports its points when collected.
+ * (explicit buckets with min and max; a sum), in one {@link SeriesStore} per metric reader (each reader has its
+ * temporality and collects at its own times), and reports a reader's points when that reader collects.
  * Measurements are checked as the SDK checks them: not a number, or negative for a histogram or counter, is
  * dropped with the SDK's warning; an INT instrument truncates.
  */
@@ -37,16 +38,17 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
   readonly type: AggregatedType;
   private readonly descriptor: MetricDescriptor;
   private readonly boundaries: number[];
-  private readonly store: SeriesStore;
+  private readonly stores: SeriesStore[];
+  private readonly lastCollectionMs: number[];
   private readonly histogram: boolean;
   private readonly negativeAllowed: boolean;
-  private lastCollectionMs = 0;
 
+  /** @param cardinalityLimits each reader's cardinality limit for this instrument, in the readers' order. */
   constructor(
     name: string,
     type: AggregatedType,
     options: MetricOptions | undefined,
-    cardinalityLimit: number,
+    cardinalityLimits: readonly number[],
   ) {
     this.type = type;
     this.descriptor = {
@@ -58,7 +60,9 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
     this.histogram = type === InstrumentType.HISTOGRAM;
     this.negativeAllowed = type === InstrumentType.UP_DOWN_COUNTER;
     this.boundaries = this.histogram ? bucketBoundaries(options?.advice?.explicitBucketBoundaries) : [];
-    this.store = new SeriesStore(this.histogram ? this.boundaries.length + 1 : 0, cardinalityLimit);
+    const buckets = this.histogram ? this.boundaries.length + 1 : 0;
+    this.stores = cardinalityLimits.map((limit) => new SeriesStore(buckets, limit));
+    this.lastCollectionMs = cardinalityLimits.map(() => 0);
   }
 
   record(value: number, attributes?: Attributes, _context?: Context): void {
@@ -69,15 +73,18 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
     this.measure(value, attributes);
   }
 
-  /** The points of this collection, or `undefined` when there are none (the SDK then leaves the metric out). */
-  collect(temporality: AggregationTemporality, nowMs: number): MetricData | undefined {
+  /** The points of reader number `reader`'s collection, or `undefined` when there are none (the SDK then leaves the metric out). */
+  collect(reader: number, temporality: AggregationTemporality, nowMs: number): MetricData | undefined {
+    const store = this.stores[reader];
+    if (store === undefined) return undefined;
+    const lastCollectionMs = this.lastCollectionMs[reader] ?? 0;
     const delta = temporality === AggregationTemporality.DELTA;
     const endTime = millisToHrTime(nowMs);
     const histogramPoints = [];
     const sumPoints = [];
-    for (const series of this.store.all()) {
+    for (const series of store.all()) {
       if (delta && series.updates === 0) continue;
-      const startTime = millisToHrTime(delta && series.reported ? this.lastCollectionMs : series.startMs);
+      const startTime = millisToHrTime(delta && series.reported ? lastCollectionMs : series.startMs);
       if (this.histogram) {
         const minMax = series.count > 0;
         histogramPoints.push({
@@ -102,8 +109,8 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
         series.updates = 0;
       }
     }
-    if (delta) this.store.dropIdle();
-    this.lastCollectionMs = nowMs;
+    if (delta) store.dropIdle();
+    this.lastCollectionMs[reader] = nowMs;
     if (histogramPoints.length === 0 && sumPoints.length === 0) return undefined;
     if (this.histogram) {
       return {
@@ -138,20 +145,22 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
       value = Math.trunc(value);
       if (!Number.isInteger(value)) return;
     }
-    const series = this.store.series(attributes);
-    series.updates++;
-    if (!this.histogram) {
+    const bucket = this.histogram ? bucketIndex(this.boundaries, value) : 0;
+    for (const store of this.stores) {
+      const series = store.series(attributes);
+      series.updates++;
+      if (!this.histogram) {
+        series.sum += value;
+        continue;
+      }
+      if (Number.isNaN(value)) continue;
+      series.count++;
       series.sum += value;
-      return;
+      if (value < series.min) series.min = value;
+      if (value > series.max) series.max = value;
+      const counts = series.counts as number[];
+      counts[bucket] = (counts[bucket] as number) + 1;
     }
-    if (Number.isNaN(value)) return;
-    series.count++;
-    series.sum += value;
-    if (value < series.min) series.min = value;
-    if (value > series.max) series.max = value;
-    const counts = series.counts as number[];
-    const bucket = bucketIndex(this.boundaries, value);
-    counts[bucket] = (counts[bucket] as number) + 1;
   }
 }
 

@@ -36,26 +36,32 @@ type ReaderChoices = Pick<
 
 /**
  * A MeterProvider for the instrumentations the preload starts, beside the SDK's: synchronous histograms, counters
- * and up-down counters are aggregated here and handed to the metric reader as a `MetricProducer`; every other
- * instrument is the SDK's. The SDK hashes a measurement's attributes on every record (about 1 µs for the six
- * attributes of a GenAI metric, several per call and one per streamed chunk); here a frozen attribute object is
- * keyed once (see {@link SeriesStore}). The points are those of the SDK's default aggregation, in the temporality
- * and under the cardinality limit the reader asks for; an instrument type the reader gives another aggregation
- * (an exponential histogram, say) stays with the SDK. Only for a MeterProvider without views, as the preload's.
+ * and up-down counters are aggregated here and handed to each metric reader by a `MetricProducer`
+ * ({@link AggregatingMeterProvider.addReader}); every other instrument is the SDK's. The SDK hashes a measurement's
+ * attributes on every record (about 1 µs for the six attributes of a GenAI metric, several per call and one per
+ * streamed chunk); here a frozen attribute object is keyed once (see {@link SeriesStore}). The points are those of
+ * the SDK's default aggregation, in the temporality and under the cardinality limit each reader asks for; an
+ * instrument type a reader gives another aggregation (an exponential histogram, say) stays with the SDK. Only for
+ * a MeterProvider without views, as the preload's.
  */
-export class AggregatingMeterProvider implements MeterProvider, MetricProducer {
+export class AggregatingMeterProvider implements MeterProvider {
   private readonly meters = new Map<string, AggregatingMeter>();
+  private readonly producers: ReaderProducer[] = [];
   private sdk: MeterProvider = { getMeter: () => createNoopMeter() };
-  private reader: ReaderChoices | undefined;
 
   /**
-   * @param sdk the SDK's MeterProvider, for the instruments not aggregated here.
-   * @param reader the reader this producer was given to (`metricProducers: [producer]`). One reader only: a delta
-   *   collection empties the series it reports.
+   * The producer for one more reader: give it to the reader (`metricProducers: [producer]`), then tell it the reader
+   * (`producer.useReader(reader)`). Every reader's producer is added before the first instrument is created.
    */
-  attach(sdk: MeterProvider, reader: ReaderChoices): void {
+  addReader(): ReaderProducer {
+    const producer = new ReaderProducer(this.meters, this.producers.length);
+    this.producers.push(producer);
+    return producer;
+  }
+
+  /** The SDK's MeterProvider, which makes the instruments not aggregated here. */
+  useSdk(sdk: MeterProvider): void {
     this.sdk = sdk;
-    this.reader = reader;
   }
 
   getMeter(name: string, version = '', options: MeterOptions = {}): Meter {
@@ -65,21 +71,49 @@ export class AggregatingMeterProvider implements MeterProvider, MetricProducer {
       meter = new AggregatingMeter(
         { name, version, ...(options.schemaUrl !== undefined ? { schemaUrl: options.schemaUrl } : {}) },
         this.sdk.getMeter(name, version, options),
-        (type) => this.cardinalityLimit(type),
+        (type) => this.cardinalityLimits(type),
       );
       this.meters.set(key, meter);
     }
     return meter;
   }
 
+  // Each reader's limit for an instrument aggregated here; undefined when the SDK must take it (no reader yet, or a
+  // reader that does not ask for the default aggregation).
+  private cardinalityLimits(type: AggregatedType): number[] | undefined {
+    const limits: number[] = [];
+    for (const producer of this.producers) {
+      const limit = producer.cardinalityLimit(type);
+      if (limit === undefined) return undefined;
+      limits.push(limit);
+    }
+    return limits.length > 0 ? limits : undefined;
+  }
+}
+
+/** The `MetricProducer` of one reader: its points of every instrument aggregated here, in its temporality. */
+export class ReaderProducer implements MetricProducer {
+  private reader: ReaderChoices | undefined;
+
+  constructor(
+    private readonly meters: ReadonlyMap<string, AggregatingMeter>,
+    private readonly index: number,
+  ) {}
+
+  /** The reader this producer was given to, whose temporality, aggregation and cardinality limit it follows. */
+  useReader(reader: ReaderChoices): void {
+    this.reader = reader;
+  }
+
   async collect(): Promise<CollectionResult> {
+    const reader = this.reader;
     const nowMs = Date.now();
     const scopeMetrics: ScopeMetrics[] = [];
-    for (const meter of this.meters.values()) {
+    for (const meter of reader === undefined ? [] : this.meters.values()) {
       const metrics: MetricData[] = [];
       for (const instrument of meter.instruments()) {
-        const temporality = this.reader?.selectAggregationTemporality(instrument.type);
-        const data = temporality === undefined ? undefined : instrument.collect(temporality, nowMs);
+        const temporality = (reader as ReaderChoices).selectAggregationTemporality(instrument.type);
+        const data = instrument.collect(this.index, temporality, nowMs);
         if (data !== undefined) metrics.push(data);
       }
       if (metrics.length > 0) scopeMetrics.push({ scope: meter.scope, metrics });
@@ -88,8 +122,8 @@ export class AggregatingMeterProvider implements MeterProvider, MetricProducer {
     return { resourceMetrics: { resource: emptyResource(), scopeMetrics }, errors: [] };
   }
 
-  // The limit for an instrument aggregated here; undefined when the SDK must take it (no reader, not the default).
-  private cardinalityLimit(type: AggregatedType): number | undefined {
+  /** The reader's limit for an instrument type it aggregates by default; undefined otherwise. */
+  cardinalityLimit(type: AggregatedType): number | undefined {
     const reader = this.reader;
     if (reader === undefined || reader.selectAggregation(type).type !== AggregationType.DEFAULT)
       return undefined;
@@ -104,7 +138,7 @@ class AggregatingMeter implements Meter {
   constructor(
     readonly scope: Scope,
     private readonly sdk: Meter,
-    private readonly cardinalityLimit: (type: AggregatedType) => number | undefined,
+    private readonly cardinalityLimits: (type: AggregatedType) => number[] | undefined,
   ) {}
 
   instruments(): IterableIterator<AggregatedInstrument> {
@@ -158,9 +192,9 @@ class AggregatingMeter implements Meter {
   ): AggregatedInstrument | undefined {
     const existing = this.aggregated.get(name);
     if (existing !== undefined) return existing.type === type ? existing : undefined;
-    const limit = this.cardinalityLimit(type);
-    if (limit === undefined) return undefined;
-    const instrument = new AggregatedInstrument(name, type, options, limit);
+    const limits = this.cardinalityLimits(type);
+    if (limits === undefined) return undefined;
+    const instrument = new AggregatedInstrument(name, type, options, limits);
     this.aggregated.set(name, instrument);
     return instrument;
   }

@@ -118,15 +118,17 @@ function start(options: TelemetryOptions): Telemetry {
   let measuringProvider: AggregatingMeterProvider | undefined;
   if (config.metrics) {
     measuringProvider = new AggregatingMeterProvider();
+    const producer = measuringProvider.addReader();
     const reader = new PeriodicExportingMetricReader({
       exporter: createMetricExporter(config, redactor, health),
       exportIntervalMillis: config.metricExportIntervalMillis,
       // The reader refuses a timeout longer than the interval.
       exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
-      metricProducers: [measuringProvider],
+      metricProducers: [producer],
     });
+    producer.useReader(reader);
     meterProvider = new MeterProvider({ resource, readers: [reader] });
-    measuringProvider.attach(meterProvider, reader);
+    measuringProvider.useSdk(meterProvider);
     metrics.setGlobalMeterProvider(measuringProvider);
   }
 

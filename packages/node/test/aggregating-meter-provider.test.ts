@@ -25,13 +25,27 @@ interface Side {
 function sides(options: MetricReaderOptions): { sdk: Side; aggregating: Side } {
   const sdkReader = new TestReader(options);
   const sdk = new MeterProvider({ readers: [sdkReader] });
-  const producer = new AggregatingMeterProvider();
-  const reader = new TestReader({ ...options, metricProducers: [producer] });
-  producer.attach(new MeterProvider({ readers: [reader] }), reader);
+  const { provider, readers } = aggregating([options]);
   return {
     sdk: { meter: sdk.getMeter('scope', '1.2.3'), reader: sdkReader },
-    aggregating: { meter: producer.getMeter('scope', '1.2.3'), reader },
+    aggregating: { meter: provider.getMeter('scope', '1.2.3'), reader: readers[0] as TestReader },
   };
+}
+
+/** An aggregating provider with one reader per options, as the preload builds it. */
+function aggregating(options: MetricReaderOptions[]): {
+  provider: AggregatingMeterProvider;
+  readers: TestReader[];
+} {
+  const provider = new AggregatingMeterProvider();
+  const readers = options.map((readerOptions) => {
+    const producer = provider.addReader();
+    const reader = new TestReader({ ...readerOptions, metricProducers: [producer] });
+    producer.useReader(reader);
+    return reader;
+  });
+  provider.useSdk(new MeterProvider({ readers }));
+  return { provider, readers };
 }
 
 const sortedJson = (attributes: Attributes) => JSON.stringify(Object.entries(attributes).sort());
@@ -157,16 +171,12 @@ describe('AggregatingMeterProvider', () => {
     });
     for (const side of [pair.sdk, pair.aggregating]) side.meter.createHistogram('h').record(3, shared);
     await collectBoth(pair);
-    const producer = new AggregatingMeterProvider();
-    const scopes = (await producer.collect()).resourceMetrics.scopeMetrics;
-    expect(scopes).toEqual([]);
   });
 
   it('keys an object that is not frozen on every measurement: changed in between, it counts in another set', async () => {
-    const producer = new AggregatingMeterProvider();
-    const reader = new TestReader({ metricProducers: [producer] });
-    producer.attach(new MeterProvider({ readers: [reader] }), reader);
-    const counter = producer.getMeter('scope').createCounter('calls');
+    const { provider, readers } = aggregating([{}]);
+    const reader = readers[0] as TestReader;
+    const counter = provider.getMeter('scope').createCounter('calls');
     const attributes: Attributes = { 'app.feature': 'search' };
     counter.add(1, attributes);
     attributes['app.feature'] = 'chat';
@@ -176,6 +186,23 @@ describe('AggregatingMeterProvider', () => {
       [{ 'app.feature': 'search' }, 1],
       [{ 'app.feature': 'chat' }, 2],
     ]);
+  });
+
+  it('gives each reader its own points: a delta reader and a cumulative one that collect at other times', async () => {
+    const delta = { aggregationTemporalitySelector: () => AggregationTemporality.DELTA };
+    const { provider, readers } = aggregating([delta, {}]);
+    const [deltaReader, cumulativeReader] = readers as [TestReader, TestReader];
+    const counter = provider.getMeter('scope').createCounter('calls');
+    const values = async (reader: TestReader) =>
+      (await reader.collect()).resourceMetrics.scopeMetrics.flatMap((s) =>
+        s.metrics.flatMap((m) => m.dataPoints.map((p) => p.value)),
+      );
+    counter.add(1, shared);
+    expect(await values(deltaReader)).toEqual([1]);
+    counter.add(2, shared);
+    expect(await values(deltaReader)).toEqual([2]);
+    expect(await values(cumulativeReader)).toEqual([3]);
+    expect(await values(deltaReader)).toEqual([]);
   });
 
   it('keys a frozen attribute set once, not on every measurement', async () => {
