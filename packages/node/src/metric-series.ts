@@ -62,8 +62,10 @@ export class SeriesStore {
 
   /** The series of `attributes`, created at `nowMs` if new. */
   series(attributes: Attributes | undefined): Series {
-    const known = attributes === undefined ? undefined : this.byObject.get(attributes);
-    return known !== undefined && !known.dropped ? known : this.lookup(attributes ?? NO_ATTRIBUTES);
+    // Not an object (undefined, or what a plain-JS caller passed by mistake): no attributes.
+    if (typeof attributes !== 'object' || attributes === null) return this.lookup(NO_ATTRIBUTES);
+    const known = this.byObject.get(attributes);
+    return known !== undefined && !known.dropped ? known : this.lookup(attributes);
   }
 
   /** Every series that is kept (the overflow series last). */

@@ -205,6 +205,18 @@ describe('AggregatingMeterProvider', () => {
     expect(await values(deltaReader)).toEqual([]);
   });
 
+  it('takes attributes that are not an object (a plain-JS mistake) as none, without throwing', async () => {
+    const { provider, readers } = aggregating([{}]);
+    const counter = provider.getMeter('scope').createCounter('calls');
+    counter.add(1, 'feature=search' as never);
+    counter.add(2, null as never);
+    counter.add(3);
+    const [metric] = (await (readers[0] as TestReader).collect()).resourceMetrics.scopeMetrics.flatMap(
+      (s) => s.metrics,
+    );
+    expect(metric?.dataPoints.map((point) => [point.attributes, point.value])).toEqual([[{}, 6]]);
+  });
+
   it('keys a frozen attribute set once, not on every measurement', async () => {
     const pair = sides({});
     const histogram = pair.aggregating.meter.createHistogram('h');
