@@ -3,20 +3,31 @@
  * responses (a small chat completion, or an SSE stream of 500 chunks), measured in-process with one layer
  * at a time switched on or off. Each mode runs in its own process, modes interleaved over rounds; the
  * median CPU µs per call is printed with its difference to `raw`.
- *   node src/layers.ts [--rounds N] [--stream] [--prompt-kb N] MODE...      (default: all modes)
+ *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--prompt-kb N] [--base DIR] MODE...   (default: all modes)
  * `--prompt-kb N` sends a user message of about N KiB instead of "hi" (costs that grow with the request body).
+ * `--concurrent` starts all calls at once, 50 in flight (the resilient modes through their bulkhead, the others
+ * through the harness limiter), as the bench's concurrent workload does.
+ * `--base DIR` runs every mode a second time as `MODE@base` from DIR, a built checkout of another commit (this
+ * script is copied to DIR/bench/src/layers-ab.ts and run from there, so it loads DIR's packages): an A/B of two
+ * commits in interleaved rounds.
+ * `--profile` writes a V8 CPU profile of every child to .tmp/layers-profiles/RUN/ (for src/profile-summary.ts).
  * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false);
  * resil (bulkhead 50), resil-off (every policy off: the fetch wrapper alone), resil-nobulkhead,
- * resil-notimeout.
+ * resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to the sink, and `resilient()`
+ * with its defaults but a bulkhead of 50, as the bench's full7: the full kit, without HTTP spans since no request
+ * reaches undici).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/).
  */
 import { fork } from 'node:child_process';
+import { copyFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { type ServerProcess, startServerProcess } from './child.ts';
+import { limitConcurrency } from './limiter.ts';
 import { median } from './stats.ts';
 
 const MODES = [
@@ -31,7 +42,10 @@ const MODES = [
   'resil-off',
   'resil-nobulkhead',
   'resil-notimeout',
+  'full',
 ];
+const CONCURRENCY = 50;
+const PROFILES = fileURLToPath(new URL('../.tmp/layers-profiles', import.meta.url));
 const CHUNKS = 500;
 
 const COMPLETION = JSON.stringify({
@@ -74,7 +88,7 @@ function sse(includeUsage: boolean): string {
   return `${body}data: [DONE]\n\n`;
 }
 
-async function child(mode: string, stream: boolean, sinkUrl: string): Promise<number> {
+async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl: string): Promise<number> {
   const SSE_WITH = sse(true);
   const SSE_WITHOUT = sse(false);
   const stub = async (_url: unknown, init: { body: string }): Promise<Response> => {
@@ -143,25 +157,28 @@ async function child(mode: string, stream: boolean, sinkUrl: string): Promise<nu
     apiKey: 'k',
     fetch: stub as unknown as typeof fetch,
   });
-  if (mode.startsWith('resil')) {
+  const resilientMode = mode.startsWith('resil') || mode === 'full';
+  if (resilientMode) {
     const { resilient } = (await import(
       process.env.BENCH_RESILIENCE_MODULE ?? '@aiotel/resilience'
     )) as typeof import('@aiotel/resilience');
     const options =
-      mode === 'resil-off'
-        ? {
-            retry: false,
-            circuitBreaker: false,
-            bulkhead: false,
-            timeout: false,
-            fallback: false,
-            budget: false,
-          }
-        : mode === 'resil-nobulkhead'
-          ? { bulkhead: false }
-          : mode === 'resil-notimeout'
-            ? { bulkhead: { limit: 50, queue: 1000 }, timeout: false }
-            : { bulkhead: { limit: 50, queue: 1000 } };
+      mode === 'full'
+        ? { bulkhead: { limit: CONCURRENCY, queue: 1000 } }
+        : mode === 'resil-off'
+          ? {
+              retry: false,
+              circuitBreaker: false,
+              bulkhead: false,
+              timeout: false,
+              fallback: false,
+              budget: false,
+            }
+          : mode === 'resil-nobulkhead'
+            ? { bulkhead: false }
+            : mode === 'resil-notimeout'
+              ? { bulkhead: { limit: 50, queue: 1000 }, timeout: false }
+              : { bulkhead: { limit: 50, queue: 1000 } };
     client = resilient(client, options as Parameters<typeof resilient>[1]);
   }
   // A prompt of realistic size (`--prompt-kb`): some costs grow with the request body.
@@ -184,10 +201,28 @@ async function child(mode: string, stream: boolean, sinkUrl: string): Promise<nu
     }
   };
   const n = stream ? 300 : 5000;
-  for (let i = 0; i < n / 2; i++) await one();
+  const limit = limitConcurrency(CONCURRENCY);
+  const run = async (calls: number): Promise<void> => {
+    if (!concurrent) {
+      for (let i = 0; i < calls; i++) await one();
+      return;
+    }
+    // Batches of 1000 started at once, as the bench's workload: the resilient client's bulkhead (queue 1000) keeps
+    // 50 in flight, the others go through the harness limiter.
+    for (let done = 0; done < calls; done += 1000) {
+      const batch = Math.min(1000, calls - done);
+      await Promise.all(Array.from({ length: batch }, () => (resilientMode ? one() : limit(one))));
+    }
+  };
+  if (mode === 'full') {
+    // The preload started it: a second start returns the running instance (after one warning).
+    const running = (await import('@aiotel/node')).startTelemetry();
+    flush = () => running.forceFlush();
+  }
+  await run(n / 2);
   await flush();
   const cpuStart = process.cpuUsage();
-  for (let i = 0; i < n; i++) await one();
+  await run(n);
   await flush();
   const cpu = process.cpuUsage(cpuStart);
   return (cpu.user + cpu.system) / n;
@@ -199,13 +234,18 @@ async function main(): Promise<void> {
     options: {
       rounds: { type: 'string' },
       stream: { type: 'boolean', default: false },
+      concurrent: { type: 'boolean', default: false },
       'prompt-kb': { type: 'string' },
+      base: { type: 'string' },
+      profile: { type: 'boolean', default: false },
       child: { type: 'string' },
     },
   });
   const stream = values.stream === true;
+  const concurrent = values.concurrent === true;
+  if (stream && concurrent) throw new Error('--stream and --concurrent are two workloads: pick one');
   if (values.child) {
-    const usPerCall = await child(values.child, stream, process.env.BENCH_SINK ?? '');
+    const usPerCall = await child(values.child, stream, concurrent, process.env.BENCH_SINK ?? '');
     process.send?.({ usPerCall });
     return;
   }
@@ -216,16 +256,37 @@ async function main(): Promise<void> {
   if (!modes.includes('raw')) modes.unshift('raw');
   const rounds = Number(values.rounds ?? 5);
   const script = fileURLToPath(import.meta.url);
+  // Each run: a mode, and the script that runs it (this one, or its copy in the base checkout).
+  const runs = modes.map((mode) => ({ name: mode, mode, script }));
+  if (values.base !== undefined) {
+    const baseScript = join(values.base, 'bench', 'src', 'layers-ab.ts');
+    copyFileSync(script, baseScript);
+    runs.push(...modes.map((mode) => ({ name: `${mode}@base`, mode, script: baseScript })));
+  }
   const sink: ServerProcess = await startServerProcess(
     fileURLToPath(new URL('./servers/otlp-sink.ts', import.meta.url)),
   );
-  const results = new Map<string, number[]>(modes.map((m) => [m, []]));
+  const results = new Map<string, number[]>(runs.map((run) => [run.name, []]));
+  const workload = stream ? ['--stream'] : concurrent ? ['--concurrent'] : [];
   try {
     for (let r = 0; r < rounds; r++) {
-      for (const mode of modes) {
+      // Alternate which side goes first, so neither always runs right after the other.
+      const order = values.base !== undefined && r % 2 === 1 ? [...runs].reverse() : runs;
+      for (const run of order) {
         const usPerCall = await new Promise<number>((resolve, reject) => {
-          const proc = fork(script, ['--child', mode, ...(stream ? ['--stream'] : [])], {
-            env: { ...process.env, BENCH_SINK: sink.url, BENCH_PROMPT_KB: values['prompt-kb'] ?? '0' },
+          const proc = fork(run.script, ['--child', run.mode, ...workload], {
+            env: {
+              ...process.env,
+              BENCH_SINK: sink.url,
+              BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
+              ...(run.mode === 'full' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+            },
+            // The preload is resolved from the working directory: the bench folder of the run's checkout.
+            cwd: dirname(dirname(run.script)),
+            execArgv: [
+              ...(run.mode === 'full' ? ['--import', '@aiotel/node/register'] : []),
+              ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, run.name)] : []),
+            ],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
           let value = Number.NaN;
@@ -233,28 +294,35 @@ async function main(): Promise<void> {
             value = msg.usPerCall;
           });
           proc.on('exit', (code) =>
-            Number.isNaN(value) ? reject(new Error(`${mode} exited ${code}`)) : resolve(value),
+            Number.isNaN(value) ? reject(new Error(`${run.name} exited ${code}`)) : resolve(value),
           );
         }).catch((err: unknown) => {
           console.error(String(err));
           return Number.NaN;
         });
-        results.get(mode)!.push(usPerCall);
+        results.get(run.name)!.push(usPerCall);
       }
     }
   } finally {
     await sink.stop();
   }
   const finite = (xs: number[]) => xs.filter(Number.isFinite);
-  const raw = median(finite(results.get('raw')!));
-  const unit = stream ? `µs per stream of ${CHUNKS} chunks` : 'µs per call';
-  console.log(`CPU ${unit}, median of ${rounds} rounds (difference to raw${stream ? '; per chunk' : ''}):`);
-  for (const [mode, xs] of results) {
-    const m = median(finite(xs));
-    const diff = m - raw;
-    const perChunk = stream ? ` = ${(diff / CHUNKS).toFixed(2)} µs/chunk` : '';
+  const unit = stream
+    ? `µs per stream of ${CHUNKS} chunks`
+    : concurrent
+      ? 'µs per concurrent call'
+      : 'µs per call';
+  console.log(
+    `CPU ${unit}, median of ${rounds} rounds; × and difference to raw of the same side, round by round (median, min-max)${stream ? '; per chunk' : ''}:`,
+  );
+  for (const [name, xs] of results) {
+    const raws = results.get(name.endsWith('@base') ? 'raw@base' : 'raw')!;
+    const ratios = xs.map((x, i) => x / (raws[i] as number)).filter(Number.isFinite);
+    const diffs = xs.map((x, i) => x - (raws[i] as number)).filter(Number.isFinite);
+    const perChunk = (d: number) => (stream ? ` = ${(d / CHUNKS).toFixed(2)} µs/chunk` : '');
+    const d = median(diffs);
     console.log(
-      `  ${mode.padEnd(18)} ${m.toFixed(1).padStart(8)}  ${diff >= 0 ? '+' : ''}${diff.toFixed(1)}${perChunk}`,
+      `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${d >= 0 ? '+' : ''}${d.toFixed(1)}${perChunk(d)}`,
     );
   }
 }

@@ -1,4 +1,4 @@
-import { COST_HEADERS, type TokenUsage, usageFromOpenAI } from '@aiotel/cost';
+import { COST_HEADERS, usageFromOpenAI } from '@aiotel/cost';
 import type { Redactor } from '@aiotel/genai-core';
 import {
   type Attributes,
@@ -13,6 +13,8 @@ import {
 } from '@opentelemetry/api';
 import { type ApiKind, operationName, requestAttributes } from './attributes.js';
 import { currentBusinessAttributes, metricBusinessAttributes } from './attribution.js';
+import { recordCallCost } from './call-cost.js';
+import { ChunkTiming } from './chunk-timing.js';
 import { ChatChunkReader, ChunkKind, type ChunkReader, ResponsesEventReader } from './chunks.js';
 import {
   chatInputMessages,
@@ -22,7 +24,7 @@ import {
 } from './content.js';
 import type { CallCosting } from './cost.js';
 import { errorType, recordFailure } from './errors.js';
-import { CallMetricAttributes, type MetricAttributeSet } from './metric-attributes.js';
+import { CallMetricAttributes } from './metric-attributes.js';
 import type { Instruments } from './metrics.js';
 import { type CallProvider, resolveProvider } from './provider.js';
 import {
@@ -38,14 +40,11 @@ import {
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ATTR_GEN_AI_SYSTEM_INSTRUCTIONS,
-  ATTR_GEN_AI_USAGE_COST_AMOUNT,
-  ATTR_GEN_AI_USAGE_COST_CURRENCY,
-  ATTR_GEN_AI_USAGE_COST_SOURCE,
   ERROR_TYPE_OTHER,
 } from './semconv.js';
 import { serverAttributes } from './server.js';
 import type { Settings } from './settings.js';
-import { observeStream } from './stream.js';
+import { observeStream, type StreamObserver } from './stream.js';
 import { type ResponseSummary, summarizeResult } from './summary.js';
 import { recordTokens, usageAttributes } from './tokens.js';
 
@@ -54,9 +53,6 @@ let rejectionAdvised = false;
 // Calls without business keys on their metrics share their metric attribute objects: the provider
 // (cached per base URL and model) and the operation name say all the rest.
 const sharedMetricAttributes = new WeakMap<CallProvider, Map<string, CallMetricAttributes>>();
-
-/** Chunk gaps buffered per stream before they are recorded (bounds memory and metric delay: 2 KiB). */
-const CHUNK_GAPS_BATCH = 256;
 
 /** What a call needs from the instrumentation, captured when the call starts. */
 export interface Telemetry {
@@ -84,7 +80,7 @@ export interface ClientLike {
  * One GenAI call: its span, and the metrics recorded when it ends. Ends exactly once, whichever of
  * result, error, end of stream, early close or raw response comes first; later signals are ignored.
  */
-export class GenAICall {
+export class GenAICall implements StreamObserver {
   /** The context to run the SDK call in (the span is active there). */
   readonly context: Context;
   /** The parameters as sent: the caller's, or a copy asking for stream usage. */
@@ -99,12 +95,7 @@ export class GenAICall {
   private ended = false;
   private resultSeen = false;
   private reader: ChunkReader | undefined;
-  private chunkAttributes: MetricAttributeSet | undefined;
-  private firstChunkAt = 0;
-  private lastChunkAt = 0;
-  // Gaps between output chunks (s), recorded in batches and when the call ends, off the caller's loop.
-  private chunkGaps: Float64Array | undefined;
-  private chunkGapCount = 0;
+  private chunkTiming: ChunkTiming | undefined;
 
   constructor(
     private readonly telemetry: Telemetry,
@@ -187,7 +178,7 @@ export class GenAICall {
     try {
       // Read even after the span ended: hiding what we asked for must not depend on telemetry.
       const kind = this.streamReader().read(chunk);
-      if (kind === ChunkKind.Output && !this.ended) this.timeChunk();
+      if (kind === ChunkKind.Output && !this.ended) this.timeChunk(performance.now());
       return kind === ChunkKind.Hidden;
     } catch (err) {
       this.internalError(err);
@@ -261,30 +252,14 @@ export class GenAICall {
     }
   }
 
-  private timeChunk(): void {
-    const now = performance.now();
-    const { instruments } = this.telemetry;
-    if (this.chunkAttributes === undefined) {
-      this.firstChunkAt = now;
-      this.chunkAttributes = this.metricAttributes.forResponseModel(this.streamSummary().model);
-      instruments.timeToFirstChunk.record((now - this.startedAt) / 1000, this.chunkAttributes.call);
+  private timeChunk(now: number): void {
+    if (this.chunkTiming === undefined) {
+      this.chunkTiming = new ChunkTiming(this.telemetry.instruments, this.startedAt);
+      const model = this.streamSummary().model;
+      this.chunkTiming.first(now, this.metricAttributes.forResponseModel(model).call);
     } else {
-      this.chunkGaps ??= new Float64Array(CHUNK_GAPS_BATCH);
-      this.chunkGaps[this.chunkGapCount++] = (now - this.lastChunkAt) / 1000;
-      if (this.chunkGapCount === CHUNK_GAPS_BATCH) this.recordChunkGaps();
+      this.chunkTiming.next(now);
     }
-    this.lastChunkAt = now;
-  }
-
-  // One sample per gap, as if recorded chunk by chunk, in a tight loop that is cheaper for the SDK.
-  private recordChunkGaps(): void {
-    const gaps = this.chunkGaps;
-    const attributes = this.chunkAttributes?.call;
-    const count = this.chunkGapCount;
-    this.chunkGapCount = 0;
-    if (gaps === undefined || attributes === undefined) return;
-    const histogram = this.telemetry.instruments.timePerOutputChunk;
-    for (let i = 0; i < count; i++) histogram.record(gaps[i] as number, attributes);
   }
 
   private finish(summary: ResponseSummary, failure?: { type: string; error: unknown }): void {
@@ -292,7 +267,7 @@ export class GenAICall {
     this.ended = true;
     const span = this.span;
     try {
-      this.recordChunkGaps();
+      this.chunkTiming?.flush();
       const seconds = (performance.now() - this.startedAt) / 1000;
       const { instruments, settings } = this.telemetry;
       const attributes: Attributes = {};
@@ -301,8 +276,9 @@ export class GenAICall {
       if (summary.finishReasons !== undefined) {
         attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
       }
-      if (this.chunkAttributes !== undefined) {
-        attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
+      const timeToFirstChunk = this.chunkTiming?.timeToFirstChunk();
+      if (timeToFirstChunk !== undefined) {
+        attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = timeToFirstChunk;
       }
       const usage = summary.usage != null ? usageFromOpenAI(summary.usage) : undefined;
       if (usage !== undefined) usageAttributes(usage, this.kind !== 'embeddings', attributes);
@@ -316,7 +292,14 @@ export class GenAICall {
       const errorType = failure?.type ?? summary.failure;
       if (usage !== undefined) {
         recordTokens(this.telemetry.instruments, usage, this.kind !== 'embeddings', metricAttributes);
-        this.recordCost(summary, usage, metricAttributes.call, attributes);
+        recordCallCost(
+          this.telemetry.costing,
+          instruments,
+          { summary, usage, requestModel: this.requestModel, provider: this.providerForPricing },
+          metricAttributes.call,
+          attributes,
+          (err) => this.internalError(err),
+        );
       } else if (this.resultSeen && errorType === undefined) {
         // Answered, but the server said nothing about usage: unknown, never zero tokens or zero cost.
         attributes[ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN] = true;
@@ -337,37 +320,6 @@ export class GenAICall {
     } finally {
       span.end();
     }
-  }
-
-  // Apart from the rest: a failing (user-given) pricer must not cost the call its other telemetry.
-  private recordCost(
-    summary: ResponseSummary,
-    usage: TokenUsage,
-    metricAttributes: Attributes,
-    into: Attributes,
-  ): void {
-    const { costing, instruments } = this.telemetry;
-    let cost: ReturnType<CallCosting['cost']>;
-    try {
-      cost = costing.cost(
-        summary.usage,
-        usage,
-        { response: summary.model, request: this.requestModel },
-        this.providerForPricing,
-        summary.costHeader,
-      );
-    } catch (err) {
-      this.internalError(err);
-      return;
-    }
-    if (cost === undefined) {
-      instruments.unpricedCalls.add(1, metricAttributes);
-      return;
-    }
-    into[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
-    into[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
-    into[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
-    instruments.cost.record(cost.amount, metricAttributes);
   }
 
   private internalError(err: unknown): void {

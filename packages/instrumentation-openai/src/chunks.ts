@@ -1,6 +1,7 @@
 import { chatOutputMessage } from './content.js';
+import { providerErrorType } from './errors.js';
 import { ERROR_TYPE_OTHER } from './semconv.js';
-import { type ResponseSummary, summarizeResponse } from './summary.js';
+import { type ResponseSummary, stringOr, summarizeResponse } from './summary.js';
 
 /** What a chunk is to the stream observer. */
 export const ChunkKind = {
@@ -154,8 +155,6 @@ function carriesOutput(choices: readonly Body[]): boolean {
   return false;
 }
 
-const PROVIDER_ERROR_CODE = /^[a-z][a-z0-9_]{2,63}$/;
-
 /**
  * Responses API events. Output chunks are the `*.delta` events (text, tool arguments, reasoning);
  * lifecycle events (`response.created`, …) are not timed. The final `response.completed`,
@@ -203,9 +202,5 @@ export class ResponsesEventReader implements ChunkReader {
 }
 
 function providerFailure(code: unknown): string {
-  return typeof code === 'string' && PROVIDER_ERROR_CODE.test(code) ? code : ERROR_TYPE_OTHER;
-}
-
-function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
+  return providerErrorType(code) ?? ERROR_TYPE_OTHER;
 }

@@ -26,6 +26,11 @@ const KNOWN_ERROR_CLASSES = new Set([
 ]);
 const PROVIDER_ERROR_TYPE = /^[a-z][a-z0-9_]{2,63}$/;
 
+/** A provider's error code (`server_error`, `rate_limit_exceeded`) when it is safe as `error.type`: short snake case. */
+export function providerErrorType(code: unknown): string | undefined {
+  return typeof code === 'string' && PROVIDER_ERROR_TYPE.test(code) ? code : undefined;
+}
+
 /**
  * Low-cardinality `error.type` of a failed call: the HTTP status as a string (`429`) for API errors
  * with a status; for a status-less API error (an error event inside a stream) the provider's error
@@ -46,8 +51,8 @@ export function errorType(err: unknown): string {
   if (name === 'APIError') {
     // A Responses `error` event has `type: "error"` (the event's own type) and the provider's
     // error in `code`; a Chat error chunk has it in `type`.
-    const provider = type === 'error' ? code : type;
-    if (typeof provider === 'string' && PROVIDER_ERROR_TYPE.test(provider)) return provider;
+    const provider = providerErrorType(type === 'error' ? code : type);
+    if (provider !== undefined) return provider;
   }
   if (name === 'APIConnectionError' && cause !== undefined) {
     const causeName = className(cause);

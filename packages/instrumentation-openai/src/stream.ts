@@ -1,4 +1,13 @@
-import type { GenAICall } from './call.js';
+/** What a stream's observer reports to: the call it belongs to. */
+export interface StreamObserver {
+  /** Reads a chunk; returns whether to hide it from the caller. Never throws. */
+  readChunk(chunk: unknown): boolean;
+  /** The stream ended: normally, or (`aborted`) because the caller aborted its request. */
+  streamEnded(aborted: boolean): void;
+  /** The caller stopped reading early. */
+  streamClosed(): void;
+  fail(err: unknown): void;
+}
 
 /** The part of the SDK's `Stream` we touch: `iterator()` feeds `for await`, `tee()` and `toReadableStream()`. */
 interface SdkStream<T> {
@@ -12,7 +21,7 @@ interface SdkStream<T> {
  * chunks, reads usage and ends the call exactly once. Chunks reach the caller unchanged, except the
  * usage-only chunk the instrumentation asked for, which is skipped.
  */
-export function observeStream<T>(stream: SdkStream<T>, call: GenAICall): void {
+export function observeStream<T>(stream: SdkStream<T>, call: StreamObserver): void {
   const original = stream.iterator;
   stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
     return new ObservedIterator(original.apply(this, args), call, stream.controller?.signal);
@@ -23,7 +32,7 @@ export function observeStream<T>(stream: SdkStream<T>, call: GenAICall): void {
 class ObservedIterator<T> implements AsyncIterator<T> {
   constructor(
     private readonly inner: AsyncIterator<T>,
-    private readonly call: GenAICall,
+    private readonly call: StreamObserver,
     private readonly signal: AbortSignal | undefined,
   ) {
     this.onNext = this.onNext.bind(this);

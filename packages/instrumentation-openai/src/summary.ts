@@ -63,6 +63,7 @@ function responseFinishReason(body: Body): string | undefined {
   return typeof status === 'string' ? status : undefined;
 }
 
-function stringOr(value: unknown): string | undefined {
+/** The value when it is a string (an id, a model name read from a response). */
+export function stringOr(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }

@@ -19,6 +19,7 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import { AggregatingMeterProvider } from './aggregating-meter-provider.js';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { ConsoleMetricExporter, ConsoleSpanExporter } from './console-exporters.js';
 import {
@@ -141,23 +142,33 @@ function start(options: TelemetryOptions): Telemetry {
   }
 
   let meterProvider: MeterProvider | undefined;
+  // What instrumentations and apps measure with: histograms and counters are aggregated without the SDK's
+  // per-measurement attribute hashing, and collected by each reader with the SDK's own points.
+  let measuringProvider: AggregatingMeterProvider | undefined;
   const metricExporters = config.metrics.map((exporter) =>
     exporter === 'otlp'
       ? createMetricExporter(config, redactor, health, signals)
       : new SafeMetricExporter(new ConsoleMetricExporter(), redactor, health, 'stdout'),
   );
   if (metricExporters.length > 0) {
-    const readers = metricExporters.map(
-      (exporter) =>
-        new PeriodicExportingMetricReader({
-          exporter,
-          exportIntervalMillis: config.metricExportIntervalMillis,
-          // The reader refuses a timeout longer than the interval.
-          exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
-        }),
-    );
+    const aggregating = new AggregatingMeterProvider();
+    measuringProvider = aggregating;
+    const readers = metricExporters.map((exporter) => {
+      // Each reader has its own producer: its own series and temporality (console beside otlp).
+      const producer = aggregating.addReader();
+      const reader = new PeriodicExportingMetricReader({
+        exporter,
+        exportIntervalMillis: config.metricExportIntervalMillis,
+        // The reader refuses a timeout longer than the interval.
+        exportTimeoutMillis: Math.min(config.exportTimeoutMillis, config.metricExportIntervalMillis),
+        metricProducers: [producer],
+      });
+      producer.useReader(reader);
+      return reader;
+    });
     meterProvider = new MeterProvider({ resource, readers });
-    metrics.setGlobalMeterProvider(meterProvider);
+    aggregating.useSdk(meterProvider);
+    metrics.setGlobalMeterProvider(aggregating);
   }
 
   const genAI = openAIConfig(config);
@@ -172,7 +183,7 @@ function start(options: TelemetryOptions): Telemetry {
   const unregister = registerInstrumentations({
     instrumentations,
     ...(tracerProvider ? { tracerProvider } : {}),
-    ...(meterProvider ? { meterProvider } : {}),
+    ...(measuringProvider ? { meterProvider: measuringProvider } : {}),
   });
 
   // A flush that failed because the collector is unreachable was already reported once by ExportHealth.

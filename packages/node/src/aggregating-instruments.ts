@@ -1,0 +1,190 @@
+import {
+  type Attributes,
+  type Context,
+  type Counter,
+  diag,
+  type Histogram,
+  type MetricOptions,
+  type UpDownCounter,
+  ValueType,
+} from '@opentelemetry/api';
+import { millisToHrTime } from '@opentelemetry/core';
+import {
+  AggregationTemporality,
+  DataPointType,
+  InstrumentType,
+  type MetricData,
+  type MetricDescriptor,
+} from '@opentelemetry/sdk-metrics';
+import { SeriesStore } from './metric-series.js';
+
+/** The SDK's default histogram buckets, for a histogram created without advice. */
+const DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+/** The instrument types measured here; the rest goes to the SDK. */
+export type AggregatedType =
+  | InstrumentType.HISTOGRAM
+  | InstrumentType.COUNTER
+  | InstrumentType.UP_DOWN_COUNTER;
+
+/**
+ * A synchronous histogram, counter or up-down counter that aggregates as the SDK's default aggregation would
+ * (explicit buckets with min and max; a sum), in one {@link SeriesStore} per metric reader (each reader has its
+ * temporality and collects at its own times), and reports a reader's points when that reader collects.
+ * Measurements are checked as the SDK checks them: not a number, or negative for a histogram or counter, is
+ * dropped with the SDK's warning; an INT instrument truncates.
+ */
+export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
+  readonly type: AggregatedType;
+  private readonly descriptor: MetricDescriptor;
+  private readonly boundaries: number[];
+  private readonly stores: SeriesStore[];
+  private readonly lastCollectionMs: number[];
+  private readonly histogram: boolean;
+  private readonly negativeAllowed: boolean;
+
+  /** @param cardinalityLimits each reader's cardinality limit for this instrument, in the readers' order. */
+  constructor(
+    name: string,
+    type: AggregatedType,
+    options: MetricOptions | undefined,
+    cardinalityLimits: readonly number[],
+  ) {
+    this.type = type;
+    this.descriptor = {
+      name,
+      description: options?.description ?? '',
+      unit: options?.unit ?? '',
+      valueType: options?.valueType ?? ValueType.DOUBLE,
+    };
+    this.histogram = type === InstrumentType.HISTOGRAM;
+    this.negativeAllowed = type === InstrumentType.UP_DOWN_COUNTER;
+    this.boundaries = this.histogram ? bucketBoundaries(options?.advice?.explicitBucketBoundaries) : [];
+    const buckets = this.histogram ? this.boundaries.length + 1 : 0;
+    this.stores = cardinalityLimits.map((limit) => new SeriesStore(buckets, limit));
+    this.lastCollectionMs = cardinalityLimits.map(() => 0);
+  }
+
+  record(value: number, attributes?: Attributes, _context?: Context): void {
+    this.measure(value, attributes);
+  }
+
+  add(value: number, attributes?: Attributes, _context?: Context): void {
+    this.measure(value, attributes);
+  }
+
+  /** The points of reader number `reader`'s collection, or `undefined` when there are none (the SDK then leaves the metric out). */
+  collect(reader: number, temporality: AggregationTemporality, nowMs: number): MetricData | undefined {
+    const store = this.stores[reader];
+    if (store === undefined) return undefined;
+    const lastCollectionMs = this.lastCollectionMs[reader] ?? 0;
+    const delta = temporality === AggregationTemporality.DELTA;
+    const endTime = millisToHrTime(nowMs);
+    const histogramPoints = [];
+    const sumPoints = [];
+    for (const series of store.all()) {
+      if (delta && series.updates === 0) continue;
+      const startTime = millisToHrTime(delta && series.reported ? lastCollectionMs : series.startMs);
+      if (this.histogram) {
+        const minMax = series.count > 0;
+        histogramPoints.push({
+          attributes: series.attributes,
+          startTime,
+          endTime,
+          value: {
+            min: minMax ? series.min : undefined,
+            max: minMax ? series.max : undefined,
+            sum: series.sum,
+            buckets: { boundaries: this.boundaries, counts: (series.counts ?? []).slice() },
+            count: series.count,
+          },
+        });
+      } else {
+        sumPoints.push({ attributes: series.attributes, startTime, endTime, value: series.sum });
+      }
+      if (delta) {
+        series.reported = true;
+        series.reset();
+      } else {
+        series.updates = 0;
+      }
+    }
+    if (delta) store.dropIdle();
+    this.lastCollectionMs[reader] = nowMs;
+    if (histogramPoints.length === 0 && sumPoints.length === 0) return undefined;
+    if (this.histogram) {
+      return {
+        descriptor: this.descriptor,
+        aggregationTemporality: temporality,
+        dataPointType: DataPointType.HISTOGRAM,
+        dataPoints: histogramPoints,
+      };
+    }
+    return {
+      descriptor: this.descriptor,
+      aggregationTemporality: temporality,
+      dataPointType: DataPointType.SUM,
+      dataPoints: sumPoints,
+      isMonotonic: !this.negativeAllowed,
+    };
+  }
+
+  private measure(input: number, attributes: Attributes | undefined): void {
+    let value = input;
+    if (typeof value !== 'number') {
+      diag.warn(`non-number value provided to metric ${this.descriptor.name}: ${value}`);
+      return;
+    }
+    if (value < 0 && !this.negativeAllowed) {
+      diag.warn(
+        `negative value provided to ${this.histogram ? 'histogram' : 'counter'} ${this.descriptor.name}: ${value}`,
+      );
+      return;
+    }
+    if (this.descriptor.valueType === ValueType.INT && !Number.isInteger(value)) {
+      value = Math.trunc(value);
+      if (!Number.isInteger(value)) return;
+    }
+    const bucket = this.histogram ? bucketIndex(this.boundaries, value) : 0;
+    for (const store of this.stores) {
+      const series = store.series(attributes);
+      series.updates++;
+      if (!this.histogram) {
+        series.sum += value;
+        continue;
+      }
+      if (Number.isNaN(value)) continue;
+      series.count++;
+      series.sum += value;
+      if (value < series.min) series.min = value;
+      if (value > series.max) series.max = value;
+      const counts = series.counts as number[];
+      counts[bucket] = (counts[bucket] as number) + 1;
+    }
+  }
+}
+
+/** The first bucket whose upper bound is at least `value` (the last bucket is unbounded), as the SDK places values. */
+function bucketIndex(boundaries: readonly number[], value: number): number {
+  let lo = 0;
+  let hi = boundaries.length - 1;
+  let found = boundaries.length;
+  while (hi >= lo) {
+    const mid = (lo + hi) >>> 1;
+    if ((boundaries[mid] as number) < value) lo = mid + 1;
+    else {
+      found = mid;
+      hi = mid - 1;
+    }
+  }
+  return found;
+}
+
+// As the SDK reads advice: sorted, without -Infinity and what follows +Infinity.
+function bucketBoundaries(advice: readonly number[] | undefined): number[] {
+  if (advice === undefined) return DEFAULT_BOUNDARIES;
+  const sorted = advice.concat().sort((a, b) => a - b);
+  const minusInfinity = sorted.lastIndexOf(Number.NEGATIVE_INFINITY);
+  const infinity = sorted.indexOf(Number.POSITIVE_INFINITY);
+  return sorted.slice(minusInfinity + 1, infinity === -1 ? undefined : infinity);
+}
