@@ -1,4 +1,4 @@
-import { type TokenUsage, usageFromOpenAI } from '@aiotel/cost';
+import { usageFromOpenAI } from '@aiotel/cost';
 import {
   type Attributes,
   type Context,
@@ -10,10 +10,11 @@ import {
 } from '@opentelemetry/api';
 import { currentBusinessAttributes, metricBusinessAttributes } from './attribution.js';
 import type { Telemetry } from './call.js';
+import { recordCallCost } from './call-cost.js';
+import { ChunkTiming } from './chunk-timing.js';
 import { contentAttribute } from './content.js';
-import type { CallCosting } from './cost.js';
 import { errorType, recordFailure } from './errors.js';
-import { CallMetricAttributes, type MetricAttributeSet } from './metric-attributes.js';
+import { CallMetricAttributes } from './metric-attributes.js';
 import {
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
@@ -24,9 +25,6 @@ import {
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
-  ATTR_GEN_AI_USAGE_COST_AMOUNT,
-  ATTR_GEN_AI_USAGE_COST_CURRENCY,
-  ATTR_GEN_AI_USAGE_COST_SOURCE,
   ERROR_TYPE_OTHER,
 } from './semconv.js';
 import { serverAttributes } from './server.js';
@@ -52,9 +50,6 @@ export interface RecordedCallStart {
   readonly describeRequest: (attributes: Attributes) => void;
 }
 
-/** Chunk gaps buffered per stream before they are recorded (bounds memory and metric delay: 2 KiB). */
-const CHUNK_GAPS_BATCH = 256;
-
 // Calls without business keys share their metric attribute objects per (server, provider, operation, model).
 const sharedMetricAttributes = new WeakMap<object, Map<string, CallMetricAttributes>>();
 const MAX_SHARED_PER_SERVER = 256;
@@ -73,11 +68,7 @@ export class GenAICallRecorder {
   private readonly startedAt = performance.now();
   private readonly metricAttributes: CallMetricAttributes;
   private ended = false;
-  private chunkAttributes: MetricAttributeSet | undefined;
-  private firstChunkAt = 0;
-  private lastChunkAt = 0;
-  private chunkGaps: Float64Array | undefined;
-  private chunkGapCount = 0;
+  private readonly chunks: ChunkTiming;
 
   constructor(
     private readonly telemetry: Telemetry,
@@ -105,6 +96,7 @@ export class GenAICallRecorder {
       parent,
     );
     this.context = trace.setSpan(parent, this.span);
+    this.chunks = new ChunkTiming(telemetry.instruments, this.startedAt);
   }
 
   /** Whether the call has ended (its span is closed). */
@@ -116,19 +108,8 @@ export class GenAICallRecorder {
   timeChunk(responseModel: string | undefined): void {
     if (this.ended) return;
     const now = performance.now();
-    if (this.chunkAttributes === undefined) {
-      this.firstChunkAt = now;
-      this.chunkAttributes = this.metricAttributes.forResponseModel(responseModel);
-      this.telemetry.instruments.timeToFirstChunk.record(
-        (now - this.startedAt) / 1000,
-        this.chunkAttributes.call,
-      );
-    } else {
-      this.chunkGaps ??= new Float64Array(CHUNK_GAPS_BATCH);
-      this.chunkGaps[this.chunkGapCount++] = (now - this.lastChunkAt) / 1000;
-      if (this.chunkGapCount === CHUNK_GAPS_BATCH) this.recordChunkGaps();
-    }
-    this.lastChunkAt = now;
+    if (this.chunks.started) this.chunks.next(now);
+    else this.chunks.first(now, this.metricAttributes.forResponseModel(responseModel).call);
   }
 
   /** The call failed with `err` (thrown, rejected, or an error event in its stream). */
@@ -149,7 +130,7 @@ export class GenAICallRecorder {
     this.ended = true;
     const span = this.span;
     try {
-      this.recordChunkGaps();
+      this.chunks.flush();
       const seconds = (performance.now() - this.startedAt) / 1000;
       const { instruments, settings } = this.telemetry;
       const attributes: Attributes = {};
@@ -157,9 +138,9 @@ export class GenAICallRecorder {
       if (summary.model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
       if (summary.finishReasons !== undefined)
         attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
-      if (this.chunkAttributes !== undefined) {
-        attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = (this.firstChunkAt - this.startedAt) / 1000;
-      }
+      const timeToFirstChunk = this.chunks.timeToFirstChunk();
+      if (timeToFirstChunk !== undefined)
+        attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = timeToFirstChunk;
       const usage = summary.usage != null ? usageFromOpenAI(summary.usage) : undefined;
       if (usage !== undefined) usageAttributes(usage, true, attributes);
       if (settings.captureMessageContent && summary.outputMessages !== undefined) {
@@ -171,7 +152,14 @@ export class GenAICallRecorder {
       const metricAttributes = this.metricAttributes.forResponseModel(summary.model);
       if (usage !== undefined) {
         recordTokens(instruments, usage, true, metricAttributes);
-        this.recordCost(summary, usage, metricAttributes.call, attributes);
+        recordCallCost(
+          this.telemetry.costing,
+          instruments,
+          { summary, usage, requestModel: this.start.requestModel, provider: this.start.pricingProvider },
+          metricAttributes.call,
+          attributes,
+          (err) => this.internalError(err),
+        );
       }
       const errorType = failure?.type ?? summary.failure;
       if (errorType !== undefined) {
@@ -197,46 +185,6 @@ export class GenAICallRecorder {
       `telemetry for a ${this.start.sdk} call failed (the call itself is unaffected)`,
       err,
     );
-  }
-
-  private recordChunkGaps(): void {
-    const gaps = this.chunkGaps;
-    const attributes = this.chunkAttributes?.call;
-    const count = this.chunkGapCount;
-    this.chunkGapCount = 0;
-    if (gaps === undefined || attributes === undefined) return;
-    const histogram = this.telemetry.instruments.timePerOutputChunk;
-    for (let i = 0; i < count; i++) histogram.record(gaps[i] as number, attributes);
-  }
-
-  // Apart from the rest: a failing (user-given) pricer must not cost the call its other telemetry.
-  private recordCost(
-    summary: ResponseSummary,
-    usage: TokenUsage,
-    metricAttributes: Attributes,
-    into: Attributes,
-  ): void {
-    const { costing, instruments } = this.telemetry;
-    let cost: ReturnType<CallCosting['cost']>;
-    try {
-      cost = costing.cost(
-        summary.usage,
-        usage,
-        { response: summary.model, request: this.start.requestModel },
-        this.start.pricingProvider,
-      );
-    } catch (err) {
-      this.internalError(err);
-      return;
-    }
-    if (cost === undefined) {
-      instruments.unpricedCalls.add(1, metricAttributes);
-      return;
-    }
-    into[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
-    into[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
-    into[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
-    instruments.cost.record(cost.amount, metricAttributes);
   }
 }
 
