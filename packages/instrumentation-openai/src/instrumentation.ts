@@ -1,12 +1,9 @@
-import { Redactor } from '@aiotel/genai-core';
 import { context } from '@opentelemetry/api';
-import { InstrumentationBase, InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
+import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
 import { isApiPromise, observeApiPromise } from './api-promise.js';
 import type { ApiKind } from './attributes.js';
-import { type ClientLike, GenAICall, type Telemetry } from './call.js';
-import { CallCosting } from './cost.js';
-import { createInstruments, type Instruments } from './metrics.js';
-import { resolveSettings } from './settings.js';
+import { type ClientLike, GenAICall } from './call.js';
+import { GenAIInstrumentationBase } from './genai-instrumentation.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -25,7 +22,6 @@ const TARGETS: readonly { kind: ApiKind; path: readonly string[] }[] = [
   { kind: 'embeddings', path: ['Embeddings'] },
 ];
 
-const warnedVersions = new Set<string>();
 /** Versions of `openai` the module hooks handed to this instrumentation (ESM or CJS copy, supported or not). */
 const seenVersions = new Set<string>();
 
@@ -45,29 +41,9 @@ export function isOpenAIInstrumented(version?: string): boolean {
  * and `embeddings.create` call, streamed or not, with token usage and cost. Register it before
  * `openai` is loaded.
  */
-export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumentationConfig> {
-  // `declare`: InstrumentationBase's constructor already calls the hooks that set these; a field
-  // initializer would reset them after super().
-  declare private instruments: Instruments;
-  declare private telemetry: Telemetry | undefined;
-
+export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstrumentationConfig> {
   constructor(config: OpenAIInstrumentationConfig = {}) {
     super(PACKAGE_NAME, PACKAGE_VERSION, config);
-  }
-
-  override setConfig(config: OpenAIInstrumentationConfig = {}): void {
-    super.setConfig(config);
-    this.telemetry = undefined;
-  }
-
-  override setTracerProvider(...args: Parameters<InstrumentationBase['setTracerProvider']>): void {
-    super.setTracerProvider(...args);
-    this.telemetry = undefined;
-  }
-
-  protected override _updateMetricInstruments(): void {
-    this.instruments = createInstruments(this.meter);
-    this.telemetry = undefined;
   }
 
   protected init() {
@@ -172,26 +148,5 @@ export class OpenAIInstrumentation extends InstrumentationBase<OpenAIInstrumenta
     } else {
       call.onResult(result);
     }
-  }
-
-  private currentTelemetry(): Telemetry {
-    if (this.telemetry === undefined) {
-      const config = this.getConfig();
-      this.telemetry = {
-        tracer: this.tracer,
-        instruments: this.instruments,
-        settings: resolveSettings(config),
-        costing: new CallCosting(config.pricer, config.prices),
-        diag: this._diag,
-        redactor: new Redactor({ env: process.env }),
-      };
-    }
-    return this.telemetry;
-  }
-
-  private warnOnce(key: string, message: string): void {
-    if (warnedVersions.has(key)) return;
-    warnedVersions.add(key);
-    this._diag.warn(message);
   }
 }
