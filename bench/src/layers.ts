@@ -12,7 +12,8 @@
  * commits in interleaved rounds.
  * `--profile` writes a V8 CPU profile of every child to .tmp/layers-profiles/RUN/ (for src/profile-summary.ts).
  * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
- * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false);
+ * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg
+ * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider);
  * resil (bulkhead 50), resil-off (every policy off: the fetch wrapper alone), resil-nobulkhead,
  * resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to the sink, and `resilient()`
  * with its defaults but a bulkhead of 50, as the bench's full7: the full kit, without HTTP spans since no request
@@ -38,6 +39,7 @@ const MODES = [
   'instr-noexport',
   'instr-nopricer',
   'instr-noinject',
+  'instr-agg',
   'resil',
   'resil-off',
   'resil-nobulkhead',
@@ -122,17 +124,21 @@ async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl
         : new TracerProvider({
             spanProcessors: mode === 'instr-noexport' ? [] : [new BatchSpanProcessor({ exporter })],
           });
-    const meterProvider =
-      mode === 'instr-nometrics'
-        ? undefined
-        : new MeterProvider({
-            readers: [
-              new PeriodicExportingMetricReader({
-                exporter: new OTLPMetricExporter({ url: `${sinkUrl}/v1/metrics` }),
-                exportIntervalMillis: 5000,
-              }),
-            ],
-          });
+    const aggregating =
+      mode === 'instr-agg'
+        ? new (await import('@aiotel/aggregating-meter-provider')).AggregatingMeterProvider()
+        : undefined;
+    const producer = aggregating?.addReader();
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: `${sinkUrl}/v1/metrics` }),
+      exportIntervalMillis: 5000,
+      ...(producer ? { metricProducers: [producer] } : {}),
+    });
+    producer?.useReader(reader);
+    const sdkMeterProvider =
+      mode === 'instr-nometrics' ? undefined : new MeterProvider({ readers: [reader] });
+    if (aggregating && sdkMeterProvider) aggregating.useSdk(sdkMeterProvider);
+    const meterProvider = aggregating ?? sdkMeterProvider;
     if (tracerProvider) api.trace.setGlobalTracerProvider(tracerProvider);
     if (meterProvider) api.metrics.setGlobalMeterProvider(meterProvider);
     const config =
@@ -148,7 +154,7 @@ async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl
     });
     flush = async () => {
       await tracerProvider?.forceFlush();
-      await meterProvider?.forceFlush();
+      await sdkMeterProvider?.forceFlush();
     };
   }
   const { OpenAI } = createRequire(import.meta.url)('openai') as typeof import('openai');
