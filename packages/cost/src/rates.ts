@@ -31,7 +31,7 @@ export interface Rates {
   readonly pricesReasoning: boolean;
 }
 
-interface TimedRates {
+export interface TimedRates {
   readonly rates: Rates;
   /** `start_date` constraint in epoch ms. */
   readonly fromMs?: number;
@@ -116,10 +116,13 @@ export function compileModelRates(model: ModelInfo): ModelRates {
   });
 }
 
+/** Whether a model's prices are the same at any time. */
+export function isFixed(model: ModelRates): model is Rates {
+  return !Array.isArray(model);
+}
+
 /** The prices in force at `atMs`: the last matching constraint wins, else the first entry (library's rule). */
-export function ratesAt(model: ModelRates, atMs: number): Rates {
-  if (!Array.isArray(model)) return model as Rates;
-  const list = model as readonly TimedRates[];
+export function ratesAt(list: readonly TimedRates[], atMs: number): Rates {
   for (let i = list.length - 1; i >= 0; i--) {
     const entry = list[i]!;
     if (entry.fromMs !== undefined) {
