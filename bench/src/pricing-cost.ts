@@ -34,14 +34,15 @@ interface Pricer {
 }
 interface CostModule {
   createPricer(options: object): Pricer;
+  usageFromOpenAI(usage: unknown): Usage | undefined;
   readonly priceCall: Price;
 }
 
 interface Scenario {
   readonly name: string;
   readonly model: string;
-  /** Usages priced in turn (e.g. below and above a tier's threshold). */
-  readonly usages: readonly Usage[];
+  /** Raw usages priced in turn (e.g. below and above a tier's threshold). */
+  readonly usages: readonly object[];
   readonly options: CallOptions;
   /** Which pricer: the plain one, the one with overrides and a markup, or the default (`priceCall`). */
   readonly pricer: 'plain' | 'configured' | 'default';
@@ -51,25 +52,26 @@ interface Scenario {
   readonly uncached?: true;
 }
 
-/** A usage with every field, as `usageFromOpenAI` returns it (the shape the instrumentation prices). */
-function usage(input: number, output: number, read?: number, write?: number, reasoning?: number): Usage {
+/** A Chat Completions `usage` as an API or relay returns it; each side reads it with its own `usageFromOpenAI`. */
+function usage(prompt: number, completion: number, cached = 0, cacheWrite?: number, reasoning = 0): object {
   return {
-    inputTokens: input,
-    outputTokens: output,
-    cacheReadTokens: read,
-    cacheWriteTokens: write,
-    reasoningTokens: reasoning,
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: cached },
+    completion_tokens_details: { reasoning_tokens: reasoning },
+    ...(cacheWrite === undefined ? {} : { cache_creation_input_tokens: cacheWrite }),
   };
 }
 
-const chat = usage(20, 6, 0, undefined, 0);
+const chat = usage(20, 6);
 const relay = 'https://llm-relay.example.com/v1';
 
 const SCENARIOS: readonly Scenario[] = [
   {
     name: 'openai gpt-4o-mini (dated), provider given',
     model: 'gpt-4o-mini-2024-07-18',
-    usages: [chat, usage(3000, 400, 1024, undefined, 0)],
+    usages: [chat, usage(3000, 400, 1024)],
     options: { provider: 'openai' },
     pricer: 'plain',
     priced: true,
@@ -160,7 +162,8 @@ function pass(s: Side, scenario: Scenario, all: number): number {
   const calls = scenario.uncached ? Math.ceil(all / 100) : all;
   const quoted = JSON.stringify(scenario.model);
   const models = Array.from({ length: calls }, () => JSON.parse(quoted) as string);
-  const { usages, options } = scenario;
+  const usages = scenario.usages.map((raw) => s.cost.usageFromOpenAI(raw));
+  const { options } = scenario;
   const price =
     scenario.pricer === 'default'
       ? s.cost.priceCall

@@ -8,6 +8,7 @@ import {
   type TokenUsage,
   useAsDefaultPricer,
 } from '../src/index.js';
+import { libraryUsage } from './library-usage.js';
 
 const RELAY = 'https://llm-relay.example.com/v1';
 const quiet = { pricesFile: false as const, onWarning: () => {} };
@@ -81,17 +82,6 @@ const CONFIGS: readonly (readonly [string, PricerOptions])[] = [
     },
   ],
 ];
-
-/** The same usage in the shape `calcPrice` takes. */
-function libraryUsage(u: TokenUsage) {
-  return {
-    input_tokens: u.inputTokens,
-    output_tokens: u.outputTokens,
-    cache_read_tokens: u.cacheReadTokens,
-    cache_write_tokens: u.cacheWriteTokens,
-    output_reasoning_tokens: u.reasoningTokens,
-  };
-}
 
 describe('cached pricing', () => {
   for (const [name, options] of CONFIGS) {
