@@ -3,7 +3,7 @@
  * insertion is dropped (FIFO). Model names can come from user input, so an unbounded cache would be a memory leak;
  * FIFO keeps a hit to two `Map.get` (no reordering on reads), and the entries that matter are re-resolved cheaply
  * when evicted. Two levels rather than one joined key: a key built per call (`${provider}\0${model}`) is a new
- * string that V8 flattens and hashes on every lookup, most of the cost of a cached price, while the strings as given
+ * string that V8 flattens and hashes on every lookup, most of the cost of a cached lookup, while the strings as given
  * are hashed once each (a constant such as a provider id never again).
  */
 export class BoundedCache<A, B, V> {
@@ -21,10 +21,6 @@ export class BoundedCache<A, B, V> {
 
   get(a: A, b: B): V | undefined {
     return this.#map.get(a)?.get(b);
-  }
-
-  has(a: A, b: B): boolean {
-    return this.#map.get(a)?.has(b) === true;
   }
 
   set(a: A, b: B, value: V): void {
@@ -49,10 +45,6 @@ export class BoundedCache<A, B, V> {
 
   get size(): number {
     return this.#size;
-  }
-
-  get capacity(): number {
-    return this.#capacity;
   }
 
   clear(): void {

@@ -33,7 +33,7 @@ describe('BoundedCache', () => {
       'a',
       'none',
     ]);
-    expect([cache.has('openai', 'gpt-4o-mini'), cache.has('groq', 'gpt-4o')]).toEqual([false, false]);
+    expect([cache.get('openai', 'gpt-4o-mini'), cache.get('groq', 'gpt-4o')]).toEqual([undefined, undefined]);
   });
 
   it('keeps an entry whose insertion evicted the last other entry of the same first key', () => {
