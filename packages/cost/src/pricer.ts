@@ -3,7 +3,7 @@ import { BoundedCache } from './bounded-cache.js';
 import { resolveMarkup } from './markup.js';
 import { loadPriceOverridesFile, shown, validatePriceOverrides } from './overrides.js';
 import { inferProvider } from './provider.js';
-import { compileModelRates, computeCost, type ModelRates, overrideRates, ratesAt } from './rates.js';
+import { compileModelRates, computeCost, isFixed, type ModelRates, overrideRates, ratesAt } from './rates.js';
 import type { CallCost, PriceCallOptions, PriceOverride, PricerOptions, TokenUsage } from './types.js';
 
 /** Prices calls with one configuration (overrides, markup) and its own lookup cache. */
@@ -110,7 +110,10 @@ export function createPricer(options: PricerOptions = {}): Pricer {
     overrideKeys.set(key.toLowerCase(), { key, override });
   const prefixes = [...overrideKeys.keys()].sort((a, b) => b.length - a.length);
 
-  const cache = new BoundedCache<string, Resolved | null>(cacheSizeOk ? (options.cacheSize ?? 1000) : 1000);
+  // Keyed by (pricing provider or '', model). `null` caches a model without a price: a miss costs a full table scan.
+  const cache = new BoundedCache<string, string, Resolved | null>(
+    cacheSizeOk ? (options.cacheSize ?? 1000) : 1000,
+  );
 
   function overrideEntry(model: string, provider: string | undefined): Resolved | undefined {
     if (overrideKeys.size === 0) return undefined;
@@ -125,15 +128,14 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   }
 
   function resolve(model: string, provider: string | undefined): Resolved | undefined {
-    const key = provider === undefined ? model : `${provider}\u0000${model}`;
-    const hit = cache.get(key);
+    const hit = cache.get(provider ?? '', model);
     if (hit !== undefined) return hit ?? undefined;
     let entry = overrideEntry(model, provider) ?? tableEntry(model, provider);
     const slash = model.lastIndexOf('/');
     if (entry === undefined && slash >= 0 && slash < model.length - 1) {
       entry = tableEntry(model.slice(slash + 1), provider);
     }
-    cache.set(key, entry ?? null);
+    cache.set(provider ?? '', model, entry ?? null);
     return entry;
   }
 
@@ -168,10 +170,10 @@ export function createPricer(options: PricerOptions = {}): Pricer {
         if (typeof model !== 'string' || typeof usage !== 'object' || usage === null) return undefined;
         const resolved = lookup(model, callOptions);
         if (resolved === undefined) return undefined;
-        const at = callOptions?.at;
-        const given = at === undefined ? Number.NaN : typeof at === 'number' ? at : at.getTime();
-        const atMs = Number.isFinite(given) ? given : Date.now();
-        const parts = computeCost(ratesAt(resolved.rates, atMs), usage, markup);
+        const { rates } = resolved;
+        // The clock is read only for the few models whose prices change by date or time of day.
+        const inForce = isFixed(rates) ? rates : ratesAt(rates, callTime(callOptions?.at));
+        const parts = computeCost(inForce, usage, markup);
         if (parts === undefined) return undefined;
         return {
           amountUsd: parts.total,
@@ -193,6 +195,12 @@ export function createPricer(options: PricerOptions = {}): Pricer {
       }
     },
   };
+}
+
+/** The call time in epoch ms: `at` when valid, else now. */
+function callTime(at: Date | number | undefined): number {
+  const given = at === undefined ? Number.NaN : typeof at === 'number' ? at : at.getTime();
+  return Number.isFinite(given) ? given : Date.now();
 }
 
 let defaultPricer: Pricer | undefined;

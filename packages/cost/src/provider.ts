@@ -113,7 +113,8 @@ export function modelFamily(model: string): FamilyEntry | undefined {
   return undefined;
 }
 
-const cache = new BoundedCache<string, ProviderInfo>(1000);
+/** Keyed by (base URL or '', model). */
+const cache = new BoundedCache<string, string, ProviderInfo>(1000);
 
 /**
  * Infers who serves a call, for `gen_ai.provider.name` and for pricing. Rule:
@@ -137,11 +138,10 @@ export function inferProvider(hintOrModel: ProviderHint | string, baseUrlArg?: s
         : {};
   const model = typeof hint.model === 'string' ? hint.model : '';
   const baseUrl = typeof hint.baseUrl === 'string' && hint.baseUrl !== '' ? hint.baseUrl : undefined;
-  const key = baseUrl === undefined ? model : `${baseUrl}\u0000${model}`;
-  const hit = cache.get(key);
+  const hit = cache.get(baseUrl ?? '', model);
   if (hit) return hit;
   const info = Object.freeze(decide(model, baseUrl));
-  cache.set(key, info);
+  cache.set(baseUrl ?? '', model, info);
   return info;
 }
 

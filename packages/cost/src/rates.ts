@@ -6,7 +6,20 @@ import type { CostBreakdown, TokenUsage } from './types.js';
 // per model. The operations and their order mirror the library's so that results are equal to the last bit;
 // the tests compare both for every model in the table.
 
-type Slot = 'input' | 'cachedInput' | 'cacheWrite' | 'output' | 'reasoning' | 'request';
+// Slots as small integers, input ones first: the hot loop compares numbers.
+const INPUT = 0;
+const CACHED_INPUT = 1;
+const CACHE_WRITE = 2;
+const OUTPUT = 3;
+const REASONING = 4;
+const REQUEST = 5;
+type Slot =
+  | typeof INPUT
+  | typeof CACHED_INPUT
+  | typeof CACHE_WRITE
+  | typeof OUTPUT
+  | typeof REASONING
+  | typeof REQUEST;
 
 interface Tier {
   readonly start: number;
@@ -31,7 +44,7 @@ export interface Rates {
   readonly pricesReasoning: boolean;
 }
 
-interface TimedRates {
+export interface TimedRates {
   readonly rates: Rates;
   /** `start_date` constraint in epoch ms. */
   readonly fromMs?: number;
@@ -44,12 +57,12 @@ interface TimedRates {
 export type ModelRates = Rates | readonly TimedRates[];
 
 const PRICE_KEYS: Readonly<Record<string, { slot: Slot; per: number }>> = {
-  input_mtok: { slot: 'input', per: 1e6 },
-  cache_read_mtok: { slot: 'cachedInput', per: 1e6 },
-  cache_write_mtok: { slot: 'cacheWrite', per: 1e6 },
-  output_mtok: { slot: 'output', per: 1e6 },
-  output_reasoning_mtok: { slot: 'reasoning', per: 1e6 },
-  requests_kcount: { slot: 'request', per: 1e3 },
+  input_mtok: { slot: INPUT, per: 1e6 },
+  cache_read_mtok: { slot: CACHED_INPUT, per: 1e6 },
+  cache_write_mtok: { slot: CACHE_WRITE, per: 1e6 },
+  output_mtok: { slot: OUTPUT, per: 1e6 },
+  output_reasoning_mtok: { slot: REASONING, per: 1e6 },
+  requests_kcount: { slot: REQUEST, per: 1e3 },
 };
 
 function isTiered(value: unknown): value is { base: number; tiers: { start: number; price: number }[] } {
@@ -84,9 +97,9 @@ export function compileRates(prices: ModelPrice): Rates {
   const has = (slot: Slot) => parts.some((p) => p.slot === slot);
   return {
     parts,
-    pricesCacheRead: has('cachedInput'),
-    pricesCacheWrite: has('cacheWrite'),
-    pricesReasoning: has('reasoning'),
+    pricesCacheRead: has(CACHED_INPUT),
+    pricesCacheWrite: has(CACHE_WRITE),
+    pricesReasoning: has(REASONING),
   };
 }
 
@@ -116,10 +129,13 @@ export function compileModelRates(model: ModelInfo): ModelRates {
   });
 }
 
+/** Whether a model's prices are the same at any time. */
+export function isFixed(model: ModelRates): model is Rates {
+  return !Array.isArray(model);
+}
+
 /** The prices in force at `atMs`: the last matching constraint wins, else the first entry (library's rule). */
-export function ratesAt(model: ModelRates, atMs: number): Rates {
-  if (!Array.isArray(model)) return model as Rates;
-  const list = model as readonly TimedRates[];
+export function ratesAt(list: readonly TimedRates[], atMs: number): Rates {
   for (let i = list.length - 1; i >= 0; i--) {
     const entry = list[i]!;
     if (entry.fromMs !== undefined) {
@@ -135,13 +151,13 @@ export function ratesAt(model: ModelRates, atMs: number): Rates {
   return list[0]!.rates;
 }
 
-function partCost(part: Part, units: number, promptTokens: number): number {
-  if (part.tiers === undefined) return (part.flat * units) / part.per;
+/** Cost of `units` at a tiered price: the tier of the whole prompt size applies to every unit. */
+function tieredCost(tiers: readonly Tier[], units: number, promptTokens: number, per: number): number {
   if (units <= 0) return 0;
   let price = 0;
-  for (const tier of part.tiers) if (promptTokens > tier.start) price = tier.price;
+  for (let k = 0; k < tiers.length; k++) if (promptTokens > tiers[k]!.start) price = tiers[k]!.price;
   // Same steps as the library (tiered prices are per million, then rescaled), for bit-equal results.
-  return (((price * units) / 1e6) * 1e6) / part.per;
+  return (((price * units) / 1e6) * 1e6) / per;
 }
 
 /** A mutable breakdown plus its total, filled by `computeCost`. */
@@ -166,47 +182,41 @@ export function computeCost(rates: Rates, usage: TokenUsage, markup: number): Co
   const uncachedInput = input - cachedPart;
   const plainOutput = rates.pricesReasoning ? output - reasoning : output;
 
+  // Input parts are summed in the table's key order, as the library does (the order changes the last bit).
   let inputSum = 0;
-  let outputSum = 0;
-  let otherSum = 0;
   let inputCost = 0;
   let cachedCost = 0;
   let writeCost = 0;
   let outputCost = 0;
   let requestCost = 0;
-  for (const part of rates.parts) {
-    switch (part.slot) {
-      case 'input':
-        inputCost = partCost(part, uncachedInput, input);
-        inputSum += inputCost;
-        break;
-      case 'cachedInput':
-        cachedCost = partCost(part, read, input);
-        inputSum += cachedCost;
-        break;
-      case 'cacheWrite':
-        writeCost = partCost(part, write, input);
-        inputSum += writeCost;
-        break;
-      case 'output': {
-        const cost = partCost(part, plainOutput, input);
-        outputCost += cost;
-        outputSum += cost;
-        break;
-      }
-      case 'reasoning': {
-        const cost = partCost(part, reasoning, input);
-        outputCost += cost;
-        outputSum += cost;
-        break;
-      }
-      case 'request':
-        requestCost = partCost(part, 1, input);
-        otherSum += requestCost;
-        break;
-    }
+  const { parts } = rates;
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k]!;
+    const slot = part.slot;
+    const units =
+      slot === INPUT
+        ? uncachedInput
+        : slot === CACHED_INPUT
+          ? read
+          : slot === CACHE_WRITE
+            ? write
+            : slot === OUTPUT
+              ? plainOutput
+              : slot === REASONING
+                ? reasoning
+                : 1;
+    const cost =
+      part.tiers === undefined
+        ? (part.flat * units) / part.per
+        : tieredCost(part.tiers, units, input, part.per);
+    if (slot === INPUT) inputCost = cost;
+    else if (slot === CACHED_INPUT) cachedCost = cost;
+    else if (slot === CACHE_WRITE) writeCost = cost;
+    else if (slot === REQUEST) requestCost = cost;
+    else outputCost += cost;
+    if (slot <= CACHE_WRITE) inputSum += cost;
   }
-  const total = inputSum + outputSum + otherSum;
+  const total = inputSum + outputCost + requestCost;
   if (markup === 1) {
     return {
       total,

@@ -1,6 +1,5 @@
 import { calcPrice } from '@pydantic/genai-prices';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { BoundedCache } from '../src/bounded-cache.js';
 import { createPricer, isPriced, priceCall, type TokenUsage } from '../src/index.js';
 import { resolveMarkup } from '../src/markup.js';
 
@@ -213,15 +212,6 @@ describe('lookup cache', () => {
     pricer.price(MILLION, 'gpt-4o');
     pricer.clearCache();
     expect(pricer.cachedLookups).toBe(0);
-  });
-
-  it('BoundedCache drops the oldest insertion when full', () => {
-    const cache = new BoundedCache<string, number>(2);
-    cache.set('a', 1);
-    cache.set('b', 2);
-    cache.set('a', 10);
-    cache.set('c', 3);
-    expect([cache.get('a'), cache.get('b'), cache.get('c'), cache.size]).toEqual([undefined, 2, 3, 2]);
   });
 });
 

@@ -1,20 +1,10 @@
 import { calcPrice, findProvider } from '@pydantic/genai-prices';
 import { describe, expect, it } from 'vitest';
 import { createPricer, type TokenUsage } from '../src/index.js';
+import { libraryUsage } from './library-usage.js';
 
 const RELAY = 'https://llm-relay.example.com/v1';
 const AT = new Date('2026-11-26T12:00:00Z');
-
-/** The same usage in the shape `calcPrice` takes (cache parts inside input, reasoning inside output). */
-function libraryUsage(u: TokenUsage) {
-  return {
-    input_tokens: u.inputTokens,
-    output_tokens: u.outputTokens,
-    cache_read_tokens: u.cacheReadTokens,
-    cache_write_tokens: u.cacheWriteTokens,
-    output_reasoning_tokens: u.reasoningTokens,
-  };
-}
 
 const pricer = createPricer({ pricesFile: false, onWarning: () => {} });
 

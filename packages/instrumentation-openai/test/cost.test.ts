@@ -95,6 +95,22 @@ describe('cost on spans and metrics', () => {
     );
   });
 
+  it('prices with the new prices after setConfig changes them (the cached prices are not kept)', async () => {
+    const amounts: unknown[] = [];
+    for (const input of [1_000_000, 3_000_000]) {
+      bed.reset();
+      bed.instrumentation.setConfig({ prices: { 'acme-repriced-llm': { input, output: 0 } } });
+      const result = await bed.client.chat.completions.create(conversation('acme-repriced-llm', 'e'));
+      const [span] = await bed.waitForSpans(1);
+      amounts.push(span?.attributes['gen_ai.usage.cost.amount']);
+      expect(span?.attributes['gen_ai.usage.cost.amount']).toBeCloseTo(
+        result.usage.prompt_tokens * (input / 1e6),
+        9,
+      );
+    }
+    expect(amounts[1]).not.toBe(amounts[0]);
+  });
+
   it('records streamed cost from the injected usage chunk', async () => {
     const stream = await bed.client.chat.completions.create({
       ...conversation('gpt-4o-mini', 'stream cost'),
