@@ -3,7 +3,11 @@
  * responses (a small chat completion, or an SSE stream of 500 chunks), measured in-process with one layer
  * at a time switched on or off. Each mode runs in its own process, modes interleaved over rounds; the
  * median CPU µs per call is printed with its difference to `raw`.
- *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--prompt-kb N] [--base DIR] MODE...   (default: all modes)
+ *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--sdk 6|7] [--prompt-kb N] [--base DIR] MODE...
+ * `--sdk 6` runs openai 6 from a peer's folder instead of the workspace's openai 7, for the peer modes `contrib`
+ * (@opentelemetry/instrumentation-openai, peers/otel-contrib/setup.cjs) and `traceloop` (OpenLLMetry,
+ * peers/traceloop/setup.cjs), which patch openai < 7 only: our instrumentation and the peers on the same work,
+ * in-process. Default modes: all but the peer ones.
  * `--prompt-kb N` sends a user message of about N KiB instead of "hi" (costs that grow with the request body).
  * `--concurrent` starts all calls at once, 50 in flight (the resilient modes through their bulkhead, the others
  * through the harness limiter), as the bench's concurrent workload does.
@@ -12,7 +16,8 @@
  * commits in interleaved rounds.
  * `--profile` writes a V8 CPU profile of every child to .tmp/layers-profiles/RUN/ (for src/profile-summary.ts).
  * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
- * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false);
+ * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg
+ * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider);
  * resil (bulkhead 50), resil-off (every policy off: the fetch wrapper alone), resil-nobulkhead,
  * resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to the sink, and `resilient()`
  * with its defaults but a bulkhead of 50, as the bench's full7: the full kit, without HTTP spans since no request
@@ -38,6 +43,9 @@ const MODES = [
   'instr-noexport',
   'instr-nopricer',
   'instr-noinject',
+  'instr-agg',
+  'contrib',
+  'traceloop',
   'resil',
   'resil-off',
   'resil-nobulkhead',
@@ -88,7 +96,18 @@ function sse(includeUsage: boolean): string {
   return `${body}data: [DONE]\n\n`;
 }
 
-async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl: string): Promise<number> {
+// With `--sdk 6`, openai 6 is loaded from the peer's folder (the peers patch openai < 7 only).
+const PEER_FOLDERS: Record<string, string> = { contrib: 'otel-contrib', traceloop: 'traceloop' };
+
+async function child(
+  mode: string,
+  stream: boolean,
+  concurrent: boolean,
+  sinkUrl: string,
+  sdk: string,
+): Promise<number> {
+  if (sdk !== '7' && sdk !== '6') throw new Error(`--sdk ${sdk}: 6 or 7`);
+  if (PEER_FOLDERS[mode] !== undefined && sdk !== '6') throw new Error(`mode ${mode} needs --sdk 6`);
   const SSE_WITH = sse(true);
   const SSE_WITHOUT = sse(false);
   const stub = async (_url: unknown, init: { body: string }): Promise<Response> => {
@@ -101,7 +120,19 @@ async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl
   // The resilient client calls the global fetch at call time.
   globalThis.fetch = stub as unknown as typeof fetch;
   let flush = async (): Promise<void> => {};
-  if (mode.startsWith('instr')) {
+  const peer = PEER_FOLDERS[mode];
+  // The folder openai is required from: the workspace's openai 7, or a peer folder's openai 6.
+  const sdkFolder =
+    sdk === '6'
+      ? fileURLToPath(new URL(`../peers/${peer ?? 'otel-contrib'}/`, import.meta.url))
+      : fileURLToPath(new URL('./', import.meta.url));
+  if (peer !== undefined) {
+    const { setup } = createRequire(join(sdkFolder, 'setup.cjs'))('./setup.cjs') as {
+      setup: (ctx: { sinkUrl: string; serviceName: string }) => Promise<{ flush: () => Promise<void> }>;
+    };
+    const telemetry = await setup({ sinkUrl, serviceName: `layers-${mode}` });
+    flush = () => telemetry.flush();
+  } else if (mode.startsWith('instr')) {
     const api = await import('@opentelemetry/api');
     const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
     const { OTLPMetricExporter } = await import('@opentelemetry/exporter-metrics-otlp-http');
@@ -122,17 +153,21 @@ async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl
         : new TracerProvider({
             spanProcessors: mode === 'instr-noexport' ? [] : [new BatchSpanProcessor({ exporter })],
           });
-    const meterProvider =
-      mode === 'instr-nometrics'
-        ? undefined
-        : new MeterProvider({
-            readers: [
-              new PeriodicExportingMetricReader({
-                exporter: new OTLPMetricExporter({ url: `${sinkUrl}/v1/metrics` }),
-                exportIntervalMillis: 5000,
-              }),
-            ],
-          });
+    const aggregating =
+      mode === 'instr-agg'
+        ? new (await import('@aiotel/aggregating-meter-provider')).AggregatingMeterProvider()
+        : undefined;
+    const producer = aggregating?.addReader();
+    const reader = new PeriodicExportingMetricReader({
+      exporter: new OTLPMetricExporter({ url: `${sinkUrl}/v1/metrics` }),
+      exportIntervalMillis: 5000,
+      ...(producer ? { metricProducers: [producer] } : {}),
+    });
+    producer?.useReader(reader);
+    const sdkMeterProvider =
+      mode === 'instr-nometrics' ? undefined : new MeterProvider({ readers: [reader] });
+    if (aggregating && sdkMeterProvider) aggregating.useSdk(sdkMeterProvider);
+    const meterProvider = aggregating ?? sdkMeterProvider;
     if (tracerProvider) api.trace.setGlobalTracerProvider(tracerProvider);
     if (meterProvider) api.metrics.setGlobalMeterProvider(meterProvider);
     const config =
@@ -148,10 +183,10 @@ async function child(mode: string, stream: boolean, concurrent: boolean, sinkUrl
     });
     flush = async () => {
       await tracerProvider?.forceFlush();
-      await meterProvider?.forceFlush();
+      await sdkMeterProvider?.forceFlush();
     };
   }
-  const { OpenAI } = createRequire(import.meta.url)('openai') as typeof import('openai');
+  const { OpenAI } = createRequire(join(sdkFolder, 'x.js'))('openai') as typeof import('openai');
   let client = new OpenAI({
     baseURL: 'http://127.0.0.1:9/v1',
     apiKey: 'k',
@@ -238,6 +273,7 @@ async function main(): Promise<void> {
       'prompt-kb': { type: 'string' },
       base: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      sdk: { type: 'string', default: '7' },
       child: { type: 'string' },
     },
   });
@@ -245,11 +281,17 @@ async function main(): Promise<void> {
   const concurrent = values.concurrent === true;
   if (stream && concurrent) throw new Error('--stream and --concurrent are two workloads: pick one');
   if (values.child) {
-    const usPerCall = await child(values.child, stream, concurrent, process.env.BENCH_SINK ?? '');
+    const usPerCall = await child(
+      values.child,
+      stream,
+      concurrent,
+      process.env.BENCH_SINK ?? '',
+      values.sdk ?? '7',
+    );
     process.send?.({ usPerCall });
     return;
   }
-  const modes = positionals.length > 0 ? positionals : MODES;
+  const modes = positionals.length > 0 ? positionals : MODES.filter((m) => PEER_FOLDERS[m] === undefined);
   const unknown = modes.filter((m) => !MODES.includes(m));
   if (unknown.length > 0)
     throw new Error(`unknown mode(s) ${unknown.join(', ')}; known: ${MODES.join(', ')}`);
@@ -267,7 +309,11 @@ async function main(): Promise<void> {
     fileURLToPath(new URL('./servers/otlp-sink.ts', import.meta.url)),
   );
   const results = new Map<string, number[]>(runs.map((run) => [run.name, []]));
-  const workload = stream ? ['--stream'] : concurrent ? ['--concurrent'] : [];
+  const workload = [
+    ...(stream ? ['--stream'] : concurrent ? ['--concurrent'] : []),
+    '--sdk',
+    values.sdk ?? '7',
+  ];
   try {
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first, so neither always runs right after the other.

@@ -1,3 +1,4 @@
+import { AggregatingMeterProvider } from '@aiotel/aggregating-meter-provider';
 import { context, metrics, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { OTLPMetricExporter } from '@opentelemetry/exporter-metrics-otlp-http';
@@ -13,9 +14,15 @@ export const METRIC_EXPORT_INTERVAL_MS = 5000;
 
 /**
  * The OTel SDK 3.1 assembled by hand, the way a user without our preload would: batch span processor and
- * periodic metric reader, both OTLP/HTTP (JSON, the protocol every peer can use too) to the sink.
+ * periodic metric reader, both OTLP/HTTP (JSON, the protocol every peer can use too) to the sink. With `aggregate`
+ * (the default, as our instrumentations' READMEs advise), the instrumentations measure through
+ * `@aiotel/aggregating-meter-provider` in front of the SDK's MeterProvider; without it, through the SDK's own.
  */
-export function startSdk(ctx: SetupContext, instrumentations: Instrumentation[]): Telemetry {
+export function startSdk(
+  ctx: SetupContext,
+  instrumentations: Instrumentation[],
+  { aggregate = true }: { aggregate?: boolean } = {},
+): Telemetry {
   const resource = resourceFromAttributes({ 'service.name': ctx.serviceName });
   const tracerProvider = new TracerProvider({
     resource,
@@ -23,15 +30,17 @@ export function startSdk(ctx: SetupContext, instrumentations: Instrumentation[])
       new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }) }),
     ],
   });
-  const meterProvider = new MeterProvider({
-    resource,
-    readers: [
-      new PeriodicExportingMetricReader({
-        exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
-        exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS,
-      }),
-    ],
+  const aggregating = aggregate ? new AggregatingMeterProvider() : undefined;
+  const producer = aggregating?.addReader();
+  const reader = new PeriodicExportingMetricReader({
+    exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
+    exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS,
+    ...(producer ? { metricProducers: [producer] } : {}),
   });
+  producer?.useReader(reader);
+  const sdkMeterProvider = new MeterProvider({ resource, readers: [reader] });
+  aggregating?.useSdk(sdkMeterProvider);
+  const meterProvider = aggregating ?? sdkMeterProvider;
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   trace.setGlobalTracerProvider(tracerProvider);
   metrics.setGlobalMeterProvider(meterProvider);
@@ -39,11 +48,11 @@ export function startSdk(ctx: SetupContext, instrumentations: Instrumentation[])
   return {
     flush: async () => {
       await tracerProvider.forceFlush();
-      await meterProvider.forceFlush();
+      await sdkMeterProvider.forceFlush();
     },
     shutdown: async () => {
       await tracerProvider.shutdown();
-      await meterProvider.shutdown();
+      await sdkMeterProvider.shutdown();
     },
   };
 }

@@ -1,3 +1,4 @@
+import { AggregatingMeterProvider } from '@aiotel/aggregating-meter-provider';
 import { createPricer, useAsDefaultPricer } from '@aiotel/cost';
 import { Redactor } from '@aiotel/genai-core';
 import { AnthropicInstrumentation } from '@aiotel/instrumentation-anthropic';
@@ -19,7 +20,6 @@ import {
   type SpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
-import { AggregatingMeterProvider } from './aggregating-meter-provider.js';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { ConsoleMetricExporter, ConsoleSpanExporter } from './console-exporters.js';
 import {

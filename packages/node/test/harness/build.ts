@@ -10,6 +10,7 @@ const BUILT: Readonly<Record<string, readonly string[]>> = {
   node: ['register.mjs', 'register.cjs', 'index.mjs', 'index.cjs'],
   'instrumentation-openai': ['index.mjs', 'index.cjs', 'genai.mjs', 'genai.cjs'],
   'genai-core': ['index.mjs', 'index.cjs'],
+  'aggregating-meter-provider': ['index.mjs', 'index.cjs'],
   'instrumentation-anthropic': ['index.mjs', 'index.cjs'],
   cost: ['index.mjs', 'index.cjs'],
   resilience: ['index.mjs', 'index.cjs'],

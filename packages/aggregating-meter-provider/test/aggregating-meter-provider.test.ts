@@ -9,7 +9,7 @@ import {
   type MetricReaderOptions,
 } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AggregatingMeterProvider } from '../src/aggregating-meter-provider.js';
+import { AggregatingMeterProvider } from '../src/index.js';
 
 class TestReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}

@@ -1,0 +1,1 @@
+export { AggregatingMeterProvider, ReaderProducer } from './aggregating-meter-provider.js';
