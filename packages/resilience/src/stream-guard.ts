@@ -102,54 +102,58 @@ export function guardStream(
     reader.cancel(idleError).catch(() => undefined);
   };
 
+  // The read handlers are made once per stream: `pull` is not an async function, so a chunk costs the source's
+  // read promise and nothing more.
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const onRead = (result: ReadResult): void => {
+    readStartedAt = -1;
+    if (idleError !== undefined) {
+      finish();
+      controller.error(idleError);
+      return;
+    }
+    if (result.done) {
+      if (!sawFinal && finalEvents) {
+        const expected = finalEvents.join(' or ');
+        options.onTruncated(expected);
+        finish();
+        controller.error(new StreamTruncatedError(expected));
+        return;
+      }
+      finish();
+      controller.close();
+      return;
+    }
+    observe(result.value);
+    controller.enqueue(result.value);
+  };
+  const onReadFailed = (err: unknown): void => {
+    readStartedAt = -1;
+    let error = idleError ?? err;
+    if (idleError === undefined && !options.signal.aborted && !isAbortError(err)) {
+      // undici's raw `TypeError: terminated` (socket reset mid-stream) becomes a typed error.
+      error = new StreamInterruptedError('connection_lost', String((err as Error)?.message ?? err), {
+        cause: err,
+      });
+    }
+    finish();
+    controller.error(error);
+  };
+
   return new ReadableStream<Uint8Array>({
-    start(controller) {
+    start(c) {
+      controller = c;
       if (first) {
         observe(first);
-        controller.enqueue(first);
+        c.enqueue(first);
       }
     },
-    async pull(controller) {
+    pull() {
       if (idleMs !== undefined) {
         readStartedAt = performance.now();
         idleTimer ??= setTimeout(onIdle, idleMs);
       }
-      let result: ReadResult;
-      try {
-        result = await reader.read();
-      } catch (err) {
-        readStartedAt = -1;
-        let error = idleError ?? err;
-        if (idleError === undefined && !options.signal.aborted && !isAbortError(err)) {
-          // undici's raw `TypeError: terminated` (socket reset mid-stream) becomes a typed error.
-          error = new StreamInterruptedError('connection_lost', String((err as Error)?.message ?? err), {
-            cause: err,
-          });
-        }
-        finish();
-        controller.error(error);
-        return;
-      }
-      readStartedAt = -1;
-      if (idleError !== undefined) {
-        finish();
-        controller.error(idleError);
-        return;
-      }
-      if (result.done) {
-        if (!sawFinal && finalEvents) {
-          const expected = finalEvents.join(' or ');
-          options.onTruncated(expected);
-          finish();
-          controller.error(new StreamTruncatedError(expected));
-          return;
-        }
-        finish();
-        controller.close();
-        return;
-      }
-      observe(result.value);
-      controller.enqueue(result.value);
+      return reader.read().then(onRead, onReadFailed);
     },
     cancel(reason) {
       finish();
