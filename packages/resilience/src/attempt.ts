@@ -1,6 +1,7 @@
 import { type MessagesOpening, readMessagesOpening } from './anthropic-stream.js';
 import { AttemptFailure } from './attempt-failure.js';
 import { AttemptSignal } from './attempt-signal.js';
+import { bufferedResponse } from './buffered-response.js';
 import type { CallAttributes } from './call.js';
 import { ATTEMPT_TIMEOUT, CONNECTION_ERROR, classifyResponse, errorBody } from './classify.js';
 import { AttemptTimeoutError } from './errors.js';
@@ -203,7 +204,7 @@ export function createAttempt(
             new TextDecoder().decode(bytes.subarray(Math.max(0, bytes.length - TAIL_CHARS))),
           );
         }
-        return { value: rebuild(response, bytes), done: DONE };
+        return { value: bufferedResponse(bytes, response), done: DONE };
       }
 
       // Other bodies (audio, files) pass through; the slot is held until they are read.

@@ -1,5 +1,6 @@
 import { isAbortError } from './abort.js';
 import { StreamInterruptedError, StreamTruncatedError } from './errors.js';
+import { FinalEventScan } from './final-event-scan.js';
 import { TAIL_CHARS } from './usage.js';
 
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
@@ -23,21 +24,7 @@ export interface StreamGuardOptions {
   readonly onTruncated: (expected: string) => void;
 }
 
-/** Characters kept from the previous chunk so a final event split across two chunks is still found. */
-const EDGE_CHARS = 64;
 const STREAMING = { stream: true } as const;
-
-/** One regular expression per list of final events: a single scan per chunk instead of one per event. */
-const finalEventPatterns = new WeakMap<readonly string[], RegExp>();
-
-function patternOf(events: readonly string[]): RegExp {
-  let pattern = finalEventPatterns.get(events);
-  if (pattern === undefined) {
-    pattern = new RegExp(events.map((e) => e.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'));
-    finalEventPatterns.set(events, pattern);
-  }
-  return pattern;
-}
 
 /**
  * Wraps a response body that already delivered its first chunk: passes chunks through unchanged, bounds the
@@ -45,7 +32,8 @@ function patternOf(events: readonly string[]): RegExp {
  * into `StreamTruncatedError`, and reports when the body is done so the bulkhead slot is freed.
  *
  * Per chunk it only notes the time a read starts (no timer, promise or closure per chunk): one idle timer per
- * stream checks, when it fires, how long the pending read has waited, and re-arms for the rest.
+ * stream checks, when it fires, how long the pending read has waited, and re-arms for the rest. The final event
+ * is looked for on the bytes ({@link FinalEventScan}); only a kept tail is decoded.
  */
 export function guardStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -55,10 +43,9 @@ export function guardStream(
   const finalEvents = options.finalEvents;
   const keepTail = options.keepTail;
   const idleMs = options.idleMs;
-  const finalPattern = finalEvents && patternOf(finalEvents);
-  const decoder = keepTail || finalEvents ? new TextDecoder() : undefined;
+  const scan = finalEvents && new FinalEventScan(finalEvents);
+  const decoder = keepTail ? new TextDecoder() : undefined;
   let tail = '';
-  let edge = '';
   let sawFinal = finalEvents === undefined;
   let finished = false;
   /** `performance.now()` when the pending read started; -1 while no read is pending. */
@@ -67,15 +54,9 @@ export function guardStream(
   let idleError: StreamInterruptedError | undefined;
 
   const observe = (chunk: Uint8Array) => {
-    if (!decoder) return;
-    const text = decoder.decode(chunk, STREAMING);
-    if (!sawFinal) {
-      const probe = edge + text;
-      if (finalPattern!.test(probe)) sawFinal = true;
-      edge = probe.slice(-EDGE_CHARS);
-    }
-    if (keepTail) {
-      tail += text;
+    if (!sawFinal && scan!.found(chunk)) sawFinal = true;
+    if (decoder) {
+      tail += decoder.decode(chunk, STREAMING);
       if (tail.length > 2 * TAIL_CHARS) tail = tail.slice(-TAIL_CHARS);
     }
   };
@@ -102,54 +83,58 @@ export function guardStream(
     reader.cancel(idleError).catch(() => undefined);
   };
 
+  // The read handlers are made once per stream: `pull` is not an async function, so a chunk costs the source's
+  // read promise and nothing more.
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  const onRead = (result: ReadResult): void => {
+    readStartedAt = -1;
+    if (idleError !== undefined) {
+      finish();
+      controller.error(idleError);
+      return;
+    }
+    if (result.done) {
+      if (!sawFinal && finalEvents) {
+        const expected = finalEvents.join(' or ');
+        options.onTruncated(expected);
+        finish();
+        controller.error(new StreamTruncatedError(expected));
+        return;
+      }
+      finish();
+      controller.close();
+      return;
+    }
+    observe(result.value);
+    controller.enqueue(result.value);
+  };
+  const onReadFailed = (err: unknown): void => {
+    readStartedAt = -1;
+    let error = idleError ?? err;
+    if (idleError === undefined && !options.signal.aborted && !isAbortError(err)) {
+      // undici's raw `TypeError: terminated` (socket reset mid-stream) becomes a typed error.
+      error = new StreamInterruptedError('connection_lost', String((err as Error)?.message ?? err), {
+        cause: err,
+      });
+    }
+    finish();
+    controller.error(error);
+  };
+
   return new ReadableStream<Uint8Array>({
-    start(controller) {
+    start(c) {
+      controller = c;
       if (first) {
         observe(first);
-        controller.enqueue(first);
+        c.enqueue(first);
       }
     },
-    async pull(controller) {
+    pull() {
       if (idleMs !== undefined) {
         readStartedAt = performance.now();
         idleTimer ??= setTimeout(onIdle, idleMs);
       }
-      let result: ReadResult;
-      try {
-        result = await reader.read();
-      } catch (err) {
-        readStartedAt = -1;
-        let error = idleError ?? err;
-        if (idleError === undefined && !options.signal.aborted && !isAbortError(err)) {
-          // undici's raw `TypeError: terminated` (socket reset mid-stream) becomes a typed error.
-          error = new StreamInterruptedError('connection_lost', String((err as Error)?.message ?? err), {
-            cause: err,
-          });
-        }
-        finish();
-        controller.error(error);
-        return;
-      }
-      readStartedAt = -1;
-      if (idleError !== undefined) {
-        finish();
-        controller.error(idleError);
-        return;
-      }
-      if (result.done) {
-        if (!sawFinal && finalEvents) {
-          const expected = finalEvents.join(' or ');
-          options.onTruncated(expected);
-          finish();
-          controller.error(new StreamTruncatedError(expected));
-          return;
-        }
-        finish();
-        controller.close();
-        return;
-      }
-      observe(result.value);
-      controller.enqueue(result.value);
+      return reader.read().then(onRead, onReadFailed);
     },
     cancel(reason) {
       finish();

@@ -49,6 +49,16 @@ describe('MemoryStore slots and breakers', () => {
     expect(await store.acquireSlot('b', 'b', 1, 100, T0 + 191)).toBe(true);
   });
 
+  it('frees a shorter lease taken after a longer one, and keeps refusing while none ran out', async () => {
+    const store = new MemoryStore();
+    expect(await store.acquireSlot('b', 'long', 2, 1_000, T0)).toBe(true);
+    expect(await store.acquireSlot('b', 'short', 2, 10, T0)).toBe(true);
+    expect(await store.acquireSlot('b', 'next', 2, 10, T0 + 5)).toBe(false);
+    expect(await store.acquireSlot('b', 'next', 2, 10, T0 + 20)).toBe(true);
+    expect(await store.acquireSlot('b', 'last', 2, 10, T0 + 25)).toBe(false);
+    expect(store.slotsHeld('b')).toBe(2);
+  });
+
   it('opens at the threshold, lets one probe claim it after halfOpenAfterMs, closes on success', async () => {
     const store = new MemoryStore();
     await store.breakerFailure('k', 2, T0);

@@ -59,19 +59,37 @@ export class ProviderWindow {
   }
 }
 
+/** The headers read per kind of window, spelled out once: a name built per call costs Headers.get() a flattening. */
+const WINDOW_HEADERS = [
+  {
+    kind: 'requests',
+    remaining: 'x-ratelimit-remaining-requests',
+    reset: 'x-ratelimit-reset-requests',
+    anthropicRemaining: 'anthropic-ratelimit-requests-remaining',
+    anthropicReset: 'anthropic-ratelimit-requests-reset',
+  },
+  {
+    kind: 'tokens',
+    remaining: 'x-ratelimit-remaining-tokens',
+    reset: 'x-ratelimit-reset-tokens',
+    anthropicRemaining: 'anthropic-ratelimit-tokens-remaining',
+    anthropicReset: 'anthropic-ratelimit-tokens-reset',
+  },
+] as const;
+
 /** A spent window in the headers: which kind, and until when (epoch ms). */
 export function spentWindow(
   headers: Headers,
   now: number,
 ): { kind: 'requests' | 'tokens'; until: number } | undefined {
-  for (const kind of ['requests', 'tokens'] as const) {
-    if (headers.get(`x-ratelimit-remaining-${kind}`)?.trim() === '0') {
-      const reset = parseDuration(headers.get(`x-ratelimit-reset-${kind}`));
-      if (reset !== undefined) return { kind, until: now + reset };
+  for (const names of WINDOW_HEADERS) {
+    if (headers.get(names.remaining)?.trim() === '0') {
+      const reset = parseDuration(headers.get(names.reset));
+      if (reset !== undefined) return { kind: names.kind, until: now + reset };
     }
-    if (headers.get(`anthropic-ratelimit-${kind}-remaining`)?.trim() === '0') {
-      const reset = Date.parse(headers.get(`anthropic-ratelimit-${kind}-reset`) ?? '');
-      if (!Number.isNaN(reset)) return { kind, until: reset };
+    if (headers.get(names.anthropicRemaining)?.trim() === '0') {
+      const reset = Date.parse(headers.get(names.anthropicReset) ?? '');
+      if (!Number.isNaN(reset)) return { kind: names.kind, until: reset };
     }
   }
   return undefined;

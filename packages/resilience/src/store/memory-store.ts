@@ -15,42 +15,60 @@ interface Window {
   total: number;
 }
 
+/** The holders of one semaphore's slots (their lease ends, epoch ms). */
+interface Slots {
+  readonly holders: Map<string, number>;
+  /** No lease ends before this (a lower bound, exact after each look at the holders). */
+  earliestEnd: number;
+}
+
 /**
  * The policies' state in this process: what `resilient()` uses without a store, and what a shared store falls back
  * to while it is unreachable. Operations settle at once.
  */
 export class MemoryStore implements ResilienceStore {
-  private readonly slots = new Map<string, Map<string, number>>();
+  private readonly slots = new Map<string, Slots>();
   private readonly windows = new Map<string, Window>();
   private readonly holds = new Map<string, number>();
   private readonly breakers = new Map<string, BreakerRecord>();
 
   acquireSlot(name: string, holder: string, limit: number, leaseMs: number, now: number): Promise<boolean> {
-    let held = this.slots.get(name);
-    if (!held) {
-      held = new Map();
-      this.slots.set(name, held);
+    let slots = this.slots.get(name);
+    if (!slots) {
+      slots = { holders: new Map(), earliestEnd: Number.POSITIVE_INFINITY };
+      this.slots.set(name, slots);
     }
-    if (held.size >= limit) for (const [h, until] of held) if (until <= now) held.delete(h);
+    const held = slots.holders;
+    // Full: free the slots whose lease ended. While no lease can have ended yet, the holders are not looked at (a
+    // queue of calls retrying a full semaphore would walk them all on every try).
+    if (held.size >= limit && now >= slots.earliestEnd) {
+      let earliest = Number.POSITIVE_INFINITY;
+      for (const [h, until] of held) {
+        if (until <= now) held.delete(h);
+        else if (until < earliest) earliest = until;
+      }
+      slots.earliestEnd = earliest;
+    }
     if (held.size >= limit) return Promise.resolve(false);
     held.set(holder, now + leaseMs);
+    if (now + leaseMs < slots.earliestEnd) slots.earliestEnd = now + leaseMs;
     return Promise.resolve(true);
   }
 
   renewSlot(name: string, holder: string, leaseMs: number, now: number): Promise<void> {
-    const held = this.slots.get(name);
+    const held = this.slots.get(name)?.holders;
     if (held?.has(holder)) held.set(holder, now + leaseMs);
     return Promise.resolve();
   }
 
   releaseSlot(name: string, holder: string): Promise<void> {
-    this.slots.get(name)?.delete(holder);
+    this.slots.get(name)?.holders.delete(holder);
     return Promise.resolve();
   }
 
   /** Slots held now (for tests and the in-flight gauge). */
   slotsHeld(name: string): number {
-    return this.slots.get(name)?.size ?? 0;
+    return this.slots.get(name)?.holders.size ?? 0;
   }
 
   private window(name: string, windowMs: number, now: number): Window {
