@@ -1,8 +1,11 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { AttributePaths } from './attribute-paths.js';
 
 /** Where measurements go once an instrument has as many attribute sets as its limit allows (as the SDK does). */
 const OVERFLOW_ATTRIBUTES: Attributes = Object.freeze({ 'otel.metric.overflow': true });
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
+/** Paths kept per store for attribute objects built per measurement (a few HTTP or resilience attribute sets each). */
+const MAX_PATHS = 1024;
 
 /** One attribute set's measurements since its start: a sum, and for histograms count, min, max and bucket counts. */
 export class Series {
@@ -43,12 +46,13 @@ export class Series {
  * The series of one instrument, by attribute set. The attribute set is found by object identity first: a frozen
  * object of primitive values (what the GenAI instrumentations pass, built once and shared by the calls like it)
  * cannot change, so the key the SDK would compute on every measurement (sorted keys, `JSON.stringify`, a map
- * lookup: about 1 µs for six attributes) is computed once per object. Other objects are keyed on every
- * measurement, as the SDK keys them.
+ * lookup: about 1 µs for six attributes) is computed once per object. Other objects (built anew for each
+ * measurement) are found by their keys and values through {@link AttributePaths}, and keyed only the first time.
  */
 export class SeriesStore {
   private readonly byKey = new Map<string, Series>();
   private readonly byObject = new WeakMap<Attributes, Series>();
+  private readonly byPath = new AttributePaths<Series>(MAX_PATHS);
   private overflow: Series | undefined;
 
   /**
@@ -65,7 +69,16 @@ export class SeriesStore {
     // Not an object (undefined, or what a plain-JS caller passed by mistake): no attributes.
     if (typeof attributes !== 'object' || attributes === null) return this.lookup(NO_ATTRIBUTES);
     const known = this.byObject.get(attributes);
-    return known !== undefined && !known.dropped ? known : this.lookup(attributes);
+    if (known !== undefined && !known.dropped) return known;
+    // A frozen object is found by identity from its second measurement on; others by their path.
+    const leaf = Object.isFrozen(attributes) ? undefined : this.byPath.leaf(attributes);
+    if (leaf === undefined) return this.lookup(attributes);
+    const cached = leaf.value;
+    if (cached !== undefined && !cached.dropped) return cached;
+    const found = this.lookup(attributes);
+    // The overflow series is not cached (a kept series may free a place later), as with byObject.
+    leaf.value = found === this.overflow ? undefined : found;
+    return found;
   }
 
   /** Every series that is kept (the overflow series last). */

@@ -217,6 +217,26 @@ describe('AggregatingMeterProvider', () => {
     expect(metric?.dataPoints.map((point) => [point.attributes, point.value])).toEqual([[{}, 6]]);
   });
 
+  it('keys an attribute set built anew for every measurement once per key order, not on every measurement', async () => {
+    const pair = sides({ aggregationTemporalitySelector: () => AggregationTemporality.DELTA });
+    const duration = (side: Side) => side.meter.createHistogram('http.client.request.duration');
+    const fresh = (status: number) => ({
+      'http.request.method': 'POST',
+      'http.response.status_code': status,
+    });
+    const keys = vi.spyOn(Object, 'keys');
+    for (let i = 0; i < 100; i++) duration(pair.aggregating).record(i, fresh(i % 2 === 0 ? 200 : 500));
+    const keyed = keys.mock.calls.filter(([target]) => 'http.request.method' in (target as object));
+    expect(keyed.length).toBeLessThanOrEqual(2);
+    for (let i = 0; i < 100; i++) duration(pair.sdk).record(i, fresh(i % 2 === 0 ? 200 : 500));
+    await collectBoth(pair);
+    // Idle for one delta interval (its series dropped), then measured again: found anew, counted right.
+    await collectBoth(pair);
+    for (const side of [pair.sdk, pair.aggregating]) duration(side).record(7, fresh(200));
+    const [metric] = (await collectBoth(pair)) as { points: unknown[] }[];
+    expect(metric?.points).toHaveLength(1);
+  });
+
   it('keys a frozen attribute set once, not on every measurement', async () => {
     const pair = sides({});
     const histogram = pair.aggregating.meter.createHistogram('h');
