@@ -1,6 +1,6 @@
 import { Redactor } from '@aiotel/genai-core';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import type { Telemetry } from './call.js';
+import type { Telemetry } from './telemetry.js';
 import { CallCosting } from './cost.js';
 import { createInstruments, type Instruments } from './metrics.js';
 import { resolveSettings } from './settings.js';
