@@ -2,7 +2,6 @@
 // recording, settings, cost, content capture, attribution, error.type, SDK promise and stream observers), for the
 // thin per-SDK patchers such as `@aiotel/instrumentation-anthropic`. Not a user API.
 export { currentBusinessAttributes, withAttributes } from './attribution.js';
-export type { Telemetry } from './telemetry.js';
 export { contentAttribute, type GenAIMessage } from './content.js';
 export { CallCosting, type CallPricer, type PriceOverrides } from './cost.js';
 export { errorType } from './errors.js';
@@ -21,3 +20,4 @@ export * from './semconv.js';
 export { type ServerAttributes, serverAttributes } from './server.js';
 export { resolveSettings, type Settings } from './settings.js';
 export type { ResponseSummary } from './summary.js';
+export type { Telemetry } from './telemetry.js';
