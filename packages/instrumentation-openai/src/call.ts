@@ -9,9 +9,9 @@ import {
   systemInstructions,
 } from './content.js';
 import { resolveProvider } from './provider.js';
-import { GenAICallRecorder } from './recorder.js';
+import { GenAICallRecorder, type RecordedCallStart } from './recorder.js';
 import { ATTR_GEN_AI_INPUT_MESSAGES, ATTR_GEN_AI_SYSTEM_INSTRUCTIONS } from './semconv.js';
-import { serverAttributes } from './server.js';
+import { type ServerAttributes, serverAttributes } from './server.js';
 import { observeStream, type StreamObserver } from './stream.js';
 import { summarizeResult } from './summary.js';
 import type { Telemetry } from './telemetry.js';
@@ -32,13 +32,21 @@ export interface ClientLike {
 /**
  * One `openai` call: what its parameters, results and stream chunks mean (usage asked for in streamed chat calls,
  * Chat and Responses chunk readers, cost headers); the shared recorder does the span, metrics and cost. Ends exactly
- * once, whichever of result, error, end of stream, early close or raw response comes first.
+ * once, whichever of result, error, end of stream, early close or raw response comes first. It is its own
+ * {@link RecordedCallStart}: no extra object or closure per call.
  */
-export class GenAICall implements StreamObserver {
+export class GenAICall implements StreamObserver, RecordedCallStart {
   /** The context to run the SDK call in (the span is active there). */
   readonly context: Context;
   /** The parameters as sent: the caller's, or a copy asking for stream usage. */
   readonly params: Record<string, unknown>;
+  readonly operation: string;
+  readonly providerName: string;
+  readonly pricingProvider: string | undefined;
+  readonly requestModel: string;
+  readonly server: ServerAttributes;
+  readonly apiKey: string | undefined;
+  readonly hasOutput: boolean;
   private readonly recorder: GenAICallRecorder;
   private readonly usageInjected: boolean;
   private reader: ChunkReader | undefined;
@@ -50,27 +58,30 @@ export class GenAICall implements StreamObserver {
     client: ClientLike | undefined,
   ) {
     const { settings } = telemetry;
-    const requestModel = typeof params.model === 'string' ? params.model : '';
-    const server = serverAttributes(client?.baseURL);
-    const provider = resolveProvider(requestModel, server.baseUrl, settings.providerName);
+    this.operation = operationName(kind);
+    this.requestModel = typeof params.model === 'string' ? params.model : '';
+    this.server = serverAttributes(client?.baseURL);
+    const provider = resolveProvider(this.requestModel, this.server.baseUrl, settings.providerName);
+    this.providerName = provider.name;
+    this.pricingProvider = provider.pricingProvider;
+    this.apiKey = typeof client?.apiKey === 'string' ? client.apiKey : undefined;
+    this.hasOutput = kind !== 'embeddings';
     const withUsage = settings.injectStreamUsage ? streamUsageParams(kind, params) : undefined;
     this.usageInjected = withUsage !== undefined;
     this.params = withUsage ?? params;
-    this.recorder = new GenAICallRecorder(telemetry, {
-      operation: operationName(kind),
-      providerName: provider.name,
-      pricingProvider: provider.pricingProvider,
-      requestModel,
-      server,
-      apiKey: typeof client?.apiKey === 'string' ? client.apiKey : undefined,
-      sdk: 'openai',
-      hasOutput: kind !== 'embeddings',
-      describeRequest: (attributes) => {
-        requestAttributes(kind, params, attributes);
-        if (settings.captureMessageContent) this.captureInput(params, attributes);
-      },
-    });
+    this.recorder = new GenAICallRecorder(telemetry, this);
     this.context = this.recorder.context;
+  }
+
+  get sdk(): string {
+    return 'openai';
+  }
+
+  /** Request attributes (and captured input) of the parameters; the copy asking for usage reads the same. */
+  describeRequest(attributes: Attributes): void {
+    const { params } = this;
+    requestAttributes(this.kind, params, attributes);
+    if (this.telemetry.settings.captureMessageContent) this.captureInput(params, attributes);
   }
 
   /**
