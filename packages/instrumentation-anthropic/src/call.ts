@@ -3,6 +3,7 @@ import {
   type ObservedCall,
   OPERATION_CHAT,
   observeSdkStream,
+  serverAttributes,
   type Telemetry,
 } from '@aiotel/instrumentation-openai/genai';
 import type { Context } from '@opentelemetry/api';
@@ -26,7 +27,6 @@ export class AnthropicCall implements ObservedCall {
   private readonly recorder: GenAICallRecorder;
   private readonly stream: boolean;
   private reader: MessageEventReader | undefined;
-  private resultSeen = false;
 
   constructor(
     private readonly telemetry: Telemetry,
@@ -40,9 +40,10 @@ export class AnthropicCall implements ObservedCall {
       providerName: settings.providerName ?? ANTHROPIC,
       pricingProvider: ANTHROPIC,
       requestModel: typeof params.model === 'string' ? params.model : '',
-      baseUrl: client?.baseURL,
+      server: serverAttributes(client?.baseURL),
       apiKey: typeof client?.apiKey === 'string' ? client.apiKey : undefined,
       sdk: '@anthropic-ai/sdk',
+      hasOutput: true,
       describeRequest: (attributes) => describeRequest(params, settings, attributes),
     });
   }
@@ -54,8 +55,7 @@ export class AnthropicCall implements ObservedCall {
 
   /** The SDK's parsed result (a `Message`, or a `Stream` observed in place); returned unchanged. */
   onResult<T>(result: T): T {
-    if (this.recorder.isEnded || this.resultSeen) return result;
-    this.resultSeen = true;
+    if (!this.recorder.firstResult()) return result;
     try {
       const stream = result as { iterator?: unknown } | null;
       if (this.stream && typeof stream?.iterator === 'function') observeSdkStream(stream as never, this);
@@ -70,7 +70,7 @@ export class AnthropicCall implements ObservedCall {
   readChunk(event: unknown): boolean {
     try {
       this.reader ??= new MessageEventReader(this.telemetry.settings.captureMessageContent);
-      if (this.reader.read(event)) this.recorder.timeChunk(this.reader.responseModel);
+      if (this.reader.read(event)) this.recorder.timeChunk(this.reader);
     } catch (err) {
       this.recorder.internalError(err);
     }
@@ -79,30 +79,21 @@ export class AnthropicCall implements ObservedCall {
 
   /** The stream ended: normally, or (`aborted`) because the caller aborted its request. */
   streamEnded(aborted: boolean): void {
-    if (aborted) {
-      const error = Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' });
-      this.recorder.finish(this.summary(), { type: 'APIUserAbortError', error });
-    } else {
-      this.recorder.finish(this.summary());
-    }
+    this.recorder.streamEnded(aborted, this.reader);
   }
 
   /** The caller stopped reading early. */
   streamClosed(): void {
-    this.recorder.finish(this.summary());
+    this.recorder.streamClosed(this.reader);
   }
 
   /** The call failed, or its stream did (an HTTP error, a lost connection, an `error` event). */
   fail(err: unknown): void {
-    this.recorder.fail(err, this.summary());
+    this.recorder.fail(err, this.reader);
   }
 
   /** The caller took the raw `Response` (`asResponse()`): the body is theirs, the call ends here. */
   rawResponseTaken(): void {
-    this.recorder.finish({});
-  }
-
-  private summary() {
-    return this.reader?.summary() ?? {};
+    this.recorder.rawResponseTaken();
   }
 }

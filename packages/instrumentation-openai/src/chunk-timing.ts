@@ -23,11 +23,6 @@ export class ChunkTiming {
     private readonly startedAt: number,
   ) {}
 
-  /** Whether the first output chunk came. */
-  get started(): boolean {
-    return this.attributes !== undefined;
-  }
-
   /** The first output chunk came at `now`, with the attributes of the call's chunk metrics. */
   first(now: number, attributes: Attributes): void {
     this.attributes = attributes;

@@ -18,6 +18,8 @@ export type ChunkKind = (typeof ChunkKind)[keyof typeof ChunkKind];
 export interface ChunkReader {
   /** Reads one chunk; may unset (to `undefined`) the `usage: null` field we caused. Never throws. */
   read(chunk: unknown): ChunkKind;
+  /** The response model once a chunk said it (for the chunk metrics). */
+  readonly responseModel: string | undefined;
   summary(): ResponseSummary;
 }
 
@@ -47,6 +49,10 @@ export class ChatChunkReader implements ChunkReader {
     withContent: boolean,
   ) {
     this.texts = withContent ? [] : undefined;
+  }
+
+  get responseModel(): string | undefined {
+    return this.model;
   }
 
   read(chunk: unknown): ChunkKind {
@@ -167,6 +173,10 @@ export class ResponsesEventReader implements ChunkReader {
   private errorCode: unknown;
 
   constructor(private readonly withContent: boolean) {}
+
+  get responseModel(): string | undefined {
+    return stringOr((this.final ?? this.started)?.model);
+  }
 
   read(event: unknown): ChunkKind {
     if (typeof event !== 'object' || event === null) return ChunkKind.Other;

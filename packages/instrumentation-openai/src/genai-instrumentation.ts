@@ -1,9 +1,9 @@
 import { Redactor } from '@aiotel/genai-core';
 import { InstrumentationBase } from '@opentelemetry/instrumentation';
-import type { Telemetry } from './call.js';
 import { CallCosting } from './cost.js';
 import { createInstruments, type Instruments } from './metrics.js';
 import { resolveSettings } from './settings.js';
+import type { Telemetry } from './telemetry.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 
 /** The options every aiotel GenAI instrumentation takes (the openai ones without what only Chat Completions needs). */

@@ -2,13 +2,12 @@
 // recording, settings, cost, content capture, attribution, error.type, SDK promise and stream observers), for the
 // thin per-SDK patchers such as `@aiotel/instrumentation-anthropic`. Not a user API.
 export { currentBusinessAttributes, withAttributes } from './attribution.js';
-export type { Telemetry } from './call.js';
 export { contentAttribute, type GenAIMessage } from './content.js';
 export { CallCosting, type CallPricer, type PriceOverrides } from './cost.js';
 export { errorType } from './errors.js';
 export { GenAIInstrumentationBase, type GenAIInstrumentationConfig } from './genai-instrumentation.js';
 export { createInstruments, type Instruments } from './metrics.js';
-export { GenAICallRecorder, type RecordedCallStart } from './recorder.js';
+export { GenAICallRecorder, type RecordedCallStart, type StreamSummaryReader } from './recorder.js';
 export {
   type CreatePatch,
   type ObservedCall,
@@ -18,5 +17,7 @@ export {
   type StartedCall,
 } from './sdk-create.js';
 export * from './semconv.js';
+export { type ServerAttributes, serverAttributes } from './server.js';
 export { resolveSettings, type Settings } from './settings.js';
 export type { ResponseSummary } from './summary.js';
+export type { Telemetry } from './telemetry.js';

@@ -9,13 +9,13 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { currentBusinessAttributes, metricBusinessAttributes } from './attribution.js';
-import type { Telemetry } from './call.js';
 import { recordCallCost } from './call-cost.js';
 import { ChunkTiming } from './chunk-timing.js';
 import { contentAttribute } from './content.js';
 import { errorType, recordFailure } from './errors.js';
 import { CallMetricAttributes } from './metric-attributes.js';
 import {
+  ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN,
   ATTR_ERROR_TYPE,
   ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
@@ -27,8 +27,10 @@ import {
   ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK,
   ERROR_TYPE_OTHER,
 } from './semconv.js';
-import { serverAttributes } from './server.js';
+import type { ServerAttributes } from './server.js';
+import { sharedCallMetricAttributes } from './shared-metric-attributes.js';
 import type { ResponseSummary } from './summary.js';
+import type { Telemetry } from './telemetry.js';
 import { recordTokens, usageAttributes } from './tokens.js';
 
 /** What a recorded call is, known when it starts. */
@@ -40,25 +42,30 @@ export interface RecordedCallStart {
   /** The provider id the price table knows (`anthropic`), or undefined to let the pricer infer it. */
   readonly pricingProvider: string | undefined;
   readonly requestModel: string;
-  /** The client's base URL, for `server.address` / `server.port`. */
-  readonly baseUrl: unknown;
+  /** `server.address` / `server.port` of the client's base URL (`serverAttributes(client.baseURL)`). */
+  readonly server: ServerAttributes;
   /** The client's API key, removed from recorded exception messages. */
   readonly apiKey: string | undefined;
   /** The SDK's name for diag messages, e.g. `@anthropic-ai/sdk`. */
   readonly sdk: string;
+  /** Whether the operation produces output tokens (embeddings do not: no output token attribute or metric). */
+  readonly hasOutput: boolean;
   /** Adds the request attributes (and captured input content) of the call's parameters. */
   readonly describeRequest: (attributes: Attributes) => void;
 }
 
-// Calls without business keys share their metric attribute objects per (server, provider, operation, model).
-const sharedMetricAttributes = new WeakMap<object, Map<string, CallMetricAttributes>>();
-const MAX_SHARED_PER_SERVER = 256;
+/** What a call's stream reader tells the recorder: the response model at the first chunk, the summary at the end. */
+export interface StreamSummaryReader {
+  readonly responseModel: string | undefined;
+  summary(): ResponseSummary;
+}
 
 /**
  * One GenAI call of any SDK, recorded by the rules every aiotel instrumentation shares: the span `{operation}
  * {model}` (kind CLIENT) with the request attributes at its start and `withAttributes()` business attributes, then
  * response id/model/finish reasons, usage (`usageFromOpenAI`, which reads OpenAI and Anthropic shapes), cost,
- * `error.type`, captured output, and the metrics (duration, tokens, cost, time to first chunk, time per chunk).
+ * `error.type`, captured output, and the metrics (duration, tokens, cost, time to first chunk, time per chunk). A
+ * call answered without usage is marked `aiotel.gen_ai.usage.unknown` and counted, never recorded as zero tokens.
  * Ends exactly once; later signals are ignored. The SDK's own patcher says what the request and response mean.
  */
 export class GenAICallRecorder {
@@ -68,13 +75,15 @@ export class GenAICallRecorder {
   private readonly startedAt = performance.now();
   private readonly metricAttributes: CallMetricAttributes;
   private ended = false;
-  private readonly chunks: ChunkTiming;
+  private answered = false;
+  // Created at the first output chunk: calls that are not streamed never pay for it.
+  private chunks: ChunkTiming | undefined;
 
   constructor(
     private readonly telemetry: Telemetry,
     private readonly start: RecordedCallStart,
   ) {
-    const server = serverAttributes(start.baseUrl);
+    const { server } = start;
     const business = currentBusinessAttributes();
     const common: Attributes = {
       [ATTR_GEN_AI_OPERATION_NAME]: start.operation,
@@ -86,7 +95,7 @@ export class GenAICallRecorder {
     this.metricAttributes =
       metricBusiness !== undefined
         ? new CallMetricAttributes({ ...metricBusiness, ...common })
-        : sharedAttributes(server, common, start);
+        : sharedCallMetricAttributes(server.attributes, start, common);
     const attributes: Attributes = { ...business, ...common };
     start.describeRequest(attributes);
     const parent = context.active();
@@ -96,7 +105,6 @@ export class GenAICallRecorder {
       parent,
     );
     this.context = trace.setSpan(parent, this.span);
-    this.chunks = new ChunkTiming(telemetry.instruments, this.startedAt);
   }
 
   /** Whether the call has ended (its span is closed). */
@@ -104,24 +112,64 @@ export class GenAICallRecorder {
     return this.ended;
   }
 
-  /** An output chunk arrived: time to first chunk, then the gaps between chunks. */
-  timeChunk(responseModel: string | undefined): void {
-    if (this.ended) return;
-    const now = performance.now();
-    if (this.chunks.started) this.chunks.next(now);
-    else this.chunks.first(now, this.metricAttributes.forResponseModel(responseModel).call);
+  /**
+   * The SDK returned its result (a body or a stream): true the first time, before the call ended. Only the first
+   * result counts (a helper's derived promise may report the same response again).
+   */
+  firstResult(): boolean {
+    if (this.ended || this.answered) return false;
+    this.answered = true;
+    return true;
   }
 
-  /** The call failed with `err` (thrown, rejected, or an error event in its stream). */
-  fail(err: unknown, summary: ResponseSummary = {}): void {
+  /** An output chunk arrived: time to first chunk (with the reader's response model), then the gaps. */
+  timeChunk(reader: StreamSummaryReader): void {
     if (this.ended) return;
+    const now = performance.now();
+    if (this.chunks !== undefined) {
+      this.chunks.next(now);
+      return;
+    }
+    this.chunks = new ChunkTiming(this.telemetry.instruments, this.startedAt);
+    this.chunks.first(now, this.metricAttributes.forResponseModel(reader.responseModel).call);
+  }
+
+  /** The stream ended: normally, or (`aborted`) because the caller aborted its request. */
+  streamEnded(aborted: boolean, reader: StreamSummaryReader | undefined): void {
+    if (this.ended) return;
+    if (aborted) {
+      // Named like the error the SDK throws for an aborted non-streamed call.
+      const error = Object.assign(new Error('Request was aborted.'), { name: 'APIUserAbortError' });
+      this.finish(this.summaryOf(reader), { type: 'APIUserAbortError', error });
+    } else {
+      this.finish(this.summaryOf(reader));
+    }
+  }
+
+  /** The caller stopped reading early (`break`, `return()`, closing both tee branches). */
+  streamClosed(reader: StreamSummaryReader | undefined): void {
+    if (!this.ended) this.finish(this.summaryOf(reader));
+  }
+
+  /**
+   * The call failed with `err` (thrown, rejected, or an error in its stream, whose `reader` says what came before).
+   * Returns the `error.type` recorded, or undefined when the call had already ended.
+   */
+  fail(err: unknown, reader?: StreamSummaryReader): string | undefined {
+    if (this.ended) return undefined;
     let type: string;
     try {
       type = errorType(err);
     } catch {
       type = ERROR_TYPE_OTHER;
     }
-    this.finish(summary, { type, error: err });
+    this.finish(this.summaryOf(reader), { type, error: err });
+    return type;
+  }
+
+  /** The caller took the raw `Response` (`asResponse()`): the body is theirs, the call ends here. */
+  rawResponseTaken(): void {
+    this.finish({});
   }
 
   /** End the call with what the response said (`summary.failure` marks a failure the response reported). */
@@ -130,19 +178,20 @@ export class GenAICallRecorder {
     this.ended = true;
     const span = this.span;
     try {
-      this.chunks.flush();
+      this.chunks?.flush();
       const seconds = (performance.now() - this.startedAt) / 1000;
       const { instruments, settings } = this.telemetry;
+      const { hasOutput } = this.start;
       const attributes: Attributes = {};
       if (summary.id !== undefined) attributes[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
       if (summary.model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
       if (summary.finishReasons !== undefined)
         attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
-      const timeToFirstChunk = this.chunks.timeToFirstChunk();
+      const timeToFirstChunk = this.chunks?.timeToFirstChunk();
       if (timeToFirstChunk !== undefined)
         attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = timeToFirstChunk;
       const usage = summary.usage != null ? usageFromOpenAI(summary.usage) : undefined;
-      if (usage !== undefined) usageAttributes(usage, true, attributes);
+      if (usage !== undefined) usageAttributes(usage, hasOutput, attributes);
       if (settings.captureMessageContent && summary.outputMessages !== undefined) {
         attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = contentAttribute(
           summary.outputMessages,
@@ -150,8 +199,9 @@ export class GenAICallRecorder {
         );
       }
       const metricAttributes = this.metricAttributes.forResponseModel(summary.model);
+      const errorType = failure?.type ?? summary.failure;
       if (usage !== undefined) {
-        recordTokens(instruments, usage, true, metricAttributes);
+        recordTokens(instruments, usage, hasOutput, metricAttributes);
         recordCallCost(
           this.telemetry.costing,
           instruments,
@@ -160,8 +210,11 @@ export class GenAICallRecorder {
           attributes,
           (err) => this.internalError(err),
         );
+      } else if (this.answered && errorType === undefined) {
+        // Answered, but the server said nothing about usage: unknown, never zero tokens or zero cost.
+        attributes[ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN] = true;
+        instruments.usageUnknownCalls.add(1, metricAttributes.call);
       }
-      const errorType = failure?.type ?? summary.failure;
       if (errorType !== undefined) {
         attributes[ATTR_ERROR_TYPE] = errorType;
         if (failure !== undefined)
@@ -179,32 +232,22 @@ export class GenAICallRecorder {
     }
   }
 
-  /** Telemetry itself failed: say so once through diag; the call is unaffected. */
+  /** Telemetry itself failed: say so through diag; the call is unaffected. */
   internalError(err: unknown): void {
     this.telemetry.diag.error(
-      `telemetry for a ${this.start.sdk} call failed (the call itself is unaffected)`,
+      `telemetry for an ${this.start.sdk} call failed (the call itself is unaffected)`,
       err,
     );
   }
-}
 
-// Shared per server (a frozen object cached per base URL) and per provider, operation and model.
-function sharedAttributes(
-  server: { readonly attributes: Attributes },
-  common: Attributes,
-  start: RecordedCallStart,
-): CallMetricAttributes {
-  let byKey = sharedMetricAttributes.get(server.attributes);
-  if (byKey === undefined) {
-    byKey = new Map();
-    sharedMetricAttributes.set(server.attributes, byKey);
+  // What the stream's chunks said so far (nothing without a reader); never throws, so the call still ends.
+  private summaryOf(reader: StreamSummaryReader | undefined): ResponseSummary {
+    if (reader === undefined) return {};
+    try {
+      return reader.summary();
+    } catch (err) {
+      this.internalError(err);
+      return {};
+    }
   }
-  const key = `${start.providerName}\u0000${start.operation}\u0000${start.requestModel}`;
-  let found = byKey.get(key);
-  if (found === undefined) {
-    if (byKey.size >= MAX_SHARED_PER_SERVER) byKey.clear();
-    found = new CallMetricAttributes({ ...common });
-    byKey.set(key, found);
-  }
-  return found;
 }

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { serverAttributes } from '../src/server.js';
+import { type SharedCallKey, sharedCallMetricAttributes } from '../src/shared-metric-attributes.js';
+
+const server = serverAttributes('https://api.openai.com/v1').attributes;
+const key: SharedCallKey = { operation: 'chat', providerName: 'openai', requestModel: 'gpt-4o' };
+
+function common(k: SharedCallKey, on = server) {
+  return {
+    'gen_ai.operation.name': k.operation,
+    'gen_ai.provider.name': k.providerName,
+    'gen_ai.request.model': k.requestModel,
+    ...on,
+  };
+}
+
+function shared(k: SharedCallKey, on = server) {
+  return sharedCallMetricAttributes(on, k, common(k, on));
+}
+
+describe('metric attribute sets shared by calls without business keys', () => {
+  it('are the same object for calls to the same server with the same operation, provider and model', () => {
+    const first = shared(key);
+    expect(shared({ ...key })).toBe(first);
+    expect(first.forResponseModel(undefined).call).toEqual(common(key));
+  });
+
+  it('are never mixed across servers, operations, providers or request models', () => {
+    const other = serverAttributes('http://localhost:4000').attributes;
+    const variants = [
+      shared(key),
+      shared(key, other),
+      shared({ ...key, operation: 'embeddings' }),
+      shared({ ...key, providerName: 'openrouter' }),
+      shared({ ...key, requestModel: 'gpt-4o-mini' }),
+    ];
+    expect(new Set(variants).size).toBe(variants.length);
+    expect(variants.map((v) => v.forResponseModel(undefined).call)).toEqual([
+      common(key),
+      common(key, other),
+      common({ ...key, operation: 'embeddings' }),
+      common({ ...key, providerName: 'openrouter' }),
+      common({ ...key, requestModel: 'gpt-4o-mini' }),
+    ]);
+  });
+
+  it('stay bounded: past 256 request models per server the oldest sets are built anew', () => {
+    const on = serverAttributes('http://bounded.example:8080').attributes;
+    const first = shared({ ...key, requestModel: 'model-0' }, on);
+    for (let i = 1; i < 256; i++) shared({ ...key, requestModel: `model-${i}` }, on);
+    expect(shared({ ...key, requestModel: 'model-0' }, on)).toBe(first);
+    shared({ ...key, requestModel: 'model-256' }, on);
+    expect(shared({ ...key, requestModel: 'model-0' }, on)).not.toBe(first);
+  });
+
+  it('stay bounded: past 8 (operation, provider) pairs per model the oldest are built anew', () => {
+    const on = serverAttributes('http://pairs.example:8080').attributes;
+    const first = shared({ ...key, providerName: 'p0' }, on);
+    for (let i = 1; i < 8; i++) shared({ ...key, providerName: `p${i}` }, on);
+    expect(shared({ ...key, providerName: 'p0' }, on)).toBe(first);
+    shared({ ...key, providerName: 'p8' }, on);
+    expect(shared({ ...key, providerName: 'p0' }, on)).not.toBe(first);
+  });
+});
