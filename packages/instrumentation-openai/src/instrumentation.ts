@@ -1,9 +1,8 @@
-import { context } from '@opentelemetry/api';
 import { InstrumentationNodeModuleDefinition } from '@opentelemetry/instrumentation';
-import { isApiPromise, observeApiPromise } from './api-promise.js';
 import type { ApiKind } from './attributes.js';
 import { type ClientLike, GenAICall } from './call.js';
 import { GenAIInstrumentationBase } from './genai-instrumentation.js';
+import { patchedSdkCreate } from './sdk-create.js';
 import type { OpenAIInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
@@ -101,52 +100,13 @@ export class OpenAIInstrumentation extends GenAIInstrumentationBase<OpenAIInstru
   }
 
   private patchedCreate(kind: ApiKind, original: AnyFunction): AnyFunction {
-    const instrumentation = this;
-    return function create(this: { _client?: ClientLike } | undefined, ...args: unknown[]) {
-      const params = args[0];
-      if (typeof params !== 'object' || params === null || !instrumentation.isEnabled()) {
-        return original.apply(this, args);
-      }
-      let call: GenAICall;
-      try {
-        call = new GenAICall(
-          instrumentation.currentTelemetry(),
-          kind,
-          params as Record<string, unknown>,
-          this?._client,
-        );
-      } catch (err) {
-        instrumentation._diag.error('starting a span for an openai call failed', err);
-        return original.apply(this, args);
-      }
-      const sentArgs = call.params === params ? args : [call.params, ...args.slice(1)];
-      let result: unknown;
-      try {
-        result = context.with(call.context, () => original.apply(this, sentArgs));
-      } catch (err) {
-        call.fail(err);
-        throw err;
-      }
-      try {
-        if (isApiPromise(result)) observeApiPromise(result, call);
-        else instrumentation.observeUnknownResult(result, call);
-      } catch (err) {
-        instrumentation._diag.error('observing an openai call failed', err);
-      }
-      return result;
-    };
-  }
-
-  // Not the APIPromise we know (a future SDK?): still end the span, from the plain promise.
-  private observeUnknownResult(result: unknown, call: GenAICall): void {
-    this.warnOnce('shape', 'openai returned an unknown promise type; spans may lack details');
-    if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
-      (result as Promise<unknown>).then(
-        (value) => call.onResult(value),
-        (err: unknown) => call.fail(err),
-      );
-    } else {
-      call.onResult(result);
-    }
+    return patchedSdkCreate(original, {
+      sdk: 'openai',
+      diag: this._diag,
+      isEnabled: () => this.isEnabled(),
+      startCall: (params, client) =>
+        new GenAICall(this.currentTelemetry(), kind, params, client as ClientLike | undefined),
+      warnOnce: (key, message) => this.warnOnce(key, message),
+    });
   }
 }

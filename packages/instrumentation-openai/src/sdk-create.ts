@@ -14,6 +14,8 @@ export type ObservedCall = Pick<
 /** A call as the patched `create` runs it: observed, with the context its span is active in. */
 export interface StartedCall extends ObservedCall {
   readonly context: Context;
+  /** The parameters to send, when the call changed them (a copy: the caller's object is never touched). */
+  readonly params?: Record<string, unknown>;
 }
 
 /** How one SDK's patched `create` starts calls and reports problems. */
@@ -29,7 +31,7 @@ export interface CreatePatch {
 }
 
 /**
- * Observe a generated SDK's (Stainless) `APIPromise` in place, as the openai patcher does: parsed result, failure, raw
+ * Observe a generated SDK's (Stainless) `APIPromise` in place: parsed result, failure, raw
  * response and derived promises all reach `call`. Returns false when `result` is not such a promise.
  */
 export function observeSdkPromise(result: unknown, call: ObservedCall): boolean {
@@ -63,9 +65,11 @@ export function patchedSdkCreate(original: AnyFunction, patch: CreatePatch): Any
       patch.diag.error(`starting a span for an ${patch.sdk} call failed`, err);
       return original.apply(this, args);
     }
+    const sentArgs =
+      call.params === undefined || call.params === params ? args : [call.params, ...args.slice(1)];
     let result: unknown;
     try {
-      result = context.with(call.context, () => original.apply(this, args));
+      result = context.with(call.context, () => original.apply(this, sentArgs));
     } catch (err) {
       call.fail(err);
       throw err;
