@@ -153,6 +153,25 @@ function roundsMet(
   return finite.length === 0 ? {} : { rounds: { met: finite.filter(holds).length, of: finite.length } };
 }
 
+/** The workloads a peer is compared on: name, median ratio to the floor, ratios round by round. */
+const PEER_WORKLOADS = [
+  [
+    'non-streaming',
+    (s: VariantSummary) => s.nonStreaming.ratioToFloor.median,
+    (s: VariantSummary) => s.nonStreaming.ratioByRound,
+  ],
+  [
+    'streaming',
+    (s: VariantSummary) => s.streaming.ratioToFloor.median,
+    (s: VariantSummary) => s.streaming.ratioByRound,
+  ],
+  [
+    'concurrent',
+    (s: VariantSummary) => s.concurrent.ratioToFloor.median,
+    (s: VariantSummary) => s.concurrent.ratioByRound,
+  ],
+] as const;
+
 /**
  * The targets of the issue: full kit ≤ 1.10× raw per call, < 1 µs per chunk (the goals), with the steps towards them
  * (≤ 1.30× per call, ≤ 2.5 µs per chunk, ≤ 1.5× per concurrent call); our instrumentation under every peer.
@@ -205,24 +224,8 @@ export function checkTargets(summaries: readonly VariantSummary[], floor?: SdkFl
   for (const peer of summaries.filter((s) => s.kind === 'peer')) {
     // Every variant of ours on the peer's floor (with and without the aggregating meter provider) faces the peer.
     const mines = ours.filter((s) => s.floor === peer.floor);
-    for (const mine of mines.length > 0 ? mines : [undefined])
-      for (const [workload, pick, byRound] of [
-        [
-          'non-streaming',
-          (s: VariantSummary) => s.nonStreaming.ratioToFloor.median,
-          (s: VariantSummary) => s.nonStreaming.ratioByRound,
-        ],
-        [
-          'streaming',
-          (s: VariantSummary) => s.streaming.ratioToFloor.median,
-          (s: VariantSummary) => s.streaming.ratioByRound,
-        ],
-        [
-          'concurrent',
-          (s: VariantSummary) => s.concurrent.ratioToFloor.median,
-          (s: VariantSummary) => s.concurrent.ratioByRound,
-        ],
-      ] as const) {
+    for (const mine of mines.length > 0 ? mines : [undefined]) {
+      for (const [workload, pick, byRound] of PEER_WORKLOADS) {
         const a = mine ? pick(mine) : Number.NaN;
         const b = pick(peer);
         const theirs = byRound(peer);
@@ -236,6 +239,7 @@ export function checkTargets(summaries: readonly VariantSummary[], floor?: SdkFl
           ...roundsMet(differences, (d) => d < 0),
         });
       }
+    }
   }
   return checks;
 }
