@@ -3,7 +3,7 @@
  * responses (a small chat completion, or an SSE stream of 500 chunks), measured in-process with one layer
  * at a time switched on or off. Each mode runs in its own process, modes interleaved over rounds; the
  * median CPU µs per call is printed with its difference to `raw`.
- *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--sdk 6|7] [--prompt-kb N] [--base DIR] MODE...
+ *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--sdk 6|7] [--prompt-kb N] [--http] [--base DIR] MODE...
  * `--sdk 6` runs openai 6 from a peer's folder instead of the workspace's openai 7, for the peer modes `contrib`
  * (@opentelemetry/instrumentation-openai, peers/otel-contrib/setup.cjs) and `traceloop` (OpenLLMetry,
  * peers/traceloop/setup.cjs), which patch openai < 7 only: our instrumentation and the peers on the same work,
@@ -14,14 +14,18 @@
  * `--base DIR` runs every mode a second time as `MODE@base` from DIR, a built checkout of another commit (this
  * script is copied to DIR/bench/src/layers-ab.ts and run from there, so it loads DIR's packages): an A/B of two
  * commits in interleaved rounds.
+ * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
+ * instead of the stub: the same layers, with the network's work beside them.
  * `--profile` writes a V8 CPU profile of every child to .tmp/layers-profiles/RUN/ (for src/profile-summary.ts).
  * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg
- * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider);
- * resil (bulkhead 50), resil-off (every policy off: the fetch wrapper alone), resil-nobulkhead,
- * resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to the sink, and `resilient()`
- * with its defaults but a bulkhead of 50, as the bench's full7: the full kit, without HTTP spans since no request
- * reaches undici).
+ * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer
+ * or meter provider: the patch over the API's no-op providers); ctx (the context manager alone), ctx-with (each
+ * call run in a new context, as a patch does); resil (bulkhead 50), resil-off (every policy off: the fetch wrapper
+ * alone), resil-nobulkhead, resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to
+ * the sink, and `resilient()` with its defaults but a bulkhead of 50, as the bench's full7: the full kit, with
+ * HTTP spans only under `--http`, since with the stub no request reaches undici), full-nohttp (full with
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/).
  */
@@ -44,6 +48,9 @@ const MODES = [
   'instr-nopricer',
   'instr-noinject',
   'instr-agg',
+  'instr-noop',
+  'ctx',
+  'ctx-with',
   'contrib',
   'traceloop',
   'resil',
@@ -51,6 +58,7 @@ const MODES = [
   'resil-nobulkhead',
   'resil-notimeout',
   'full',
+  'full-nohttp',
 ];
 const CONCURRENCY = 50;
 const PROFILES = fileURLToPath(new URL('../.tmp/layers-profiles', import.meta.url));
@@ -117,8 +125,10 @@ async function child(
       headers: { 'content-type': 'text/event-stream' },
     });
   };
-  // The resilient client calls the global fetch at call time.
-  globalThis.fetch = stub as unknown as typeof fetch;
+  // `--http`: the real fetch against the fake AI API in its own process; otherwise the stub, which the resilient
+  // client also finds as the global fetch at call time.
+  const fakeUrl = process.env.BENCH_FAKE ?? '';
+  if (fakeUrl === '') globalThis.fetch = stub as unknown as typeof fetch;
   let flush = async (): Promise<void> => {};
   const peer = PEER_FOLDERS[mode];
   // The folder openai is required from: the workspace's openai 7, or a peer folder's openai 6.
@@ -148,7 +158,7 @@ async function child(
     api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const exporter = new OTLPTraceExporter({ url: `${sinkUrl}/v1/traces` });
     const tracerProvider =
-      mode === 'instr-notrace'
+      mode === 'instr-notrace' || mode === 'instr-noop'
         ? undefined
         : new TracerProvider({
             spanProcessors: mode === 'instr-noexport' ? [] : [new BatchSpanProcessor({ exporter })],
@@ -165,7 +175,7 @@ async function child(
     });
     producer?.useReader(reader);
     const sdkMeterProvider =
-      mode === 'instr-nometrics' ? undefined : new MeterProvider({ readers: [reader] });
+      mode === 'instr-nometrics' || mode === 'instr-noop' ? undefined : new MeterProvider({ readers: [reader] });
     if (aggregating && sdkMeterProvider) aggregating.useSdk(sdkMeterProvider);
     const meterProvider = aggregating ?? sdkMeterProvider;
     if (tracerProvider) api.trace.setGlobalTracerProvider(tracerProvider);
@@ -187,18 +197,26 @@ async function child(
     };
   }
   const { OpenAI } = createRequire(join(sdkFolder, 'x.js'))('openai') as typeof import('openai');
-  let client = new OpenAI({
-    baseURL: 'http://127.0.0.1:9/v1',
-    apiKey: 'k',
-    fetch: stub as unknown as typeof fetch,
-  });
-  const resilientMode = mode.startsWith('resil') || mode === 'full';
+  let client = new OpenAI(
+    fakeUrl === ''
+      ? { baseURL: 'http://127.0.0.1:9/v1', apiKey: 'k', fetch: stub as unknown as typeof fetch }
+      : { baseURL: fakeUrl, apiKey: 'k' },
+  );
+  let around = <T>(fn: () => T): T => fn();
+  if (mode === 'ctx' || mode === 'ctx-with') {
+    const api = await import('@opentelemetry/api');
+    const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const key = api.createContextKey('layers');
+    if (mode === 'ctx-with') around = (fn) => api.context.with(api.context.active().setValue(key, 1), fn);
+  }
+  const resilientMode = mode.startsWith('resil') || mode.startsWith('full');
   if (resilientMode) {
     const { resilient } = (await import(
       process.env.BENCH_RESILIENCE_MODULE ?? '@aiotel/resilience'
     )) as typeof import('@aiotel/resilience');
     const options =
-      mode === 'full'
+      mode.startsWith('full')
         ? { bulkhead: { limit: CONCURRENCY, queue: 1000 } }
         : mode === 'resil-off'
           ? {
@@ -227,7 +245,7 @@ async function child(
   };
   const one = async (): Promise<void> => {
     if (!stream) {
-      await client.chat.completions.create(params);
+      await around(() => client.chat.completions.create(params));
       return;
     }
     const s = await client.chat.completions.create({ ...params, stream: true });
@@ -249,7 +267,7 @@ async function child(
       await Promise.all(Array.from({ length: batch }, () => (resilientMode ? one() : limit(one))));
     }
   };
-  if (mode === 'full') {
+  if (mode.startsWith('full')) {
     // The preload started it: a second start returns the running instance (after one warning).
     const running = (await import('@aiotel/node')).startTelemetry();
     flush = () => running.forceFlush();
@@ -273,6 +291,7 @@ async function main(): Promise<void> {
       'prompt-kb': { type: 'string' },
       base: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      http: { type: 'boolean', default: false },
       sdk: { type: 'string', default: '7' },
       child: { type: 'string' },
     },
@@ -308,6 +327,9 @@ async function main(): Promise<void> {
   const sink: ServerProcess = await startServerProcess(
     fileURLToPath(new URL('./servers/otlp-sink.ts', import.meta.url)),
   );
+  const fake: ServerProcess | undefined = values.http
+    ? await startServerProcess(fileURLToPath(new URL('./servers/fake-server.ts', import.meta.url)))
+    : undefined;
   const results = new Map<string, number[]>(runs.map((run) => [run.name, []]));
   const workload = [
     ...(stream ? ['--stream'] : concurrent ? ['--concurrent'] : []),
@@ -324,13 +346,15 @@ async function main(): Promise<void> {
             env: {
               ...process.env,
               BENCH_SINK: sink.url,
+              BENCH_FAKE: fake?.url ?? '',
               BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
-              ...(run.mode === 'full' ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+              ...(run.mode.startsWith('full') ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+              ...(run.mode === 'full-nohttp' ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' } : {}),
             },
             // The preload is resolved from the working directory: the bench folder of the run's checkout.
             cwd: dirname(dirname(run.script)),
             execArgv: [
-              ...(run.mode === 'full' ? ['--import', '@aiotel/node/register'] : []),
+              ...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : []),
               ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, run.name)] : []),
             ],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -351,6 +375,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await sink.stop();
+    await fake?.stop();
   }
   const finite = (xs: number[]) => xs.filter(Number.isFinite);
   const unit = stream
