@@ -175,7 +175,9 @@ async function child(
     });
     producer?.useReader(reader);
     const sdkMeterProvider =
-      mode === 'instr-nometrics' || mode === 'instr-noop' ? undefined : new MeterProvider({ readers: [reader] });
+      mode === 'instr-nometrics' || mode === 'instr-noop'
+        ? undefined
+        : new MeterProvider({ readers: [reader] });
     if (aggregating && sdkMeterProvider) aggregating.useSdk(sdkMeterProvider);
     const meterProvider = aggregating ?? sdkMeterProvider;
     if (tracerProvider) api.trace.setGlobalTracerProvider(tracerProvider);
@@ -215,23 +217,22 @@ async function child(
     const { resilient } = (await import(
       process.env.BENCH_RESILIENCE_MODULE ?? '@aiotel/resilience'
     )) as typeof import('@aiotel/resilience');
-    const options =
-      mode.startsWith('full')
-        ? { bulkhead: { limit: CONCURRENCY, queue: 1000 } }
-        : mode === 'resil-off'
-          ? {
-              retry: false,
-              circuitBreaker: false,
-              bulkhead: false,
-              timeout: false,
-              fallback: false,
-              budget: false,
-            }
-          : mode === 'resil-nobulkhead'
-            ? { bulkhead: false }
-            : mode === 'resil-notimeout'
-              ? { bulkhead: { limit: 50, queue: 1000 }, timeout: false }
-              : { bulkhead: { limit: 50, queue: 1000 } };
+    const options = mode.startsWith('full')
+      ? { bulkhead: { limit: CONCURRENCY, queue: 1000 } }
+      : mode === 'resil-off'
+        ? {
+            retry: false,
+            circuitBreaker: false,
+            bulkhead: false,
+            timeout: false,
+            fallback: false,
+            budget: false,
+          }
+        : mode === 'resil-nobulkhead'
+          ? { bulkhead: false }
+          : mode === 'resil-notimeout'
+            ? { bulkhead: { limit: 50, queue: 1000 }, timeout: false }
+            : { bulkhead: { limit: 50, queue: 1000 } };
     client = resilient(client, options as Parameters<typeof resilient>[1]);
   }
   // A prompt of realistic size (`--prompt-kb`): some costs grow with the request body.
