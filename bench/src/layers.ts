@@ -3,7 +3,7 @@
  * responses (a small chat completion, or an SSE stream of 500 chunks), measured in-process with one layer
  * at a time switched on or off. Each mode runs in its own process, modes interleaved over rounds; the
  * median CPU µs per call is printed with its difference to `raw`.
- *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--sdk 6|7] [--prompt-kb N] [--http] [--base DIR] MODE...
+ *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--sdk 6|7] [--prompt-kb N] [--calls N] [--http] [--base DIR] MODE...
  * `--sdk 6` runs openai 6 from a peer's folder instead of the workspace's openai 7, for the peer modes `contrib`
  * (@opentelemetry/instrumentation-openai, peers/otel-contrib/setup.cjs) and `traceloop` (OpenLLMetry,
  * peers/traceloop/setup.cjs), which patch openai < 7 only: our instrumentation and the peers on the same work,
@@ -14,9 +14,11 @@
  * `--base DIR` runs every mode a second time as `MODE@base` from DIR, a built checkout of another commit (this
  * script is copied to DIR/bench/src/layers-ab.ts and run from there, so it loads DIR's packages): an A/B of two
  * commits in interleaved rounds.
+ * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300).
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
- * `--profile` writes a V8 CPU profile of every child to .tmp/layers-profiles/RUN/ (for src/profile-summary.ts).
+ * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
+ * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts).
  * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg
  * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer
@@ -30,7 +32,7 @@
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/).
  */
 import { fork } from 'node:child_process';
-import { copyFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -104,6 +106,39 @@ function sse(includeUsage: boolean): string {
   return `${body}data: [DONE]\n\n`;
 }
 
+/**
+ * With BENCH_PROFILE_DIR set, profiles the calls measured from now on (the inspector's profiler, not `--cpu-prof`,
+ * so start-up and warm-up stay out of it); returns what stops it and writes the profile there.
+ */
+async function startWindowProfile(): Promise<(() => Promise<void>) | undefined> {
+  const dir = process.env.BENCH_PROFILE_DIR ?? '';
+  if (dir === '') return undefined;
+  const alloc = process.env.BENCH_PROFILE_KIND === 'alloc';
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  if (alloc) {
+    // Every object sampled, the ones a scavenge collects included: what the calls allocate, not what they keep.
+    await session.post('HeapProfiler.startSampling', {
+      samplingInterval: 512,
+      includeObjectsCollectedByMajorGC: true,
+      includeObjectsCollectedByMinorGC: true,
+    });
+  } else {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  return async () => {
+    const { profile } = alloc
+      ? await session.post('HeapProfiler.stopSampling')
+      : await session.post('Profiler.stop');
+    mkdirSync(dir, { recursive: true });
+    const name = `window-${process.pid}.${alloc ? 'heapprofile' : 'cpuprofile'}`;
+    writeFileSync(join(dir, name), JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
 // With `--sdk 6`, openai 6 is loaded from the peer's folder (the peers patch openai < 7 only).
 const PEER_FOLDERS: Record<string, string> = { contrib: 'otel-contrib', traceloop: 'traceloop' };
 
@@ -113,7 +148,7 @@ async function child(
   concurrent: boolean,
   sinkUrl: string,
   sdk: string,
-): Promise<number> {
+): Promise<{ usPerCall: number; mainUsPerCall: number }> {
   if (sdk !== '7' && sdk !== '6') throw new Error(`--sdk ${sdk}: 6 or 7`);
   if (PEER_FOLDERS[mode] !== undefined && sdk !== '6') throw new Error(`mode ${mode} needs --sdk 6`);
   const SSE_WITH = sse(true);
@@ -254,7 +289,7 @@ async function child(
       // Read to the end.
     }
   };
-  const n = stream ? 300 : 5000;
+  const n = Number(process.env.BENCH_CALLS ?? 0) || (stream ? 300 : 5000);
   const limit = limitConcurrency(CONCURRENCY);
   const run = async (calls: number): Promise<void> => {
     if (!concurrent) {
@@ -275,11 +310,15 @@ async function child(
   }
   await run(n / 2);
   await flush();
+  const profiler = await startWindowProfile();
   const cpuStart = process.cpuUsage();
+  const mainStart = process.threadCpuUsage();
   await run(n);
   await flush();
   const cpu = process.cpuUsage(cpuStart);
-  return (cpu.user + cpu.system) / n;
+  const main = process.threadCpuUsage(mainStart);
+  await profiler?.();
+  return { usPerCall: (cpu.user + cpu.system) / n, mainUsPerCall: (main.user + main.system) / n };
 }
 
 async function main(): Promise<void> {
@@ -292,7 +331,9 @@ async function main(): Promise<void> {
       'prompt-kb': { type: 'string' },
       base: { type: 'string' },
       profile: { type: 'boolean', default: false },
+      alloc: { type: 'boolean', default: false },
       http: { type: 'boolean', default: false },
+      calls: { type: 'string' },
       sdk: { type: 'string', default: '7' },
       child: { type: 'string' },
     },
@@ -301,14 +342,14 @@ async function main(): Promise<void> {
   const concurrent = values.concurrent === true;
   if (stream && concurrent) throw new Error('--stream and --concurrent are two workloads: pick one');
   if (values.child) {
-    const usPerCall = await child(
+    const measured = await child(
       values.child,
       stream,
       concurrent,
       process.env.BENCH_SINK ?? '',
       values.sdk ?? '7',
     );
-    process.send?.({ usPerCall });
+    process.send?.(measured);
     return;
   }
   const modes = positionals.length > 0 ? positionals : MODES.filter((m) => PEER_FOLDERS[m] === undefined);
@@ -332,6 +373,8 @@ async function main(): Promise<void> {
     ? await startServerProcess(fileURLToPath(new URL('./servers/fake-server.ts', import.meta.url)))
     : undefined;
   const results = new Map<string, number[]>(runs.map((run) => [run.name, []]));
+  // The main thread's share (the rest: GC helpers, the compiler's threads, the exporter's work off-thread).
+  const mainThread = new Map<string, number[]>(runs.map((run) => [run.name, []]));
   const workload = [
     ...(stream ? ['--stream'] : concurrent ? ['--concurrent'] : []),
     '--sdk',
@@ -349,20 +392,21 @@ async function main(): Promise<void> {
               BENCH_SINK: sink.url,
               BENCH_FAKE: fake?.url ?? '',
               BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
+              BENCH_CALLS: values.calls ?? '0',
+              BENCH_PROFILE_DIR: values.profile || values.alloc ? join(PROFILES, run.name) : '',
+              BENCH_PROFILE_KIND: values.alloc ? 'alloc' : 'cpu',
               ...(run.mode.startsWith('full') ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
               ...(run.mode === 'full-nohttp' ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' } : {}),
             },
             // The preload is resolved from the working directory: the bench folder of the run's checkout.
             cwd: dirname(dirname(run.script)),
-            execArgv: [
-              ...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : []),
-              ...(values.profile ? ['--cpu-prof', '--cpu-prof-dir', join(PROFILES, run.name)] : []),
-            ],
+            execArgv: [...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : [])],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
           let value = Number.NaN;
-          proc.on('message', (msg: { usPerCall: number }) => {
+          proc.on('message', (msg: { usPerCall: number; mainUsPerCall: number }) => {
             value = msg.usPerCall;
+            mainThread.get(run.name)!.push(msg.mainUsPerCall);
           });
           proc.on('exit', (code) =>
             Number.isNaN(value) ? reject(new Error(`${run.name} exited ${code}`)) : resolve(value),
@@ -385,7 +429,7 @@ async function main(): Promise<void> {
       ? 'µs per concurrent call'
       : 'µs per call';
   console.log(
-    `CPU ${unit}, median of ${rounds} rounds; × and difference to raw of the same side, round by round (median, min-max)${stream ? '; per chunk' : ''}:`,
+    `CPU ${unit}, median of ${rounds} rounds; × and difference to raw of the same side, round by round (median, min-max)${stream ? '; per chunk' : ''}; the main thread's own CPU and difference:`,
   );
   for (const [name, xs] of results) {
     const raws = results.get(name.endsWith('@base') ? 'raw@base' : 'raw')!;
@@ -393,8 +437,11 @@ async function main(): Promise<void> {
     const diffs = xs.map((x, i) => x - (raws[i] as number)).filter(Number.isFinite);
     const perChunk = (d: number) => (stream ? ` = ${(d / CHUNKS).toFixed(2)} µs/chunk` : '');
     const d = median(diffs);
+    const mains = mainThread.get(name)!;
+    const rawMains = mainThread.get(name.endsWith('@base') ? 'raw@base' : 'raw')!;
+    const mainDiff = median(mains.map((x, i) => x - (rawMains[i] as number)).filter(Number.isFinite));
     console.log(
-      `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${d >= 0 ? '+' : ''}${d.toFixed(1)}${perChunk(d)}`,
+      `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${d >= 0 ? '+' : ''}${d.toFixed(1)}${perChunk(d)}  (main thread ${median(finite(mains)).toFixed(1)}, ${mainDiff >= 0 ? '+' : ''}${mainDiff.toFixed(1)})`,
     );
   }
 }
