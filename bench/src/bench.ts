@@ -28,7 +28,7 @@ import { selectVariants, type Variant } from './variants.ts';
 const HELP = `usage: node src/bench.ts [options]
   --rounds N                 rounds (a fresh process per variant per round; default 5)
   --calls N                  measured non-streaming calls per process (default 2000)
-  --stream-calls N           measured streaming calls per process (default 30)
+  --stream-calls N           measured streaming calls per process (default 60)
   --chunks N                 content chunks per stream (default 500)
   --concurrent-calls N       calls started at once in the concurrent workload (default 1000)
   --concurrency N            in flight at most (bulkhead / harness limiter; default 50)
@@ -67,7 +67,7 @@ const rounds = intOption('rounds', quick ? 1 : 5);
 const sizes: WorkloadSizes = {
   calls: intOption('calls', quick ? 200 : 2000),
   warmupCalls: quick ? 50 : 300,
-  streamCalls: intOption('stream-calls', quick ? 5 : 30),
+  streamCalls: intOption('stream-calls', quick ? 5 : 60),
   warmupStreamCalls: 2,
   chunks: intOption('chunks', 500),
   concurrentCalls: intOption('concurrent-calls', quick ? 200 : 1000),
