@@ -11,7 +11,12 @@ import { registerHooks } from 'node:module';
 import { parseArgs } from 'node:util';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { type ReadableSpan, type SpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import {
+  InMemorySpanExporter,
+  type ReadableSpan,
+  SimpleSpanProcessor,
+  TracerProvider,
+} from '@opentelemetry/sdk-trace';
 import { median } from './stats.ts';
 
 interface Serializer {
@@ -24,7 +29,8 @@ registerHooks({
     try {
       return next(specifier, context);
     } catch (error) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js')) return next(`${specifier.slice(0, -3)}.ts`, context);
+      if (specifier.startsWith('.') && specifier.endsWith('.js'))
+        return next(`${specifier.slice(0, -3)}.ts`, context);
       throw error;
     }
   },
@@ -32,17 +38,11 @@ registerHooks({
 
 /** A batch as the preload's BatchSpanProcessor hands it over: GenAI spans, each with the HTTP attempt under it. */
 function batch(count: number): ReadableSpan[] {
-  const ended: ReadableSpan[] = [];
-  const collect: SpanProcessor = {
-    onStart() {},
-    onEnd: (span) => void ended.push(span),
-    forceFlush: async () => {},
-    shutdown: async () => {},
-  };
-  const provider = new TracerProvider({ spanProcessors: [collect] });
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
   const genai = provider.getTracer('@aiotel/instrumentation-openai', '0.1.0');
   const http = provider.getTracer('@aiotel/node', '0.1.0');
-  for (let i = 0; ended.length < count; i++) {
+  for (let i = 0; exporter.getFinishedSpans().length < count; i++) {
     const span = genai.startSpan('chat gpt-4o-mini', {
       kind: SpanKind.CLIENT,
       attributes: {
@@ -80,7 +80,7 @@ function batch(count: number): ReadableSpan[] {
     span.setStatus({ code: SpanStatusCode.OK });
     span.end();
   }
-  return ended.slice(0, count);
+  return exporter.getFinishedSpans().slice(0, count);
 }
 
 /** µs per span of `batches` serializations of the batch. */
@@ -105,21 +105,29 @@ async function main(): Promise<void> {
   const { SpanProtobufSerializer } = (await import(source)) as {
     SpanProtobufSerializer: new () => Serializer;
   };
-  const sides: [string, Serializer][] = [
-    ['ProtobufTraceSerializer (upstream)', ProtobufTraceSerializer],
-    ['SpanProtobufSerializer (@aiotel/node)', new SpanProtobufSerializer()],
+  const sides = [
+    {
+      name: 'ProtobufTraceSerializer (upstream)',
+      serializer: ProtobufTraceSerializer as Serializer,
+      us: [] as number[],
+    },
+    {
+      name: 'SpanProtobufSerializer (@aiotel/node)',
+      serializer: new SpanProtobufSerializer(),
+      us: [] as number[],
+    },
   ];
-  const [upstream, ours] = sides.map(([, s]) => s.serializeRequest(spans) ?? new Uint8Array());
+  const [upstream, ours] = sides.map((side) => side.serializer.serializeRequest(spans) ?? new Uint8Array());
   if (!upstream || !ours || Buffer.compare(upstream, ours) !== 0) {
     throw new Error('the two serializers disagree on this batch: nothing to compare');
   }
-  const figures = sides.map(() => [] as number[]);
-  for (const [, serializer] of sides) time(serializer, spans, batches); // warm-up
+  for (const side of sides) time(side.serializer, spans, batches); // warm-up
   for (let round = 0; round < rounds; round++) {
-    sides.forEach(([, serializer], i) => figures[i]!.push(time(serializer, spans, batches)));
+    for (const side of sides) side.us.push(time(side.serializer, spans, batches));
   }
-  console.log(`${spans.length} spans per batch, ${(upstream.length / spans.length).toFixed(0)} B/span, ${rounds} rounds`);
-  sides.forEach(([name], i) => console.log(`${name.padEnd(40)} ${median(figures[i]!).toFixed(2)} µs/span`));
+  const perSpan = (upstream.length / spans.length).toFixed(0);
+  console.log(`${spans.length} spans per batch, ${perSpan} B/span, ${rounds} rounds`);
+  for (const side of sides) console.log(`${side.name.padEnd(40)} ${median(side.us).toFixed(2)} µs/span`);
 }
 
 await main();

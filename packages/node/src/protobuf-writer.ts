@@ -142,7 +142,8 @@ export class ProtobufWriter {
     const fromLow16 = (seconds & 65535) * 1e9;
     const fromHigh = ((seconds / 65536) >>> 0) * 1e9;
     const low = (fromLow16 >>> 0) + (((fromHigh & 65535) * 65536) >>> 0) + nanos;
-    const high = Math.floor(fromLow16 / 4294967296) + ((fromHigh / 65536) >>> 0) + Math.floor(low / 4294967296);
+    const high =
+      Math.floor(fromLow16 / 4294967296) + ((fromHigh / 65536) >>> 0) + Math.floor(low / 4294967296);
     this.fixed64(low >>> 0, high >>> 0);
   }
 

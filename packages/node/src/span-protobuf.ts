@@ -1,14 +1,18 @@
-import type { Link, TimedEvent } from '@opentelemetry/api';
+import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
 import {
   type IExportTraceServiceResponse,
   type ISerializer,
   ProtobufTraceSerializer,
 } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import { ProtobufWriter } from './protobuf-writer.js';
 
 type Resource = ReadableSpan['resource'];
-type Scope = ReadableSpan['instrumentationScope'];
+// Scope attributes are not in core 3.1's type yet, but upstream encodes them when a scope has them.
+type Scope = ReadableSpan['instrumentationScope'] & {
+  readonly attributes?: Attributes;
+  readonly droppedAttributesCount?: number;
+};
 
 /** Attribute keys kept encoded (they repeat on every span); the cache is emptied when it fills. */
 const KEY_CACHE_SIZE = 1024;
@@ -68,12 +72,8 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
 
   /** ResourceSpans.resource, encoded once per resource whose attributes are settled. */
   #resource(resource: Resource): void {
+    if (this.#replay(this.#resources, resource)) return;
     const w = this.#writer;
-    const cached = this.#resources.get(resource);
-    if (cached) {
-      w.raw(cached);
-      return;
-    }
     const from = w.pos;
     w.byte(0x0a);
     const start = w.begin(2);
@@ -86,12 +86,8 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
 
   /** ScopeSpans.scope, encoded once per scope. */
   #scope(scope: Scope): void {
+    if (this.#replay(this.#scopes, scope)) return;
     const w = this.#writer;
-    const cached = this.#scopes.get(scope);
-    if (cached) {
-      w.raw(cached);
-      return;
-    }
     const from = w.pos;
     w.byte(0x0a);
     const start = w.begin(1);
@@ -110,19 +106,18 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     this.#scopes.set(scope, w.copy(from));
   }
 
+  /** Writes the bytes encoded earlier for this object, if any. */
+  #replay<K extends object>(cache: WeakMap<K, Uint8Array>, key: K): boolean {
+    const cached = cache.get(key);
+    if (cached) this.#writer.raw(cached);
+    return cached !== undefined;
+  }
+
   #span(span: ReadableSpan): void {
     const w = this.#writer;
     const start = w.begin(2);
     const ctx = span.spanContext();
-    w.byte(0x0a);
-    w.hexBytes(ctx.traceId);
-    w.byte(0x12);
-    w.hexBytes(ctx.spanId);
-    const traceState = ctx.traceState?.serialize();
-    if (traceState) {
-      w.byte(0x1a);
-      w.string(traceState);
-    }
+    this.#context(ctx);
     const parent = span.parentSpanContext;
     if (parent?.spanId) {
       w.byte(0x22);
@@ -163,6 +158,20 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     w.end(start, 2);
   }
 
+  /** trace_id, span_id and trace_state: fields 1 to 3 of both Span and Span.Link. */
+  #context(ctx: SpanContext): void {
+    const w = this.#writer;
+    w.byte(0x0a);
+    w.hexBytes(ctx.traceId);
+    w.byte(0x12);
+    w.hexBytes(ctx.spanId);
+    const traceState = ctx.traceState?.serialize();
+    if (traceState) {
+      w.byte(0x1a);
+      w.string(traceState);
+    }
+  }
+
   #event(event: TimedEvent): void {
     const w = this.#writer;
     w.byte(0x5a); // Span.events
@@ -182,15 +191,7 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     const ctx = link.context;
     w.byte(0x6a); // Span.links
     const start = w.begin(1);
-    w.byte(0x0a);
-    w.hexBytes(ctx.traceId);
-    w.byte(0x12);
-    w.hexBytes(ctx.spanId);
-    const traceState = ctx.traceState?.serialize();
-    if (traceState) {
-      w.byte(0x1a);
-      w.string(traceState);
-    }
+    this.#context(ctx);
     if (link.attributes) this.#attributes(link.attributes, 0x22);
     w.byte(0x28);
     w.varint(link.droppedAttributesCount || 0);
@@ -223,7 +224,7 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
       w.string(key);
       return;
     }
-    let encoded = this.#keys.get(key);
+    const encoded = this.#keys.get(key);
     if (encoded === undefined) {
       if (this.#keys.size >= KEY_CACHE_SIZE) this.#keys.clear();
       const from = w.pos;

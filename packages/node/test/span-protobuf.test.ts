@@ -15,13 +15,13 @@ import {
   type ReadableSpan,
   type SpanProcessor,
   TracerProvider,
-  type TracerConfig,
+  type TracerProviderOptions,
 } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
 import { SpanProtobufSerializer } from '../src/span-protobuf.js';
 
 /** A tracer provider of the real SDK whose ended spans are collected, as the preload's batch processor gets them. */
-function recorder(config: TracerConfig = {}): { provider: TracerProvider; ended: ReadableSpan[] } {
+function recorder(config: TracerProviderOptions = {}): { provider: TracerProvider; ended: ReadableSpan[] } {
   const ended: ReadableSpan[] = [];
   const collect: SpanProcessor = {
     onStart() {},
@@ -37,26 +37,7 @@ function recorder(config: TracerConfig = {}): { provider: TracerProvider; ended:
 
 /** An SDK span with some fields replaced: for values the SDK would not let through but an exporter may be given. */
 function altered(span: ReadableSpan, fields: Partial<ReadableSpan>): ReadableSpan {
-  return {
-    name: span.name,
-    kind: span.kind,
-    spanContext: () => span.spanContext(),
-    parentSpanContext: span.parentSpanContext,
-    startTime: span.startTime,
-    endTime: span.endTime,
-    status: span.status,
-    attributes: span.attributes,
-    links: span.links,
-    events: span.events,
-    duration: span.duration,
-    ended: span.ended,
-    resource: span.resource,
-    instrumentationScope: span.instrumentationScope,
-    droppedAttributesCount: span.droppedAttributesCount,
-    droppedEventsCount: span.droppedEventsCount,
-    droppedLinksCount: span.droppedLinksCount,
-    ...fields,
-  };
+  return Object.assign(Object.create(span) as ReadableSpan, fields);
 }
 
 /** Where two encodings first differ, or "identical" (a readable failure, even for megabytes). */
@@ -68,7 +49,9 @@ function difference(actual: Uint8Array, expected: Uint8Array): string {
       return `byte ${i} of ${actual.length} (upstream ${expected.length}): ${around(actual)} vs upstream ${around(expected)}`;
     }
   }
-  return actual.length === expected.length ? 'identical' : `lengths ${actual.length} vs upstream ${expected.length}`;
+  return actual.length === expected.length
+    ? 'identical'
+    : `lengths ${actual.length} vs upstream ${expected.length}`;
 }
 
 /** Encodes the spans with ours and upstream's serializer and expects the same bytes; returns ours. */
@@ -94,10 +77,18 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const tracer = provider.getTracer('@aiotel/instrumentation-openai', '0.1.0');
     const span = tracer.startSpan('chat gpt-4o-mini', {
       kind: SpanKind.CLIENT,
-      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o-mini', 'server.port': 4000 },
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-4o-mini',
+        'server.port': 4000,
+      },
     });
     tracer
-      .startSpan('POST', { attributes: { 'http.response.status_code': 200 } }, trace.setSpan(context.active(), span))
+      .startSpan(
+        'POST',
+        { attributes: { 'http.response.status_code': 200 } },
+        trace.setSpan(context.active(), span),
+      )
       .end();
     span.setAttributes({ 'gen_ai.usage.input_tokens': 20, 'gen_ai.usage.cost.amount': 0.0000066 });
     span.setAttribute('gen_ai.response.finish_reasons', ['stop']);
@@ -161,7 +152,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
   });
 
   it('encodes events with and without attributes, and dropped events and event attributes', () => {
-    const { provider, ended } = recorder({ spanLimits: { eventCountLimit: 3, attributePerEventCountLimit: 2 } });
+    const { provider, ended } = recorder({
+      spanLimits: { eventCountLimit: 3, attributePerEventCountLimit: 2 },
+    });
     const span = provider.getTracer('t').startSpan('events');
     span.addEvent('bare');
     span.addEvent('first', { a: 'x' });
@@ -174,7 +167,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
   });
 
   it('encodes links with attributes, trace state, remote flag and dropped links', () => {
-    const { provider, ended } = recorder({ spanLimits: { linkCountLimit: 2, attributePerLinkCountLimit: 1 } });
+    const { provider, ended } = recorder({
+      spanLimits: { linkCountLimit: 2, attributePerLinkCountLimit: 1 },
+    });
     const local = provider.getTracer('t').startSpan('local');
     local.end();
     const links: Link[] = [
@@ -205,7 +200,13 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
 
   it('encodes every span kind', () => {
     const { provider, ended } = recorder();
-    for (const kind of [SpanKind.INTERNAL, SpanKind.SERVER, SpanKind.CLIENT, SpanKind.PRODUCER, SpanKind.CONSUMER]) {
+    for (const kind of [
+      SpanKind.INTERNAL,
+      SpanKind.SERVER,
+      SpanKind.CLIENT,
+      SpanKind.PRODUCER,
+      SpanKind.CONSUMER,
+    ]) {
       provider.getTracer('t').startSpan(`kind ${kind}`, { kind }).end();
     }
     expectUpstreamBytes(ended);
@@ -218,7 +219,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     tracer.startSpan('local child', {}, trace.setSpan(context.active(), root)).end();
     root.end();
     tracer.startSpan('remote child', {}, trace.setSpanContext(context.active(), REMOTE)).end();
-    const unsampled = altered(ended[0]!, { spanContext: () => ({ ...ended[0]!.spanContext(), traceFlags: 0 }) });
+    const unsampled = altered(ended[0]!, {
+      spanContext: () => ({ ...ended[0]!.spanContext(), traceFlags: 0 }),
+    });
     const upperHex = altered(ended[0]!, {
       spanContext: () => ({ ...ended[0]!.spanContext(), traceId: 'ABCDEF0123456789ABCDEF0123456789' }),
     });
@@ -229,8 +232,14 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
 
   it('encodes timestamps exactly, beyond 2^53 nanoseconds', () => {
     const { provider, ended } = recorder();
-    provider.getTracer('t').startSpan('epoch', { startTime: [0, 0] }).end([0, 1]);
-    provider.getTracer('t').startSpan('2100', { startTime: [4_102_444_800, 123_456_789] }).end([4_102_444_801, 999_999_999]);
+    provider
+      .getTracer('t')
+      .startSpan('epoch', { startTime: [0, 0] })
+      .end([0, 1]);
+    provider
+      .getTracer('t')
+      .startSpan('2100', { startTime: [4_102_444_800, 123_456_789] })
+      .end([4_102_444_801, 999_999_999]);
     provider.getTracer('t').startSpan('now').end();
     expectUpstreamBytes(ended);
   });
@@ -261,7 +270,12 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
   it('encodes scope attributes and dropped scope attributes', () => {
     const { provider, ended } = recorder();
     provider.getTracer('t').startSpan('scoped').end();
-    const scope = { name: 'scoped', version: '1', attributes: { 'scope.kind': 'genai' }, droppedAttributesCount: 2 };
+    const scope = {
+      name: 'scoped',
+      version: '1',
+      attributes: { 'scope.kind': 'genai' },
+      droppedAttributesCount: 2,
+    };
     const bare = { name: '' };
     expectUpstreamBytes([
       altered(ended[0]!, { instrumentationScope: scope }),
@@ -286,7 +300,10 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
 
   it('encodes dropped attribute counts', () => {
     const { provider, ended } = recorder({ spanLimits: { attributeCountLimit: 2 } });
-    provider.getTracer('t').startSpan('limited', { attributes: { a: 1, b: 2, c: 3, d: 4 } }).end();
+    provider
+      .getTracer('t')
+      .startSpan('limited', { attributes: { a: 1, b: 2, c: 3, d: 4 } })
+      .end();
     expect(ended[0]!.droppedAttributesCount).toBe(2);
     expectUpstreamBytes(ended);
   });
@@ -296,7 +313,11 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const tracer = provider.getTracer('t'.repeat(300), 'v'.repeat(128));
     for (const length of [127, 128, 16_383, 16_384, 70_000]) {
       tracer.startSpan('n'.repeat(length), { attributes: { ascii: 'a'.repeat(length) } }).end();
-      tracer.startSpan('unicode', { attributes: { accented: 'é'.repeat(length), emoji: '👍'.repeat(length / 4) } }).end();
+      tracer
+        .startSpan('unicode', {
+          attributes: { accented: 'é'.repeat(length), emoji: '👍'.repeat(length / 4) },
+        })
+        .end();
       tracer.startSpan('key', { attributes: { ['k'.repeat(length)]: 1 } }).end();
     }
     const span = tracer.startSpan('long status');
@@ -309,7 +330,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const { provider, ended } = recorder();
     const tracer = provider.getTracer('t');
     for (let i = 0; i < 3000; i++) {
-      tracer.startSpan(`chat ${i}`, { attributes: { 'gen_ai.response.id': `chatcmpl-${i}`, i, x: i / 7 } }).end();
+      tracer
+        .startSpan(`chat ${i}`, { attributes: { 'gen_ai.response.id': `chatcmpl-${i}`, i, x: i / 7 } })
+        .end();
     }
     expect(expectUpstreamBytes(ended).length).toBeGreaterThan(256 * 1024);
   });
@@ -325,7 +348,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const firstCopy = Buffer.from(firstBytes);
     expectUpstreamBytes(ended, serializer);
     expect(Buffer.compare(firstBytes, firstCopy)).toBe(0);
-    expect(difference(firstBytes, ProtobufTraceSerializer.serializeRequest(first) as Uint8Array)).toBe('identical');
+    expect(difference(firstBytes, ProtobufTraceSerializer.serializeRequest(first) as Uint8Array)).toBe(
+      'identical',
+    );
   });
 
   it('encodes many distinct attribute keys (more than its key cache holds) over several batches', () => {
@@ -334,7 +359,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const serializer = new SpanProtobufSerializer();
     for (let batch = 0; batch < 3; batch++) {
       for (let i = 0; i < 600; i++) {
-        tracer.startSpan('keys', { attributes: { [`key.${i}`]: i, [`key.${batch}.${i}`]: 'v', shared: 'é' } }).end();
+        tracer
+          .startSpan('keys', { attributes: { [`key.${i}`]: i, [`key.${batch}.${i}`]: 'v', shared: 'é' } })
+          .end();
       }
       expectUpstreamBytes(ended.splice(0), serializer);
     }
@@ -344,7 +371,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const serializer = new SpanProtobufSerializer();
     // ExportTraceServiceResponse { partial_success { rejected_spans: 3, error_message: "x" } }
     const response = new Uint8Array([0x0a, 0x05, 0x08, 0x03, 0x12, 0x01, 0x78]);
-    expect(serializer.deserializeResponse(response)).toEqual(ProtobufTraceSerializer.deserializeResponse(response));
+    expect(serializer.deserializeResponse(response)).toEqual(
+      ProtobufTraceSerializer.deserializeResponse(response),
+    );
     expect(serializer.deserializeResponse(response).partialSuccess?.rejectedSpans).toBe(3);
   });
 });
