@@ -1,3 +1,5 @@
+const INITIAL_SIZE = 64 * 1024;
+
 /**
  * A protobuf writer over one growable buffer that is reused from call to call: nested messages are written after a
  * length slot that is back-patched (the body shifts only when its length needs another byte), and strings go straight
@@ -5,12 +7,12 @@
  * the output is byte-identical to upstream's for the same input.
  */
 export class ProtobufWriter {
-  buf: Buffer;
+  buf = Buffer.allocUnsafeSlow(INITIAL_SIZE);
   pos = 0;
-  #view: DataView;
+  #view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
 
-  constructor(initialSize = 64 * 1024) {
-    this.buf = Buffer.allocUnsafeSlow(initialSize);
+  #allocate(size: number): void {
+    this.buf = Buffer.allocUnsafeSlow(size);
     this.#view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
@@ -20,17 +22,22 @@ export class ProtobufWriter {
     if (needed <= this.buf.length) return;
     let length = this.buf.length * 2;
     while (length < needed) length *= 2;
-    const grown = Buffer.allocUnsafeSlow(length);
-    this.buf.copy(grown, 0, 0, this.pos);
-    this.buf = grown;
-    this.#view = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
+    const old = this.buf;
+    this.#allocate(length);
+    old.copy(this.buf, 0, 0, this.pos);
   }
 
-  /** A copy of the bytes written from `from` on (to the end by default): the buffer itself is reused. */
-  copy(from: number, to = this.pos): Uint8Array {
-    const out = new Uint8Array(to - from);
-    out.set(this.buf.subarray(from, to));
+  /** A copy of the bytes written from `from` on: the buffer itself is reused. */
+  copy(from: number): Uint8Array {
+    const out = new Uint8Array(this.pos - from);
+    out.set(this.buf.subarray(from, this.pos));
     return out;
+  }
+
+  /** Starts a new message; a buffer grown past `keep` bytes by a huge batch is let go rather than held for good. */
+  reset(keep: number): void {
+    this.pos = 0;
+    if (this.buf.length > keep) this.#allocate(INITIAL_SIZE);
   }
 
   /** Reserves `slot` bytes for the length of the message written next; give the result to `end`. */
@@ -176,6 +183,11 @@ export class ProtobufWriter {
 
   /** A length-prefixed UTF-8 string: short ASCII by a loop, the rest by one native write. */
   string(str: string): void {
+    // Upstream writes a number or boolean as an empty string (it has no length); null would throw there.
+    if (typeof str !== 'string') {
+      this.byte(0);
+      return;
+    }
     const n = str.length;
     if (n < 128) {
       this.ensure(n + 1);

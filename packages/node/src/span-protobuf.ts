@@ -16,6 +16,8 @@ type Scope = ReadableSpan['instrumentationScope'] & {
 
 /** Attribute keys kept encoded (they repeat on every span); the cache is emptied when it fills. */
 const KEY_CACHE_SIZE = 1024;
+/** The reused buffer is kept up to this size (a batch of 512 GenAI spans takes about 300 KiB). */
+const KEEP_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Longer keys are encoded each time. */
 const KEY_CACHE_MAX_LENGTH = 128;
 /** Span flags bits set beside the W3C trace flags (OTLP's SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE / _IS_REMOTE). */
@@ -38,7 +40,7 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
 
   serializeRequest(spans: ReadableSpan[]): Uint8Array {
     const w = this.#writer;
-    w.pos = 0;
+    w.reset(KEEP_BUFFER_BYTES);
     for (const [resource, scopes] of groupByResourceAndScope(spans)) {
       w.byte(0x0a); // ExportTraceServiceRequest.resource_spans
       const resourceSpans = w.begin(3);

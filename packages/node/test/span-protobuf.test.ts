@@ -294,6 +294,24 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     expect(Buffer.from(after).includes('h-1')).toBe(true);
   });
 
+  it('encodes a name or message that is not a string as upstream does, and survives a missing one', () => {
+    const { provider, ended } = recorder();
+    provider.getTracer('t').startSpan('named').end();
+    const numbered = altered(ended[0]!, {
+      name: 42 as never,
+      status: { code: SpanStatusCode.ERROR, message: true as never },
+    });
+    expectUpstreamBytes([numbered]);
+    // Upstream throws on a null name and the whole batch is lost; ours sends it with an empty name.
+    const nameless = new SpanProtobufSerializer().serializeRequest([
+      altered(ended[0]!, { name: null as never }),
+    ]);
+    const emptyName = ProtobufTraceSerializer.serializeRequest([
+      altered(ended[0]!, { name: '' }),
+    ]) as Uint8Array;
+    expect(difference(nameless, emptyName)).toBe('identical');
+  });
+
   it('encodes an empty batch as an empty request', () => {
     expect(expectUpstreamBytes([])).toHaveLength(0);
   });
@@ -335,6 +353,21 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
         .end();
     }
     expect(expectUpstreamBytes(ended).length).toBeGreaterThan(256 * 1024);
+  });
+
+  it('encodes the batch after one larger than the buffer it keeps (4 MiB)', () => {
+    const { provider, ended } = recorder();
+    const serializer = new SpanProtobufSerializer();
+    provider
+      .getTracer('t')
+      .startSpan('huge', { attributes: { body: 'x'.repeat(5 * 1024 * 1024) } })
+      .end();
+    expect(expectUpstreamBytes(ended.splice(0), serializer).length).toBeGreaterThan(5 * 1024 * 1024);
+    provider
+      .getTracer('t')
+      .startSpan('small', { attributes: { body: 'y' } })
+      .end();
+    expectUpstreamBytes(ended, serializer);
   });
 
   it('keeps an earlier result intact when the buffer is reused', () => {
