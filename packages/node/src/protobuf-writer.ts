@@ -29,8 +29,8 @@ export class ProtobufWriter {
 
   /** A copy of the bytes written from `from` on: the buffer itself is reused. */
   copy(from: number): Uint8Array {
-    const out = new Uint8Array(this.pos - from);
-    out.set(this.buf.subarray(from, this.pos));
+    const out = Buffer.allocUnsafe(this.pos - from);
+    this.buf.copy(out, 0, from, this.pos);
     return out;
   }
 
@@ -176,7 +176,7 @@ export class ProtobufWriter {
     const buf = this.buf;
     let pos = this.pos;
     for (let i = 0; i < 2 * n; i += 2) {
-      buf[pos++] = ((hexDigit(hex.charCodeAt(i)) << 4) | hexDigit(hex.charCodeAt(i + 1))) & 255;
+      buf[pos++] = ((hexValue(hex.charCodeAt(i)) << 4) | hexValue(hex.charCodeAt(i + 1))) & 255;
     }
     this.pos = pos;
   }
@@ -219,8 +219,13 @@ export function varintSize(v: number): number {
   return v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
 }
 
-function hexDigit(c: number): number {
+/** Upstream's hex digit values by char code, non-hex characters included (`c - 55`), for codes below 256. */
+const HEX = Int16Array.from({ length: 256 }, (_, c) => {
   if (c >= 48 && c <= 57) return c - 48;
   if (c >= 97 && c <= 102) return c - 87;
   return c - 55;
+});
+
+function hexValue(c: number): number {
+  return c < 256 ? (HEX[c] as number) : c - 55;
 }

@@ -14,7 +14,7 @@ type Scope = ReadableSpan['instrumentationScope'] & {
   readonly droppedAttributesCount?: number;
 };
 
-/** Attribute keys kept encoded (they repeat on every span); the cache is emptied when it fills. */
+/** Attribute keys kept (they repeat on every span); the cache is emptied when it fills. */
 const KEY_CACHE_SIZE = 1024;
 /** The reused buffer is kept up to this size (a batch of 512 GenAI spans takes about 300 KiB). */
 const KEEP_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -34,7 +34,7 @@ const hasOwn = Object.prototype.hasOwnProperty;
  */
 export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
   readonly #writer = new ProtobufWriter();
-  readonly #keys = new Map<string, Uint8Array>();
+  readonly #keys = new Map<string, KnownKey>();
   readonly #resources = new WeakMap<Resource, Uint8Array>();
   readonly #scopes = new WeakMap<Scope, Uint8Array>();
 
@@ -202,40 +202,68 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     w.end(start, 1);
   }
 
-  /** Repeated KeyValue under the field whose tag byte is `tag`, in the object's own enumerable key order. */
+  /**
+   * Repeated KeyValue under the field whose tag byte is `tag`, in the object's own enumerable key order. A key's
+   * encoding is kept, and so is the whole KeyValue once a short value repeats under it (`chat`, a model name, a port).
+   */
   #attributes(attributes: object, tag: number): void {
     const w = this.#writer;
     for (const key in attributes) {
       if (!hasOwn.call(attributes, key)) continue;
+      const value = (attributes as Record<string, unknown>)[key];
+      const known = this.#known(key);
       w.byte(tag);
-      const start = w.begin(1);
-      this.#key(key);
-      w.byte(0x12); // KeyValue.value
-      const value = w.begin(1);
-      this.#anyValue((attributes as Record<string, unknown>)[key]);
-      w.end(value, 1);
-      w.end(start, 1);
+      if (known === undefined) {
+        this.#keyValue(key, undefined, value);
+        continue;
+      }
+      if (known.keyValue !== undefined && known.value === value) {
+        w.raw(known.keyValue);
+        continue;
+      }
+      const from = w.pos;
+      this.#keyValue(key, known.key, value);
+      if (known.value === value && repeatable(value)) {
+        known.keyValue = w.copy(from);
+      } else {
+        known.value = value;
+        known.keyValue = undefined;
+      }
     }
   }
 
-  /** KeyValue.key, from the cache of encoded keys. */
-  #key(key: string): void {
+  /** A KeyValue message, length first, with the key's encoding if known. */
+  #keyValue(key: string, encodedKey: Uint8Array | undefined, value: unknown): void {
     const w = this.#writer;
-    if (key.length > KEY_CACHE_MAX_LENGTH) {
+    const start = w.begin(1);
+    if (encodedKey) {
+      w.raw(encodedKey);
+    } else {
       w.byte(0x0a);
       w.string(key);
-      return;
     }
-    const encoded = this.#keys.get(key);
-    if (encoded === undefined) {
+    w.byte(0x12); // KeyValue.value
+    const valueStart = w.begin(1);
+    this.#anyValue(value);
+    w.end(valueStart, 1);
+    w.end(start, 1);
+  }
+
+  /** What is kept for an attribute key, made on first sight; none for very long keys. */
+  #known(key: string): KnownKey | undefined {
+    if (key.length > KEY_CACHE_MAX_LENGTH) return undefined;
+    let known = this.#keys.get(key);
+    if (known === undefined) {
       if (this.#keys.size >= KEY_CACHE_SIZE) this.#keys.clear();
+      const w = this.#writer;
       const from = w.pos;
       w.byte(0x0a);
       w.string(key);
-      this.#keys.set(key, w.copy(from));
-      return;
+      known = { key: w.copy(from), value: undefined, keyValue: undefined };
+      w.pos = from;
+      this.#keys.set(key, known);
     }
-    w.raw(encoded);
+    return known;
   }
 
   /** AnyValue as upstream decides it: integers within int64 as int, other numbers as double, unknown types empty. */
@@ -283,6 +311,20 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
       w.end(list, 1);
     }
   }
+}
+
+/** An attribute key's encoding (tag included), and the last value seen under it with, once repeated, the KeyValue. */
+interface KnownKey {
+  readonly key: Uint8Array;
+  value: unknown;
+  /** The KeyValue message (length first) of `value`, kept once `value` came twice in a row. */
+  keyValue: Uint8Array | undefined;
+}
+
+/** Values whose KeyValue is kept when they repeat: primitives (compared by value), strings only when short. */
+function repeatable(value: unknown): boolean {
+  const type = typeof value;
+  return type === 'number' || type === 'boolean' || (type === 'string' && (value as string).length <= 64);
 }
 
 /** OTLP span flags: the W3C trace flags plus "is-remote is known" and, for a remote parent or link, "is remote". */

@@ -386,6 +386,48 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     );
   });
 
+  it('encodes a value that repeats under a key, then changes, as upstream does (kept KeyValues stay right)', () => {
+    const { provider, ended } = recorder();
+    const tracer = provider.getTracer('t');
+    const values = [
+      1,
+      1,
+      '1',
+      '1',
+      true,
+      true,
+      1,
+      0,
+      -0,
+      0,
+      Number.NaN,
+      Number.NaN,
+      2.5,
+      2.5,
+      'chat',
+      'chat',
+      'chats',
+    ];
+    for (const value of [...values, 'l'.repeat(65), 'l'.repeat(65), 'l'.repeat(66)]) {
+      tracer.startSpan('repeat', { attributes: { 'gen_ai.operation.name': value, other: 'x' } }).end();
+      tracer.startSpan('event').addEvent('e', { 'gen_ai.operation.name': value }).end();
+    }
+    expectUpstreamBytes(ended);
+  });
+
+  it('encodes an array or map again when the same object changed between batches', () => {
+    const { provider, ended } = recorder();
+    provider.getTracer('t').startSpan('shared').end();
+    const reasons = ['stop'];
+    const map = { a: 1 };
+    const withShared = () => altered(ended[0]!, { attributes: { reasons, map } as never });
+    const serializer = new SpanProtobufSerializer();
+    expectUpstreamBytes([withShared(), withShared()], serializer);
+    reasons.push('length');
+    map.a = 2;
+    expectUpstreamBytes([withShared()], serializer);
+  });
+
   it('encodes many distinct attribute keys (more than its key cache holds) over several batches', () => {
     const { provider, ended } = recorder();
     const tracer = provider.getTracer('t');
