@@ -215,7 +215,7 @@ export class ProtobufWriter {
 }
 
 /** Bytes of a varint for an unsigned 32-bit length. */
-export function varintSize(v: number): number {
+function varintSize(v: number): number {
   return v < 128 ? 1 : v < 16384 ? 2 : v < 2097152 ? 3 : v < 268435456 ? 4 : 5;
 }
 

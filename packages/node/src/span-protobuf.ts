@@ -30,7 +30,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
 /**
  * Encodes spans as an OTLP ExportTraceServiceRequest in protobuf, byte for byte what `ProtobufTraceSerializer`
  * of `@opentelemetry/otlp-transformer` 0.301 writes, in one pass into a reused buffer: no size-estimation pass, ids
- * decoded in place, attribute keys and resource / scope headers encoded once. The response is read by upstream's.
+ * decoded in place, resource and scope headers and attribute keys encoded once, a repeated short value's KeyValue
+ * kept. Tag bytes are written as literals (field number << 3 | wire type). The response is read by upstream's.
  */
 export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
   readonly #writer = new ProtobufWriter();
@@ -54,13 +55,13 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
           this.#span(span);
         }
         if (scope.schemaUrl) {
-          w.byte(0x1a);
+          w.byte(0x1a); // ScopeSpans.schema_url
           w.string(scope.schemaUrl);
         }
         w.end(scopeStart, 3);
       }
       if (resource.schemaUrl) {
-        w.byte(0x1a);
+        w.byte(0x1a); // ResourceSpans.schema_url
         w.string(resource.schemaUrl);
       }
       w.end(resourceSpans, 3);
@@ -122,37 +123,37 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     this.#context(ctx);
     const parent = span.parentSpanContext;
     if (parent?.spanId) {
-      w.byte(0x22);
+      w.byte(0x22); // parent_span_id
       w.hexBytes(parent.spanId);
     }
-    w.byte(0x2a);
+    w.byte(0x2a); // name
     w.string(span.name);
     // OTLP's SpanKind is the API's plus one (0 is UNSPECIFIED, omitted).
     const kind = span.kind == null ? 0 : span.kind + 1;
     if (kind !== 0) {
-      w.byte(0x30);
+      w.byte(0x30); // kind
       w.varint(kind);
     }
-    w.byte(0x39);
+    w.byte(0x39); // start_time_unix_nano, fixed64
     w.hrTime(span.startTime);
-    w.byte(0x41);
+    w.byte(0x41); // end_time_unix_nano
     w.hrTime(span.endTime);
-    if (span.attributes) this.#attributes(span.attributes, 0x4a);
-    w.byte(0x50);
+    if (span.attributes) this.#attributes(span.attributes, 0x4a); // Span.attributes
+    w.byte(0x50); // dropped_attributes_count
     w.varint(span.droppedAttributesCount);
     for (const event of span.events) this.#event(event);
-    w.byte(0x60);
+    w.byte(0x60); // dropped_events_count
     w.varint(span.droppedEventsCount);
     for (const link of span.links) this.#link(link);
-    w.byte(0x70);
+    w.byte(0x70); // dropped_links_count
     w.varint(span.droppedLinksCount);
-    w.byte(0x7a);
+    w.byte(0x7a); // status
     const status = w.begin(1);
     if (span.status.message) {
-      w.byte(0x12);
+      w.byte(0x12); // Status.message
       w.string(span.status.message);
     }
-    w.byte(0x18);
+    w.byte(0x18); // Status.code
     w.varint(span.status.code);
     w.end(status, 1);
     w.bytes2(0x85, 0x01); // flags, field 16, fixed32
@@ -178,12 +179,12 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     const w = this.#writer;
     w.byte(0x5a); // Span.events
     const start = w.begin(1);
-    w.byte(0x09);
+    w.byte(0x09); // Event.time_unix_nano
     w.hrTime(event.time);
-    w.byte(0x12);
+    w.byte(0x12); // Event.name
     w.string(event.name);
-    if (event.attributes) this.#attributes(event.attributes, 0x1a);
-    w.byte(0x20);
+    if (event.attributes) this.#attributes(event.attributes, 0x1a); // Event.attributes
+    w.byte(0x20); // Event.dropped_attributes_count
     w.varint(event.droppedAttributesCount || 0);
     w.end(start, 1);
   }
@@ -194,10 +195,10 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     w.byte(0x6a); // Span.links
     const start = w.begin(1);
     this.#context(ctx);
-    if (link.attributes) this.#attributes(link.attributes, 0x22);
-    w.byte(0x28);
+    if (link.attributes) this.#attributes(link.attributes, 0x22); // Link.attributes
+    w.byte(0x28); // Link.dropped_attributes_count
     w.varint(link.droppedAttributesCount || 0);
-    w.byte(0x35);
+    w.byte(0x35); // Link.flags, fixed32
     w.fixed32(spanFlags(ctx.traceFlags, ctx.isRemote));
     w.end(start, 1);
   }
