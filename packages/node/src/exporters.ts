@@ -15,7 +15,6 @@ import {
   JsonTraceSerializer,
   MetricsExporterMetricsHelper,
   ProtobufMetricsSerializer,
-  ProtobufTraceSerializer,
   TraceExporterMetricsHelper,
 } from '@opentelemetry/otlp-transformer';
 import type { PushMetricExporter, ResourceMetrics } from '@opentelemetry/sdk-metrics';
@@ -25,6 +24,7 @@ import { ExportError } from './export-errors.js';
 import { MetricSendQueue } from './metric-send-queue.js';
 import { type ExportSignals, type OtlpHttpSettings, OtlpHttpTransport } from './otlp-transport.js';
 import { redactMetrics, redactSpan } from './redact.js';
+import { SpanProtobufSerializer } from './span-protobuf.js';
 
 /** A failure of one class is reported at most this often (once per outage, and outages can flap). */
 const REPORT_INTERVAL_MS = 10 * 60 * 1000;
@@ -163,11 +163,12 @@ export function createSpanExporter(
 ): SpanExporter {
   const json = config.tracesProtocol === 'http/json';
   const settings = otlpSettings(config, 'TRACES', config.tracesUrl, json);
-  // Upstream's OTLPTraceExporter, but with a transport that never holds the process (see OtlpHttpTransport).
+  // Upstream's OTLPTraceExporter, but with a transport that never holds the process (see OtlpHttpTransport) and,
+  // for protobuf, our encoder of the same bytes at a third of the cost (see SpanProtobufSerializer).
   const exporter = new OTLPExporterBase<ReadableSpan[]>(
     createOtlpNetworkExportDelegate(
       settings,
-      json ? JsonTraceSerializer : ProtobufTraceSerializer,
+      json ? JsonTraceSerializer : new SpanProtobufSerializer(),
       createOtlpHttpExporterMetrics(
         'otlp_http_span_exporter',
         TraceExporterMetricsHelper,
