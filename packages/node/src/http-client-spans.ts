@@ -81,6 +81,8 @@ interface Attempt {
   errorType: string | undefined;
 }
 
+const START_OPTIONS = Object.freeze({ kind: SpanKind.CLIENT });
+
 /** Writes the trace context headers into undici's request in whichever shape its version has. */
 const REQUEST_HEADERS: TextMapSetter<UndiciRequest> = {
   set(request, name, value) {
@@ -159,11 +161,10 @@ export class HttpClientSpans {
       }
       inspectRequest(request, this.#redactor, attributes);
       const active = context.active();
-      const span = tracer.startSpan(
-        method === '_OTHER' ? 'HTTP' : method,
-        { kind: SpanKind.CLIENT, attributes },
-        active,
-      );
+      // Set after the start, not passed to it, which cleans them twice (0.6 µs): the preload's sampler (parent-based
+      // always-on, `OTEL_TRACES_SAMPLER` is not read) does not look at attributes.
+      const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, START_OPTIONS, active);
+      span.setAttributes(attributes);
       propagation.inject(trace.setSpan(active, span), request, REQUEST_HEADERS);
       request[ATTEMPT] = {
         span,
@@ -289,9 +290,23 @@ function isAbort(error: { name?: string; code?: unknown }): boolean {
  */
 function metricAttributes(attempt: Attempt): Attributes {
   const { origin, method, status, errorType, protocol } = attempt;
+  // Most requests to an origin end alike: the previous set, checked without building a key.
+  const last = origin.lastMetricAttributes;
+  if (
+    last !== undefined &&
+    last[ATTR_HTTP_REQUEST_METHOD] === method &&
+    last[ATTR_HTTP_RESPONSE_STATUS_CODE] === status &&
+    last[ATTR_ERROR_TYPE] === errorType &&
+    last[ATTR_NETWORK_PROTOCOL_VERSION] === protocol
+  ) {
+    return last;
+  }
   const key = `${method} ${status} ${errorType} ${protocol}`;
   let attributes = origin.metricAttributes.get(key);
-  if (attributes) return attributes;
+  if (attributes) {
+    origin.lastMetricAttributes = attributes;
+    return attributes;
+  }
   attributes = {};
   if (status !== undefined) attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] = status;
   attributes[ATTR_HTTP_REQUEST_METHOD] = method;
@@ -304,5 +319,6 @@ function metricAttributes(attempt: Attempt): Attributes {
   // Error types are bounded in practice; this only guards memory against an unbounded one.
   if (origin.metricAttributes.size >= 64) origin.metricAttributes.clear();
   origin.metricAttributes.set(key, attributes);
+  origin.lastMetricAttributes = attributes;
   return attributes;
 }

@@ -49,38 +49,70 @@ export function inspectRequest(
   if (Array.isArray(headers)) {
     for (let i = 0; i + 1 < headers.length; i += 2) {
       const name: unknown = headers[i];
-      const value: unknown = headers[i + 1];
       if (typeof name !== 'string') continue;
-      const lower = name.toLowerCase();
+      const kind = kindOf(name);
+      if (kind === OTHER) continue;
+      const value: unknown = headers[i + 1];
       if (Array.isArray(value)) {
-        for (const item of value)
-          if (typeof item === 'string') visitHeader(lower, item, attributes, redactor);
-      } else if (typeof value === 'string') visitHeader(lower, value, attributes, redactor);
+        for (const item of value) if (typeof item === 'string') visitHeader(kind, item, attributes, redactor);
+      } else if (typeof value === 'string') visitHeader(kind, value, attributes, redactor);
     }
   } else if (typeof headers === 'string') {
     for (const line of headers.split('\r\n')) {
       const colon = line.indexOf(':');
       if (colon > 0) {
-        const name = line.slice(0, colon).trim().toLowerCase();
-        visitHeader(name, line.slice(colon + 1).trim(), attributes, redactor);
+        const kind = kindOf(line.slice(0, colon).trim());
+        if (kind !== OTHER) visitHeader(kind, line.slice(colon + 1).trim(), attributes, redactor);
       }
     }
   }
   return attributes;
 }
 
+/** What a header is to us, by name: most are {@link OTHER}. */
+const OTHER = 0;
+const RETRY_COUNT = 1;
+const USER_AGENT = 2;
+const CREDENTIAL = 3;
+type HeaderKind = typeof OTHER | typeof RETRY_COUNT | typeof USER_AGENT | typeof CREDENTIAL;
+
 /**
- * One header (lower-case name): the retry count and the user agent become attributes (the last one sent wins), a
+ * Header names as sent, classified once: a client sends the same few names on every request, so the lower-casing
+ * and the credential check run once per name, not per request. Bounded, in case names are made up per request.
+ */
+const HEADER_KINDS = new Map<string, HeaderKind>();
+const MAX_HEADER_NAMES = 512;
+
+function kindOf(name: string): HeaderKind {
+  let kind = HEADER_KINDS.get(name);
+  if (kind === undefined) {
+    const lower = name.toLowerCase();
+    kind =
+      lower === RETRY_COUNT_HEADER
+        ? RETRY_COUNT
+        : lower === 'user-agent'
+          ? USER_AGENT
+          : isCredentialHeader(lower)
+            ? CREDENTIAL
+            : OTHER;
+    if (HEADER_KINDS.size >= MAX_HEADER_NAMES) HEADER_KINDS.clear();
+    HEADER_KINDS.set(name, kind);
+  }
+  return kind;
+}
+
+/**
+ * One header we care about: the retry count and the user agent become attributes (the last one sent wins), a
  * credential is remembered, the user agent also tells whether an uninstrumented openai SDK is at work.
  */
-function visitHeader(name: string, value: string, attributes: Attributes, redactor: Redactor): void {
-  if (name === RETRY_COUNT_HEADER) {
+function visitHeader(kind: HeaderKind, value: string, attributes: Attributes, redactor: Redactor): void {
+  if (kind === RETRY_COUNT) {
     const count = Number(value);
     if (Number.isInteger(count) && count > 0) attributes[ATTR_HTTP_REQUEST_RESEND_COUNT] = count;
-  } else if (name === 'user-agent') {
+  } else if (kind === USER_AGENT) {
     if (value) attributes[ATTR_USER_AGENT_ORIGINAL] = value;
     noticeUserAgent(value);
-  } else if (isCredentialHeader(name)) {
+  } else {
     redactor.addSecretFromHeader(value);
   }
 }

@@ -17,6 +17,8 @@ export interface Origin {
   readonly canonical: boolean;
   /** Frozen metric attribute sets of this origin, by the request's method, status, error and protocol. */
   readonly metricAttributes: Map<string, Attributes>;
+  /** The set its last request was measured with. */
+  lastMetricAttributes: Attributes | undefined;
 }
 
 /** Origins an app talks to are few; more (a crawler) only clear the cache now and then. */
@@ -91,6 +93,7 @@ function remember(origins: Map<string, Origin>, key: string, url: URL | undefine
     port: port && !Number.isNaN(Number(port)) ? Number(port) : undefined,
     canonical: url.origin === key,
     metricAttributes: new Map(),
+    lastMetricAttributes: undefined,
   };
   if (key === 'null') return origin;
   if (origins.size >= MAX_ORIGINS) origins.clear();

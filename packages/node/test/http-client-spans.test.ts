@@ -69,6 +69,12 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
     held.push(response);
     return;
   }
+  if (request.url?.startsWith('/cut')) {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.write('first chunk ');
+    setTimeout(() => response.socket?.destroy(), 20);
+    return;
+  }
   if (request.url?.startsWith('/stream')) {
     response.writeHead(200, { 'content-type': 'text/plain' });
     response.write('first chunk ');
@@ -261,13 +267,26 @@ describe('an HTTP attempt made with fetch', () => {
     expect(seconds * 1000 + nanos / 1e6).toBeGreaterThanOrEqual(released - 1);
   });
 
+  it('is an error span when the connection drops in the middle of the body', async () => {
+    const response = await fetch(`${base}/cut`);
+    await expect(response.text()).rejects.toThrow();
+    const [span] = await finishedSpans(1);
+    expect(span?.attributes['http.response.status_code']).toBe(200);
+    expect(span?.attributes['error.type']).toBe('UND_ERR_SOCKET');
+    expect(span?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(span?.events.map((event) => event.name)).toEqual(['exception']);
+  });
+
   it('records http.client.request.duration with the method, server, scheme, protocol, status and error', async () => {
     await (await fetch(`${base}/ok`, { method: 'POST', body: '{}' })).text();
     await (await fetch(`${base}/ok`, { method: 'POST', body: '{}' })).text();
+    await (await fetch(`${base}/ok?status=201`, { method: 'POST', body: '{}' })).text();
     await (await fetch(`${base}/fail?status=429`, { method: 'POST', body: '{}' })).text();
+    await (await fetch(`${base}/ok`, { method: 'POST', body: '{}' })).text();
+    await expect((await fetch(`${base}/cut`, { method: 'POST', body: '{}' })).text()).rejects.toThrow();
     const closed = await refusedPort();
     await expect(fetch(`http://127.0.0.1:${closed}/`)).rejects.toThrow();
-    await finishedSpans(4);
+    await finishedSpans(7);
     const { resourceMetrics } = await reader.collect();
     const metric = resourceMetrics.scopeMetrics
       .flatMap((scope) => scope.metrics)
@@ -288,7 +307,17 @@ describe('an HTTP attempt made with fetch', () => {
           'server.port': port,
           'network.protocol.version': '1.1',
         },
-        count: 2,
+        count: 3,
+      },
+      {
+        attributes: {
+          'http.response.status_code': 201,
+          'http.request.method': 'POST',
+          ...server,
+          'server.port': port,
+          'network.protocol.version': '1.1',
+        },
+        count: 1,
       },
       {
         attributes: {
@@ -297,6 +326,17 @@ describe('an HTTP attempt made with fetch', () => {
           ...server,
           'server.port': port,
           'error.type': '429',
+          'network.protocol.version': '1.1',
+        },
+        count: 1,
+      },
+      {
+        attributes: {
+          'http.response.status_code': 200,
+          'http.request.method': 'POST',
+          ...server,
+          'server.port': port,
+          'error.type': 'UND_ERR_SOCKET',
           'network.protocol.version': '1.1',
         },
         count: 1,
@@ -359,6 +399,53 @@ describe('turned off', () => {
 
 describe('requests in the shapes of other undici versions', () => {
   const create = channel('undici:request:create');
+
+  it('measures each request with its own method, protocol, status and error, in any order', async () => {
+    const origin = 'https://api.example.com';
+    const sent = channel('undici:client:sendHeaders');
+    const failed = channel('undici:request:error');
+    const headers = channel('undici:request:headers');
+    const done = channel('undici:request:trailers');
+    const socket = { remoteAddress: '10.0.0.1', remotePort: 443, alpnProtocol: 'h2' };
+    const attempt = (method: string, steps: ((request: object) => void)[]): void => {
+      const request = { origin, path: '/v1', method, headers: [] };
+      create.publish({ request });
+      for (const step of steps) step(request);
+    };
+    const connects = (request: object) => sent.publish({ request, socket });
+    const answers = (request: object) =>
+      headers.publish({ request, response: { statusCode: 200, headers: [] } });
+    const ends = (request: object) => done.publish({ request, trailers: [] });
+    const fails = (request: object) =>
+      failed.publish({ request, error: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
+    attempt('POST', [connects, answers, ends]);
+    attempt('GET', [connects, answers, ends]);
+    attempt('GET', [connects, fails]);
+    attempt('GET', [fails]);
+    attempt('GET', [connects, answers, ends]);
+    const server = { 'server.address': 'api.example.com', 'server.port': 443, 'url.scheme': 'https' };
+    const ok = { 'http.response.status_code': 200 };
+    expect(await durationPoints()).toEqual([
+      {
+        attributes: { ...ok, 'http.request.method': 'POST', ...server, 'network.protocol.version': '2' },
+        count: 1,
+      },
+      {
+        attributes: { ...ok, 'http.request.method': 'GET', ...server, 'network.protocol.version': '2' },
+        count: 2,
+      },
+      {
+        attributes: {
+          'http.request.method': 'GET',
+          ...server,
+          'error.type': 'ECONNRESET',
+          'network.protocol.version': '2',
+        },
+        count: 1,
+      },
+      { attributes: { 'http.request.method': 'GET', ...server, 'error.type': 'ECONNRESET' }, count: 1 },
+    ]);
+  });
 
   it('gets its trace context in string headers (undici 5) and in a header array without addHeader', () => {
     const parent = tracerProvider.getTracer('test').startSpan('parent');
