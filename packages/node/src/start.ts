@@ -29,7 +29,8 @@ import {
   SafeMetricExporter,
   SafeSpanExporter,
 } from './exporters.js';
-import { createHttpInstrumentation, learnCredentials } from './http.js';
+import { learnCredentials } from './http.js';
+import { HttpClientSpans } from './http-client-spans.js';
 import { installLogger, warnConfig } from './logger.js';
 import { createResource, findAppPackage } from './resource.js';
 import { handleProcessExit, withinTimeout } from './shutdown.js';
@@ -56,7 +57,7 @@ const NOTHING_RUNNING: Telemetry = {
 
 /**
  * Starts OpenTelemetry for an app that calls AI APIs through the `openai` or `@anthropic-ai/sdk` SDK: GenAI spans and metrics from
- * `@aiotel/instrumentation-openai`, one HTTP child span per attempt from undici instrumentation (unless `httpSpans` is
+ * `@aiotel/instrumentation-openai`, one HTTP child span per attempt made with `fetch` (unless `httpSpans` is
  * false), both exported over OTLP/HTTP with secrets scrubbed, flushed on exit and on SIGTERM/SIGINT. Options fall back to the `OTEL_*` /
  * `AIOTEL_*` environment variables (see README). Never throws: a bad setting gives one `[aiotel]` warning and its
  * default. A second call returns the instance already running.
@@ -178,8 +179,10 @@ function start(options: TelemetryOptions): Telemetry {
     new OpenAIInstrumentation(genAI),
     new AnthropicInstrumentation(genAI),
   ];
-  if (config.httpSpans) instrumentations.push(createHttpInstrumentation(redactor));
-  const stopLearning = config.httpSpans ? undefined : learnCredentials(redactor);
+  // After the global providers are set: the HTTP spans record through them.
+  const httpSpans = config.httpSpans ? new HttpClientSpans(redactor) : undefined;
+  httpSpans?.enable();
+  const stopLearning = httpSpans ? undefined : learnCredentials(redactor);
   const unregister = registerInstrumentations({
     instrumentations,
     ...(tracerProvider ? { tracerProvider } : {}),
@@ -198,6 +201,7 @@ function start(options: TelemetryOptions): Telemetry {
       .catch(quietWhileCollectorDown)
       .then(() => {
         unregister();
+        httpSpans?.disable();
         stopLearning?.();
       });
     return stopped;

@@ -77,7 +77,7 @@ describe('@anthropic-ai/sdk under the preload', () => {
     expect(spans.slice(1).map((span) => span.attributes['gen_ai.request.stream'])).toEqual([true, true]);
     // The SDK's own span (anthropic.messages.create) would be a second GenAI span per call.
     expect(otlp.spans().filter((span) => span.name.startsWith('anthropic.'))).toEqual([]);
-    const undici = otlp.spans().filter((span) => span.scope === '@opentelemetry/instrumentation-undici');
+    const undici = otlp.spans().filter((span) => span.scope === '@aiotel/node');
     for (const span of spans)
       expect(undici.filter((http) => http.parentSpanId === span.spanId)).toHaveLength(1);
     expect(otlp.metrics().map((metric) => metric.name)).toEqual(

@@ -37,7 +37,7 @@ function genAiSpans(spans: ReceivedSpan[]): ReceivedSpan[] {
 }
 
 function httpSpans(spans: ReceivedSpan[]): ReceivedSpan[] {
-  return spans.filter((span) => span.scope === '@opentelemetry/instrumentation-undici');
+  return spans.filter((span) => span.scope === '@aiotel/node');
 }
 
 /**

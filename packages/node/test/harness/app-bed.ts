@@ -55,7 +55,7 @@ export function useAppBed(): {
         stderr: result.stderr,
         lines: aiotelLines(result.stderr),
         genAi: spans.filter((span) => span.scope === '@aiotel/instrumentation-openai'),
-        http: spans.filter((span) => span.scope === '@opentelemetry/instrumentation-undici'),
+        http: spans.filter((span) => span.scope === '@aiotel/node'),
         requests: otlp.requests.slice(requestsBefore),
       };
     },
