@@ -9,6 +9,7 @@ import type { ResolvedOptions } from './options.js';
 import type { Held } from './policies/bulkhead.js';
 import type { ApiKind, RequestInfo } from './request-info.js';
 import { retryAfterMs } from './retry-after.js';
+import { rebuild } from './rebuilt-response.js';
 import { guardStream } from './stream-guard.js';
 import { TAIL_CHARS } from './usage.js';
 
@@ -241,13 +242,4 @@ function attemptHeaders(given: RequestInit['headers'], attemptNo: number): Heade
   const headers = new Headers(given);
   headers.set(RETRY_COUNT_HEADER, String(attemptNo));
   return headers;
-}
-
-/** The same response with another body (and headers); the status and headers the SDK reads are kept. */
-export function rebuild(
-  response: Response,
-  body: ConstructorParameters<typeof Response>[0],
-  headers: Headers = response.headers,
-): Response {
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

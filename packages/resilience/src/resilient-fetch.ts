@@ -1,6 +1,6 @@
 import { usageFromOpenAI } from '@aiotel/cost';
 import { trace } from '@opentelemetry/api';
-import { type Attempt, createAttempt, type Fetch, rebuild } from './attempt.js';
+import { type Attempt, createAttempt, type Fetch } from './attempt.js';
 import type { CallAttributes } from './call.js';
 import { AttemptTimeoutError } from './errors.js';
 import { PolicyEvents } from './events.js';
@@ -12,6 +12,7 @@ import { runWithFallback } from './policies/fallback.js';
 import { ProviderWindow } from './policies/provider-window.js';
 import { estimateTokens, RateLimit, type TokenEstimate } from './policies/rate-limit.js';
 import { retryPolicy, runWithRetry } from './policies/retry.js';
+import { rebuild } from './rebuilt-response.js';
 import { callParams, type RequestInfo, requestInfo } from './request-info.js';
 import { GuardedStore } from './store/guarded-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -145,7 +146,7 @@ export function createResilientFetch(
         estimates.set(info, estimate);
         await rateLimit.take(call, estimate, signal);
       }
-      if (providerWindow) await providerWindow.wait(call, signal);
+      if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
       const work = (): Promise<Held<Response>> =>
         runWithFallback(
           options.fallbackModels,
