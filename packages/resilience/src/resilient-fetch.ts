@@ -4,7 +4,7 @@ import { type Attempt, createAttempt, type Fetch } from './attempt.js';
 import type { CallAttributes } from './call.js';
 import { AttemptTimeoutError } from './errors.js';
 import { PolicyEvents } from './events.js';
-import type { ResolvedOptions } from './options.js';
+import { defaultBreakerKey, type ResolvedOptions } from './options.js';
 import { Budget } from './policies/budget.js';
 import { Bulkhead, type Held } from './policies/bulkhead.js';
 import { Breakers } from './policies/circuit-breaker.js';
@@ -23,6 +23,9 @@ import { usageFromTail } from './usage.js';
 export type { Fetch } from './attempt.js';
 export { RETRY_COUNT_HEADER } from './attempt.js';
 export { FALLBACK_FROM_HEADER } from './policies/fallback.js';
+
+/** Servers, and models per server, whose policy key is remembered (odd traffic cannot grow the maps). */
+const MAX_REMEMBERED_KEYS = 256;
 
 /**
  * The policies of a call, outermost first. This is the one place their order is written: `createResilientFetch`
@@ -70,8 +73,24 @@ export function createResilientFetch(
   const retry = options.retry && retryPolicy(options.retry);
   // A fallback rewrites the JSON body's model, so the body is parsed only when there is one.
   const parseBodies = options.fallbackModels.length > 0;
-  const keyOf = (server: string, model: string | undefined) =>
+  const keyFor = (server: string, model: string | undefined) =>
     options.circuitBreaker ? options.circuitBreaker.key({ server, model }) : `${server}/${model ?? ''}`;
+  const keys = new Map<string, Map<string | undefined, string>>();
+  // The built-in key is the same string on every call to a server and model: the maps keyed by it (breakers,
+  // provider windows) then hash it once, instead of a new string per call. A user's key function runs each call.
+  const keyOf =
+    options.circuitBreaker && options.circuitBreaker.key !== defaultBreakerKey
+      ? keyFor
+      : (server: string, model: string | undefined): string => {
+          let byModel = keys.get(server);
+          let key = byModel?.get(model);
+          if (key === undefined) {
+            key = keyFor(server, model);
+            if (byModel === undefined && keys.size < MAX_REMEMBERED_KEYS) keys.set(server, (byModel = new Map()));
+            if (byModel !== undefined && byModel.size < MAX_REMEMBERED_KEYS) byModel.set(model, key);
+          }
+          return key;
+        };
   /** The estimate each call took from the token rate limit, to correct with its usage. */
   const estimates = new WeakMap<RequestInfo, TokenEstimate>();
 
@@ -158,11 +177,7 @@ export function createResilientFetch(
           signal,
           runModel(info, init, signal),
           rebuild,
-        ).then((held) => {
-          // The caller gave up while this was in flight: free the slot instead of holding it for nobody.
-          if (signal.aborted) held.value.body?.cancel().catch(() => undefined);
-          return held;
-        });
+        );
       const response = bulkhead ? bulkhead.run(call, signal, work) : work().then((held) => held.value);
       return await abortable(response, signal);
     } finally {
@@ -204,7 +219,10 @@ function isStreamBody(body: unknown): boolean {
   );
 }
 
-/** Rejects as soon as the signal aborts; a response that arrives afterwards is cancelled. */
+/**
+ * Rejects as soon as the signal aborts; a response that arrives afterwards is cancelled (which also frees its
+ * bulkhead slot instead of holding it for nobody).
+ */
 function abortable(work: Promise<Response>, signal: AbortSignal): Promise<Response> {
   if (signal.aborted) {
     work.then(

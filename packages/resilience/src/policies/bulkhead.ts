@@ -3,6 +3,7 @@ import { context } from '@opentelemetry/api';
 import type { CallAttributes } from '../call.js';
 import { BulkheadRejectedError } from '../errors.js';
 import type { PolicyEvents } from '../events.js';
+import { MemoryStore } from '../store/memory-store.js';
 import type { ResilienceStore } from '../store/store.js';
 
 /** What a call hands back to the bulkhead: its result now, and when its slot may be freed. */
@@ -54,14 +55,32 @@ export class Bulkhead {
     private readonly events: PolicyEvents,
   ) {}
 
-  async run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
+  run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
     const start = performance.now();
-    const holder = `${PROCESS_ID}:${++holderSeq}`;
     // Behind others already waiting here, a call queues (first come, first served).
-    if (this.waiters.length === 0 && (await this.acquire(holder))) {
+    if (this.waiters.length > 0) return this.queue(call, signal, work, start);
+    const holder = `${PROCESS_ID}:${++holderSeq}`;
+    // The in-process store answers at once: a free slot is taken without waiting for a promise.
+    if (this.store instanceof MemoryStore) {
+      const { limit, leaseMs } = this.settings;
+      if (!this.store.takeSlot(NAME, holder, limit, leaseMs, Date.now())) return this.queue(call, signal, work, start);
       this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
       return this.hold(call, holder, signal, work);
     }
+    return this.acquire(holder).then((got) => {
+      if (!got) return this.queue(call, signal, work, start);
+      this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
+      return this.hold(call, holder, signal, work);
+    });
+  }
+
+  /** No slot now: waits in the queue (or is rejected when it is full), then runs `work` holding the slot. */
+  private async queue<T>(
+    call: CallAttributes,
+    signal: AbortSignal,
+    work: () => Promise<Held<T>>,
+    start: number,
+  ): Promise<T> {
     if (this.waiters.length >= this.settings.queue) {
       this.events.emit('bulkheadRejected', call);
       throw new BulkheadRejectedError(this.settings.limit, this.settings.queue);
@@ -105,7 +124,7 @@ export class Bulkhead {
   }
 
   /** Runs `work` holding the slot; resolves with its value, frees the slot when its body is done. */
-  private async hold<T>(
+  private hold<T>(
     call: CallAttributes,
     holder: string,
     signal: AbortSignal,
@@ -116,22 +135,29 @@ export class Bulkhead {
     const free = () => {
       clearInterval(renew);
       this.events.emit('bulkheadInFlight', call, -1);
-      this.store.releaseSlot(NAME, holder).then(
-        () => this.pump(),
-        () => this.pump(),
-      );
+      this.store.releaseSlot(NAME, holder).then(this.pumpAfterRelease, this.pumpAfterRelease);
     };
-    let held: Held<T>;
+    let working: Promise<Held<T>>;
     try {
       signal.throwIfAborted();
-      held = await work();
+      working = work();
     } catch (err) {
       free();
-      throw err;
+      return Promise.reject(err);
     }
-    held.done.then(free, free);
-    return held.value;
+    return working.then(
+      (held) => {
+        held.done.then(free, free);
+        return held.value;
+      },
+      (err: unknown) => {
+        free();
+        throw err;
+      },
+    );
   }
+
+  private readonly pumpAfterRelease = (): void => void this.pump();
 
   /** Renews a shared slot's lease while it is held (a long stream), so that only a dead holder loses it. */
   private renewEvery(holder: string): NodeJS.Timeout {

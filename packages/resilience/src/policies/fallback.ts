@@ -33,7 +33,7 @@ export function withModel(json: Record<string, unknown>, model: string): string 
  * breaker, exhausted retries on 429 / 503 / 529). The last failure of an HTTP attempt becomes the provider's
  * response again, for the SDK to raise its own error.
  */
-export async function runWithFallback(
+export function runWithFallback(
   models: readonly string[],
   info: RequestInfo,
   init: RequestInit,
@@ -44,10 +44,31 @@ export async function runWithFallback(
   runModel: (call: CallAttributes, body: RequestInit['body']) => Promise<Held<Response>>,
   rebuild: (response: Response, body: Response['body'], headers: Headers) => Response,
 ): Promise<Held<Response>> {
-  const tried: (string | undefined)[] =
-    info.json && info.model !== undefined && models.length > 0
-      ? [info.model, ...models.filter((m) => m !== info.model)]
-      : [info.model];
+  // One model to try (no fallback, or a body without a model): its outcome is the call's.
+  if (!(info.json && info.model !== undefined && models.length > 0)) {
+    return runModel(first, init.body).catch(asResult);
+  }
+  const tried = [info.model, ...models.filter((m) => m !== info.model)];
+  return tryInTurn(tried, info, init, first, callOf, events, signal, runModel, rebuild);
+}
+
+/** The last failure of an HTTP attempt as the provider's response again; any other error is thrown. */
+function asResult(err: unknown): Held<Response> {
+  if (err instanceof AttemptFailure) return { value: err.toResult(), done: DONE };
+  throw err;
+}
+
+async function tryInTurn(
+  tried: readonly (string | undefined)[],
+  info: RequestInfo,
+  init: RequestInit,
+  first: CallAttributes,
+  callOf: (model: string | undefined) => CallAttributes,
+  events: PolicyEvents,
+  signal: AbortSignal,
+  runModel: (call: CallAttributes, body: RequestInit['body']) => Promise<Held<Response>>,
+  rebuild: (response: Response, body: Response['body'], headers: Headers) => Response,
+): Promise<Held<Response>> {
   let previous: CallAttributes | undefined;
   let reason = '';
   for (let i = 0; ; i++) {
@@ -68,8 +89,7 @@ export async function runWithFallback(
         reason = next;
         continue;
       }
-      if (err instanceof AttemptFailure) return { value: err.toResult(), done: DONE };
-      throw err;
+      return asResult(err);
     }
   }
 }
