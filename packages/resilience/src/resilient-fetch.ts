@@ -8,7 +8,7 @@ import { defaultBreakerKey, type ResolvedOptions } from './options.js';
 import { Budget } from './policies/budget.js';
 import { Bulkhead, type Held } from './policies/bulkhead.js';
 import { Breakers } from './policies/circuit-breaker.js';
-import { runWithFallback } from './policies/fallback.js';
+import { type FallbackContext, runWithFallback } from './policies/fallback.js';
 import { ProviderWindow } from './policies/provider-window.js';
 import { estimateTokens, RateLimit, type TokenEstimate } from './policies/rate-limit.js';
 import { retryPolicy, runWithRetry } from './policies/retry.js';
@@ -86,7 +86,8 @@ export function createResilientFetch(
           let key = byModel?.get(model);
           if (key === undefined) {
             key = keyFor(server, model);
-            if (byModel === undefined && keys.size < MAX_REMEMBERED_KEYS) keys.set(server, (byModel = new Map()));
+            if (byModel === undefined && keys.size < MAX_REMEMBERED_KEYS)
+              keys.set(server, (byModel = new Map()));
             if (byModel !== undefined && byModel.size < MAX_REMEMBERED_KEYS) byModel.set(model, key);
           }
           return key;
@@ -130,30 +131,41 @@ export function createResilientFetch(
   });
 
   /** Retry → breaker → timeout → attempt, for one model. */
-  const runModel =
-    (info: RequestInfo, init: RequestInit, signal: AbortSignal) =>
-    (call: CallAttributes, body: RequestInit['body']): Promise<Held<Response>> => {
-      const breaker = breakers?.get(call);
-      const once = (n: number) => {
-        const timed = () => attempt(info, init, body, call, n, signal);
-        return breaker ? breaker.execute(timed, call) : timed();
-      };
-      // A streamed upload can be read once: like the SDK, never send it again.
-      return runWithRetry(
-        options.retry,
-        isStreamBody(body) ? undefined : retry || undefined,
-        call,
-        events,
-        signal,
-        once,
-      );
-    };
+  const runModel = (
+    info: RequestInfo,
+    init: RequestInit,
+    signal: AbortSignal,
+    call: CallAttributes,
+    body: RequestInit['body'],
+  ): Promise<Held<Response>> => {
+    const breaker = breakers?.get(call);
+    const once = breaker
+      ? (n: number) => breaker.execute(() => attempt(info, init, body, call, n, signal), call)
+      : (n: number) => attempt(info, init, body, call, n, signal);
+    // A streamed upload can be read once: like the SDK, never send it again.
+    return runWithRetry(
+      options.retry,
+      isStreamBody(body) ? undefined : retry || undefined,
+      call,
+      events,
+      signal,
+      once,
+    );
+  };
+  const fallback: FallbackContext = {
+    models: options.fallbackModels,
+    events,
+    callOf,
+    runModel,
+    rebuild,
+  };
+  const totalMs = options.timeout.totalMs;
 
   return async function resilientFetch(input, init = {}) {
     const info = requestInfo(input, init.body, callParams.getStore(), parseBodies);
-    const span = trace.getActiveSpan();
-    const call = callOf(span, info, info.model);
-    const { signal, dispose } = callSignal(init.signal, options.timeout.totalMs);
+    const call = callOf(trace.getActiveSpan(), info, info.model);
+    const total = totalMs === undefined ? undefined : totalSignal(init.signal, totalMs);
+    const signal = total ? total.signal : (init.signal ?? new AbortController().signal);
     try {
       signal.throwIfAborted();
       if (budget) await budget.check(call);
@@ -166,48 +178,29 @@ export function createResilientFetch(
         await rateLimit.take(call, estimate, signal);
       }
       if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
-      const work = (): Promise<Held<Response>> =>
-        runWithFallback(
-          options.fallbackModels,
-          info,
-          init,
-          call,
-          (model) => callOf(span, info, model),
-          events,
-          signal,
-          runModel(info, init, signal),
-          rebuild,
-        );
-      const response = bulkhead ? bulkhead.run(call, signal, work) : work().then((held) => held.value);
+      const response = bulkhead
+        ? bulkhead.run(call, signal, () => runWithFallback(fallback, info, init, call, signal))
+        : runWithFallback(fallback, info, init, call, signal).then(valueOf);
       return await abortable(response, signal);
     } finally {
-      dispose();
+      if (total) clearTimeout(total.timer);
     }
   };
 }
 
-/** The caller's signal joined with the whole call's time limit (`timeout.totalMs`). */
-function callSignal(
+const valueOf = <T>(held: Held<T>): T => held.value;
+
+/** The caller's signal joined with the whole call's time limit (`timeout.totalMs`), and the limit's timer. */
+function totalSignal(
   given: AbortSignal | null | undefined,
-  totalMs: number | undefined,
-): { signal: AbortSignal; dispose: () => void } {
-  const total = totalMs === undefined ? undefined : new AbortController();
-  const timer =
-    total &&
-    setTimeout(
-      () => total.abort(new AttemptTimeoutError('the whole call (timeout.totalMs)', totalMs!)),
-      totalMs,
-    );
-  const signals: AbortSignal[] = [];
-  if (given) signals.push(given);
-  if (total) signals.push(total.signal);
-  const signal =
-    signals.length === 0
-      ? new AbortController().signal
-      : signals.length === 1
-        ? signals[0]!
-        : AbortSignal.any(signals);
-  return { signal, dispose: () => clearTimeout(timer) };
+  totalMs: number,
+): { signal: AbortSignal; timer: ReturnType<typeof setTimeout> } {
+  const total = new AbortController();
+  const timer = setTimeout(
+    () => total.abort(new AttemptTimeoutError('the whole call (timeout.totalMs)', totalMs)),
+    totalMs,
+  );
+  return { signal: given ? AbortSignal.any([given, total.signal]) : total.signal, timer };
 }
 
 /** A request body that is a one-shot stream (an upload), as opposed to a string, bytes or form data. */

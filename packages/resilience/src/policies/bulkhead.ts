@@ -63,7 +63,8 @@ export class Bulkhead {
     // The in-process store answers at once: a free slot is taken without waiting for a promise.
     if (this.store instanceof MemoryStore) {
       const { limit, leaseMs } = this.settings;
-      if (!this.store.takeSlot(NAME, holder, limit, leaseMs, Date.now())) return this.queue(call, signal, work, start);
+      if (!this.store.takeSlot(NAME, holder, limit, leaseMs, Date.now()))
+        return this.queue(call, signal, work, start);
       this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
       return this.hold(call, holder, signal, work);
     }
