@@ -81,27 +81,12 @@ export function createAttempt(
     // A body handed over still reading (a stream) keeps the caller's abort linked until it is done.
     let linkedToBody = false;
 
-    const failed = (err: unknown): unknown => {
-      if (callSignal.aborted) return callSignal.reason;
-      if (limits.expired === 'firstChunk') {
-        return new AttemptFailure(ATTEMPT_TIMEOUT, {
-          cause: new AttemptTimeoutError('time to first chunk (timeout.firstChunkMs)', firstChunkMs!),
-        });
-      }
-      if (limits.expired === 'attempt') {
-        return new AttemptFailure(ATTEMPT_TIMEOUT, {
-          cause: new AttemptTimeoutError('the attempt (timeout.attemptMs)', options.timeout.attemptMs!),
-        });
-      }
-      return new AttemptFailure(CONNECTION_ERROR, { cause: err });
-    };
-
     try {
       let response: Response;
       try {
         response = await realFetch()(info.url, { ...init, body, headers, signal });
       } catch (err) {
-        throw failed(err);
+        throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
       }
 
       if (!response.ok) {
@@ -109,7 +94,7 @@ export function createAttempt(
         try {
           text = await response.text();
         } catch (err) {
-          throw failed(err);
+          throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
         }
         const classification = classifyResponse(
           response.status,
@@ -144,7 +129,7 @@ export function createAttempt(
         try {
           first = await reader.read();
         } catch (err) {
-          throw failed(err);
+          throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
         }
         // Nothing reached the caller yet: an empty stream is retried like a dropped connection.
         if (first.done)
@@ -157,7 +142,7 @@ export function createAttempt(
           try {
             opening = await readMessagesOpening(reader, head);
           } catch (err) {
-            throw failed(err);
+            throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
           }
           // An error event before any content: nothing reached the caller, so the attempt failed like a 529.
           if (opening.failure) {
@@ -196,7 +181,7 @@ export function createAttempt(
           for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
           bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         } catch (err) {
-          throw failed(err);
+          throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
         }
         if (onTail) {
           onTail(
@@ -231,6 +216,28 @@ export function createAttempt(
       if (!linkedToBody) limits.unlink();
     }
   };
+}
+
+/** What a failed fetch or read throws: the caller's abort reason, a time limit that ran out, or a connection error. */
+function failed(
+  err: unknown,
+  callSignal: AbortSignal,
+  limits: AttemptSignal,
+  firstChunkMs: number | undefined,
+  attemptMs: number | undefined,
+): unknown {
+  if (callSignal.aborted) return callSignal.reason;
+  if (limits.expired === 'firstChunk') {
+    return new AttemptFailure(ATTEMPT_TIMEOUT, {
+      cause: new AttemptTimeoutError('time to first chunk (timeout.firstChunkMs)', firstChunkMs!),
+    });
+  }
+  if (limits.expired === 'attempt') {
+    return new AttemptFailure(ATTEMPT_TIMEOUT, {
+      cause: new AttemptTimeoutError('the attempt (timeout.attemptMs)', attemptMs!),
+    });
+  }
+  return new AttemptFailure(CONNECTION_ERROR, { cause: err });
 }
 
 /**

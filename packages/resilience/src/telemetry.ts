@@ -201,8 +201,12 @@ function guard(what: string, fn: () => void): void {
   try {
     fn();
   } catch (err) {
-    diag.error(`@aiotel/resilience: recording ${what} failed`, err);
+    recordingFailed(what, err);
   }
+}
+
+function recordingFailed(what: string, err: unknown): void {
+  diag.error(`@aiotel/resilience: recording ${what} failed`, err);
 }
 
 function event(span: Span | undefined, name: string, attributes: Attributes): void {
@@ -278,12 +282,17 @@ export function subscribeTelemetry(events: PolicyEvents): void {
     guard('the bulkhead queue', () => instruments().queued.add(delta, call.serverAttributes)),
   );
 
-  events.on('bulkheadInFlight', (call, delta) =>
-    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, call.serverAttributes)),
-  );
+  // Recorded on every call: guarded inline, without a closure per call.
+  events.on('bulkheadInFlight', (call, delta) => {
+    try {
+      instruments().inFlight.add(delta, call.serverAttributes);
+    } catch (err) {
+      recordingFailed('bulkhead in-flight', err);
+    }
+  });
 
-  events.on('bulkheadSlot', (call, waitedMs, wasQueued, shared) =>
-    guard('a bulkhead wait', () => {
+  events.on('bulkheadSlot', (call, waitedMs, wasQueued, shared) => {
+    try {
       if (wasQueued) {
         event(call.span, EVENT.bulkheadQueued, {
           [ATTR.bulkheadWaitMs]: Math.round(waitedMs),
@@ -291,8 +300,10 @@ export function subscribeTelemetry(events: PolicyEvents): void {
         });
       }
       instruments().queueWait.record(waitedMs / 1000, call.serverAttributes);
-    }),
-  );
+    } catch (err) {
+      recordingFailed('a bulkhead wait', err);
+    }
+  });
 
   events.on('bulkheadRejected', (call) =>
     guard('a bulkhead rejection', () => {
