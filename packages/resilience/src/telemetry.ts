@@ -278,11 +278,15 @@ export function subscribeTelemetry(events: PolicyEvents): void {
     guard('a circuit breaker state', () => instruments().breakerState.record(0, metricAttributes(call))),
   );
 
-  events.on('bulkheadQueued', (call, delta) =>
-    guard('the bulkhead queue', () => instruments().queued.add(delta, call.serverAttributes)),
-  );
+  // Recorded per call (and per queued call): guarded inline, without a closure each time.
+  events.on('bulkheadQueued', (call, delta) => {
+    try {
+      instruments().queued.add(delta, call.serverAttributes);
+    } catch (err) {
+      recordingFailed('the bulkhead queue', err);
+    }
+  });
 
-  // Recorded on every call: guarded inline, without a closure per call.
   events.on('bulkheadInFlight', (call, delta) => {
     try {
       instruments().inFlight.add(delta, call.serverAttributes);

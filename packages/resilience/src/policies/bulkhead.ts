@@ -136,7 +136,13 @@ export class Bulkhead {
     const free = () => {
       clearInterval(renew);
       this.events.emit('bulkheadInFlight', call, -1);
-      this.store.releaseSlot(NAME, holder).then(this.pumpAfterRelease, this.pumpAfterRelease);
+      if (this.store instanceof MemoryStore) {
+        // Freed at once: only waiting calls need a pump.
+        this.store.freeSlot(NAME, holder);
+        if (this.waiters.length > 0) void this.pump();
+      } else {
+        this.store.releaseSlot(NAME, holder).then(this.pumpAfterRelease, this.pumpAfterRelease);
+      }
     };
     let working: Promise<Held<T>>;
     try {
@@ -186,7 +192,11 @@ export class Bulkhead {
           const holder = `${PROCESS_ID}:${++holderSeq}`;
           let got: boolean;
           try {
-            got = await this.acquire(holder);
+            // The in-process store answers at once: a queue of calls is handed slots without a promise each.
+            got =
+              this.store instanceof MemoryStore
+                ? this.store.takeSlot(NAME, holder, this.settings.limit, this.settings.leaseMs, Date.now())
+                : await this.acquire(holder);
           } catch (err) {
             // Only a refusing store throws (the guarded store answers from memory otherwise): the queue fails with it.
             for (const waiter of this.waiters.splice(0)) {

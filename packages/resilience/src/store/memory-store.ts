@@ -67,8 +67,13 @@ export class MemoryStore implements ResilienceStore {
   }
 
   releaseSlot(name: string, holder: string): Promise<void> {
-    this.slots.get(name)?.holders.delete(holder);
+    this.freeSlot(name, holder);
     return Promise.resolve();
+  }
+
+  /** `releaseSlot()` done at once. */
+  freeSlot(name: string, holder: string): void {
+    this.slots.get(name)?.holders.delete(holder);
   }
 
   /** Slots held now (for tests and the in-flight gauge). */
