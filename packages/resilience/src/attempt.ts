@@ -7,9 +7,9 @@ import { ATTEMPT_TIMEOUT, CONNECTION_ERROR, classifyResponse, errorBody } from '
 import { AttemptTimeoutError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Held } from './policies/bulkhead.js';
+import { rebuild } from './rebuilt-response.js';
 import type { ApiKind, RequestInfo } from './request-info.js';
 import { retryAfterMs } from './retry-after.js';
-import { rebuild } from './rebuilt-response.js';
 import { guardStream } from './stream-guard.js';
 import { TAIL_CHARS } from './usage.js';
 

@@ -86,8 +86,10 @@ export function createResilientFetch(
           let key = byModel?.get(model);
           if (key === undefined) {
             key = keyFor(server, model);
-            if (byModel === undefined && keys.size < MAX_REMEMBERED_KEYS)
-              keys.set(server, (byModel = new Map()));
+            if (byModel === undefined && keys.size < MAX_REMEMBERED_KEYS) {
+              byModel = new Map();
+              keys.set(server, byModel);
+            }
             if (byModel !== undefined && byModel.size < MAX_REMEMBERED_KEYS) byModel.set(model, key);
           }
           return key;
@@ -180,7 +182,7 @@ export function createResilientFetch(
       if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
       const response = bulkhead
         ? bulkhead.run(call, signal, () => runWithFallback(fallback, info, init, call, signal))
-        : runWithFallback(fallback, info, init, call, signal).then(valueOf);
+        : runWithFallback(fallback, info, init, call, signal).then(heldValue);
       return await abortable(response, signal);
     } finally {
       if (total) clearTimeout(total.timer);
@@ -188,7 +190,7 @@ export function createResilientFetch(
   };
 }
 
-const valueOf = <T>(held: Held<T>): T => held.value;
+const heldValue = <T>(held: Held<T>): T => held.value;
 
 /** The caller's signal joined with the whole call's time limit (`timeout.totalMs`), and the limit's timer. */
 function totalSignal(
