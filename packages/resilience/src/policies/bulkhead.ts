@@ -27,12 +27,37 @@ const NAME = 'bulkhead';
 /** How often queued calls look for a slot freed by another process, ms (slots freed here wake them at once). */
 const POLL_MS = 20;
 
-interface Waiter {
-  readonly call: CallAttributes;
-  readonly start: (holder: string) => void;
+/** A call waiting for a slot; it is its signal's abort listener too (`handleEvent`), so a queued call costs no closures. */
+class Waiter {
+  constructor(
+    readonly call: CallAttributes,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (holder: string) => void,
+    private readonly reject: (err: unknown) => void,
+    /** Called when the caller aborts: takes the waiter out of the queue. */
+    private readonly leave: (waiter: Waiter) => void,
+  ) {
+    signal.addEventListener('abort', this, ONCE);
+  }
+
+  start(holder: string): void {
+    this.signal.removeEventListener('abort', this);
+    this.resolve(holder);
+  }
+
   /** The store refuses (`onStoreUnavailable: 'reject'`): the waiting call fails with its error. */
-  readonly fail: (err: unknown) => void;
+  fail(err: unknown): void {
+    this.signal.removeEventListener('abort', this);
+    this.reject(err);
+  }
+
+  handleEvent(): void {
+    this.leave(this);
+    this.reject(this.signal.reason);
+  }
 }
+
+const ONCE = { once: true } as const;
 
 let holderSeq = 0;
 /** Identifies this process's holders in a shared semaphore. */
@@ -90,27 +115,7 @@ export class Bulkhead {
     // A queued call is started from whichever call frees the slot: run it in its own async context.
     const callerContext = context.active();
     const granted = await new Promise<string>((resolve, reject) => {
-      const onAbort = () => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) {
-          this.waiters.splice(i, 1);
-          this.events.emit('bulkheadQueued', call, -1);
-        }
-        reject(signal.reason);
-      };
-      const waiter: Waiter = {
-        call,
-        start: (h) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(h);
-        },
-        fail: (err) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.waiters.push(new Waiter(call, signal, resolve, reject, this.leave));
       this.events.emit('bulkheadQueued', call, 1);
       // The slots may all have been freed since the failed acquire: look once more now that this call waits.
       void this.pump();
@@ -118,6 +123,15 @@ export class Bulkhead {
     this.events.emit('bulkheadSlot', call, performance.now() - start, true, this.settings.shared);
     return context.with(callerContext, () => this.hold(call, granted, signal, work));
   }
+
+  /** A queued call whose caller aborted leaves the queue. */
+  private readonly leave = (waiter: Waiter): void => {
+    const i = this.waiters.indexOf(waiter);
+    if (i >= 0) {
+      this.waiters.splice(i, 1);
+      this.events.emit('bulkheadQueued', waiter.call, -1);
+    }
+  };
 
   private acquire(holder: string): Promise<boolean> {
     const { limit, leaseMs } = this.settings;
