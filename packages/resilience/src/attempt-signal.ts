@@ -1,3 +1,5 @@
+const ONCE = { once: true } as const;
+
 /**
  * The abort signal of one HTTP attempt: aborted by the caller's signal, or by one of the attempt's time limits.
  * One `AbortController` and plain timers instead of a cockatiel `TimeoutPolicy` plus `AbortSignal.any()` per
@@ -10,9 +12,9 @@ export class AttemptSignal {
   expired: 'attempt' | 'firstChunk' | undefined;
   readonly #caller: AbortSignal;
   readonly #controller: AbortController | undefined;
-  #attemptTimer: ReturnType<typeof setTimeout> | undefined;
-  #firstChunkTimer: ReturnType<typeof setTimeout> | undefined;
-  readonly #onCallerAbort: (() => void) | undefined;
+  /** One timer for both limits: they start and stop together, so only the earlier one can run out. */
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #linked = false;
 
   /** `attemptMs`: until the attempt hands its response over; `firstChunkMs`: until a stream's first chunk. */
   constructor(caller: AbortSignal, attemptMs: number | undefined, firstChunkMs: number | undefined) {
@@ -28,13 +30,21 @@ export class AttemptSignal {
       controller.abort(caller.reason);
       return;
     }
-    // Linked for the life of the body (a stream keeps flowing after the attempt): `unlink()` ends it.
-    this.#onCallerAbort = () => controller.abort(caller.reason);
-    caller.addEventListener('abort', this.#onCallerAbort, { once: true });
-    if (attemptMs !== undefined) this.#attemptTimer = setTimeout(() => this.#expire('attempt'), attemptMs);
-    if (firstChunkMs !== undefined) {
-      this.#firstChunkTimer = setTimeout(() => this.#expire('firstChunk'), firstChunkMs);
-    }
+    // Linked for the life of the body (a stream keeps flowing after the attempt): `unlink()` ends it. This object is
+    // the listener (`handleEvent`): no closure per attempt.
+    caller.addEventListener('abort', this, ONCE);
+    this.#linked = true;
+    // On a tie the attempt limit is named, as it was armed first.
+    const limit =
+      firstChunkMs === undefined || (attemptMs !== undefined && attemptMs <= firstChunkMs)
+        ? 'attempt'
+        : 'firstChunk';
+    this.#timer = setTimeout(() => this.#expire(limit), limit === 'attempt' ? attemptMs : firstChunkMs);
+  }
+
+  /** The caller's signal aborted: so does the attempt, with the same reason. */
+  handleEvent(): void {
+    this.#controller?.abort(this.#caller.reason);
   }
 
   #expire(limit: 'attempt' | 'firstChunk'): void {
@@ -44,12 +54,11 @@ export class AttemptSignal {
 
   /** The attempt handed its response over (or failed): its time limits stop counting. */
   stopTimers(): void {
-    clearTimeout(this.#attemptTimer);
-    clearTimeout(this.#firstChunkTimer);
+    clearTimeout(this.#timer);
   }
 
   /** The body is done: a later abort of the caller's signal no longer concerns this attempt. */
   unlink(): void {
-    if (this.#onCallerAbort) this.#caller.removeEventListener('abort', this.#onCallerAbort);
+    if (this.#linked) this.#caller.removeEventListener('abort', this);
   }
 }

@@ -7,6 +7,7 @@ import { ATTEMPT_TIMEOUT, CONNECTION_ERROR, classifyResponse, errorBody } from '
 import { AttemptTimeoutError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Held } from './policies/bulkhead.js';
+import { rebuild } from './rebuilt-response.js';
 import type { ApiKind, RequestInfo } from './request-info.js';
 import { retryAfterMs } from './retry-after.js';
 import { guardStream } from './stream-guard.js';
@@ -80,27 +81,12 @@ export function createAttempt(
     // A body handed over still reading (a stream) keeps the caller's abort linked until it is done.
     let linkedToBody = false;
 
-    const failed = (err: unknown): unknown => {
-      if (callSignal.aborted) return callSignal.reason;
-      if (limits.expired === 'firstChunk') {
-        return new AttemptFailure(ATTEMPT_TIMEOUT, {
-          cause: new AttemptTimeoutError('time to first chunk (timeout.firstChunkMs)', firstChunkMs!),
-        });
-      }
-      if (limits.expired === 'attempt') {
-        return new AttemptFailure(ATTEMPT_TIMEOUT, {
-          cause: new AttemptTimeoutError('the attempt (timeout.attemptMs)', options.timeout.attemptMs!),
-        });
-      }
-      return new AttemptFailure(CONNECTION_ERROR, { cause: err });
-    };
-
     try {
       let response: Response;
       try {
         response = await realFetch()(info.url, { ...init, body, headers, signal });
       } catch (err) {
-        throw failed(err);
+        throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
       }
 
       if (!response.ok) {
@@ -108,7 +94,7 @@ export function createAttempt(
         try {
           text = await response.text();
         } catch (err) {
-          throw failed(err);
+          throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
         }
         const classification = classifyResponse(
           response.status,
@@ -143,7 +129,7 @@ export function createAttempt(
         try {
           first = await reader.read();
         } catch (err) {
-          throw failed(err);
+          throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
         }
         // Nothing reached the caller yet: an empty stream is retried like a dropped connection.
         if (first.done)
@@ -156,7 +142,7 @@ export function createAttempt(
           try {
             opening = await readMessagesOpening(reader, head);
           } catch (err) {
-            throw failed(err);
+            throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
           }
           // An error event before any content: nothing reached the caller, so the attempt failed like a 529.
           if (opening.failure) {
@@ -195,7 +181,7 @@ export function createAttempt(
           for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(r.value);
           bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
         } catch (err) {
-          throw failed(err);
+          throw failed(err, callSignal, limits, firstChunkMs, options.timeout.attemptMs);
         }
         if (onTail) {
           onTail(
@@ -232,6 +218,28 @@ export function createAttempt(
   };
 }
 
+/** What a failed fetch or read throws: the caller's abort reason, a time limit that ran out, or a connection error. */
+function failed(
+  err: unknown,
+  callSignal: AbortSignal,
+  limits: AttemptSignal,
+  firstChunkMs: number | undefined,
+  attemptMs: number | undefined,
+): unknown {
+  if (callSignal.aborted) return callSignal.reason;
+  if (limits.expired === 'firstChunk') {
+    return new AttemptFailure(ATTEMPT_TIMEOUT, {
+      cause: new AttemptTimeoutError('time to first chunk (timeout.firstChunkMs)', firstChunkMs!),
+    });
+  }
+  if (limits.expired === 'attempt') {
+    return new AttemptFailure(ATTEMPT_TIMEOUT, {
+      cause: new AttemptTimeoutError('the attempt (timeout.attemptMs)', attemptMs!),
+    });
+  }
+  return new AttemptFailure(CONNECTION_ERROR, { cause: err });
+}
+
 /**
  * The request headers of attempt `attemptNo`, with the SDK's retry-count header set to it. The SDK already sends
  * `0` on its (only) attempt, so the first attempt reuses its headers without a copy.
@@ -241,13 +249,4 @@ function attemptHeaders(given: RequestInit['headers'], attemptNo: number): Heade
   const headers = new Headers(given);
   headers.set(RETRY_COUNT_HEADER, String(attemptNo));
   return headers;
-}
-
-/** The same response with another body (and headers); the status and headers the SDK reads are kept. */
-export function rebuild(
-  response: Response,
-  body: ConstructorParameters<typeof Response>[0],
-  headers: Headers = response.headers,
-): Response {
-  return new Response(body, { status: response.status, statusText: response.statusText, headers });
 }

@@ -8,7 +8,7 @@ const UTF8 = new TextDecoder();
 const ResponseBase = Response as unknown as new (
   body: null,
   init: ResponseInit,
-) => Pick<Response, 'status' | 'statusText' | 'headers'>;
+) => Pick<Response, 'status' | 'statusText'>;
 
 /**
  * A response whose body the attempt already read in full: the same status and headers, the bytes served from
@@ -21,10 +21,17 @@ class BufferedResponse extends ResponseBase {
   #bytes: Uint8Array | undefined;
   /** The real response every other body member goes to; made on first use. */
   #real: Response | undefined;
+  /** The fetched response's headers, not a copy (copying them costs about 2 µs per call). */
+  readonly #headers: Headers;
 
   constructor(bytes: Uint8Array, response: Response) {
-    super(null, { status: response.status, statusText: response.statusText, headers: response.headers });
+    super(null, { status: response.status, statusText: response.statusText });
     this.#bytes = bytes;
+    this.#headers = response.headers;
+  }
+
+  get headers(): Headers {
+    return this.#headers;
   }
 
   /** The real response: over the bytes, or over an already read body once `json()` / `text()` took them. */

@@ -1,17 +1,18 @@
 import { usageFromOpenAI } from '@aiotel/cost';
 import { trace } from '@opentelemetry/api';
-import { type Attempt, createAttempt, type Fetch, rebuild } from './attempt.js';
+import { type Attempt, createAttempt, type Fetch } from './attempt.js';
 import type { CallAttributes } from './call.js';
 import { AttemptTimeoutError } from './errors.js';
 import { PolicyEvents } from './events.js';
-import type { ResolvedOptions } from './options.js';
+import { defaultBreakerKey, type ResolvedOptions } from './options.js';
 import { Budget } from './policies/budget.js';
 import { Bulkhead, type Held } from './policies/bulkhead.js';
 import { Breakers } from './policies/circuit-breaker.js';
-import { runWithFallback } from './policies/fallback.js';
+import { type FallbackContext, runWithFallback } from './policies/fallback.js';
 import { ProviderWindow } from './policies/provider-window.js';
 import { estimateTokens, RateLimit, type TokenEstimate } from './policies/rate-limit.js';
 import { retryPolicy, runWithRetry } from './policies/retry.js';
+import { rebuild } from './rebuilt-response.js';
 import { callParams, type RequestInfo, requestInfo } from './request-info.js';
 import { GuardedStore } from './store/guarded-store.js';
 import { MemoryStore } from './store/memory-store.js';
@@ -22,6 +23,9 @@ import { usageFromTail } from './usage.js';
 export type { Fetch } from './attempt.js';
 export { RETRY_COUNT_HEADER } from './attempt.js';
 export { FALLBACK_FROM_HEADER } from './policies/fallback.js';
+
+/** Servers, and models per server, whose policy key is remembered (odd traffic cannot grow the maps). */
+const MAX_REMEMBERED_KEYS = 256;
 
 /**
  * The policies of a call, outermost first. This is the one place their order is written: `createResilientFetch`
@@ -69,8 +73,27 @@ export function createResilientFetch(
   const retry = options.retry && retryPolicy(options.retry);
   // A fallback rewrites the JSON body's model, so the body is parsed only when there is one.
   const parseBodies = options.fallbackModels.length > 0;
-  const keyOf = (server: string, model: string | undefined) =>
+  const keyFor = (server: string, model: string | undefined) =>
     options.circuitBreaker ? options.circuitBreaker.key({ server, model }) : `${server}/${model ?? ''}`;
+  const keys = new Map<string, Map<string | undefined, string>>();
+  // The built-in key is the same string on every call to a server and model: the maps keyed by it (breakers,
+  // provider windows) then hash it once, instead of a new string per call. A user's key function runs each call.
+  const keyOf =
+    options.circuitBreaker && options.circuitBreaker.key !== defaultBreakerKey
+      ? keyFor
+      : (server: string, model: string | undefined): string => {
+          let byModel = keys.get(server);
+          let key = byModel?.get(model);
+          if (key === undefined) {
+            key = keyFor(server, model);
+            if (byModel === undefined && keys.size < MAX_REMEMBERED_KEYS) {
+              byModel = new Map();
+              keys.set(server, byModel);
+            }
+            if (byModel !== undefined && byModel.size < MAX_REMEMBERED_KEYS) byModel.set(model, key);
+          }
+          return key;
+        };
   /** The estimate each call took from the token rate limit, to correct with its usage. */
   const estimates = new WeakMap<RequestInfo, TokenEstimate>();
 
@@ -110,30 +133,41 @@ export function createResilientFetch(
   });
 
   /** Retry → breaker → timeout → attempt, for one model. */
-  const runModel =
-    (info: RequestInfo, init: RequestInit, signal: AbortSignal) =>
-    (call: CallAttributes, body: RequestInit['body']): Promise<Held<Response>> => {
-      const breaker = breakers?.get(call);
-      const once = (n: number) => {
-        const timed = () => attempt(info, init, body, call, n, signal);
-        return breaker ? breaker.execute(timed, call) : timed();
-      };
-      // A streamed upload can be read once: like the SDK, never send it again.
-      return runWithRetry(
-        options.retry,
-        isStreamBody(body) ? undefined : retry || undefined,
-        call,
-        events,
-        signal,
-        once,
-      );
-    };
+  const runModel = (
+    info: RequestInfo,
+    init: RequestInit,
+    signal: AbortSignal,
+    call: CallAttributes,
+    body: RequestInit['body'],
+  ): Promise<Held<Response>> => {
+    const breaker = breakers?.get(call);
+    const once = breaker
+      ? (n: number) => breaker.execute(() => attempt(info, init, body, call, n, signal), call)
+      : (n: number) => attempt(info, init, body, call, n, signal);
+    // A streamed upload can be read once: like the SDK, never send it again.
+    return runWithRetry(
+      options.retry,
+      isStreamBody(body) ? undefined : retry || undefined,
+      call,
+      events,
+      signal,
+      once,
+    );
+  };
+  const fallback: FallbackContext = {
+    models: options.fallbackModels,
+    events,
+    callOf,
+    runModel,
+    rebuild,
+  };
+  const totalMs = options.timeout.totalMs;
 
   return async function resilientFetch(input, init = {}) {
     const info = requestInfo(input, init.body, callParams.getStore(), parseBodies);
-    const span = trace.getActiveSpan();
-    const call = callOf(span, info, info.model);
-    const { signal, dispose } = callSignal(init.signal, options.timeout.totalMs);
+    const call = callOf(trace.getActiveSpan(), info, info.model);
+    const total = totalMs === undefined ? undefined : totalSignal(init.signal, totalMs);
+    const signal = total ? total.signal : (init.signal ?? new AbortController().signal);
     try {
       signal.throwIfAborted();
       if (budget) await budget.check(call);
@@ -145,53 +179,30 @@ export function createResilientFetch(
         estimates.set(info, estimate);
         await rateLimit.take(call, estimate, signal);
       }
-      if (providerWindow) await providerWindow.wait(call, signal);
-      const work = (): Promise<Held<Response>> =>
-        runWithFallback(
-          options.fallbackModels,
-          info,
-          init,
-          call,
-          (model) => callOf(span, info, model),
-          events,
-          signal,
-          runModel(info, init, signal),
-          rebuild,
-        ).then((held) => {
-          // The caller gave up while this was in flight: free the slot instead of holding it for nobody.
-          if (signal.aborted) held.value.body?.cancel().catch(() => undefined);
-          return held;
-        });
-      const response = bulkhead ? bulkhead.run(call, signal, work) : work().then((held) => held.value);
+      if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
+      const response = bulkhead
+        ? bulkhead.run(call, signal, () => runWithFallback(fallback, info, init, call, signal))
+        : runWithFallback(fallback, info, init, call, signal).then(heldValue);
       return await abortable(response, signal);
     } finally {
-      dispose();
+      if (total) clearTimeout(total.timer);
     }
   };
 }
 
-/** The caller's signal joined with the whole call's time limit (`timeout.totalMs`). */
-function callSignal(
+const heldValue = <T>(held: Held<T>): T => held.value;
+
+/** The caller's signal joined with the whole call's time limit (`timeout.totalMs`), and the limit's timer. */
+function totalSignal(
   given: AbortSignal | null | undefined,
-  totalMs: number | undefined,
-): { signal: AbortSignal; dispose: () => void } {
-  const total = totalMs === undefined ? undefined : new AbortController();
-  const timer =
-    total &&
-    setTimeout(
-      () => total.abort(new AttemptTimeoutError('the whole call (timeout.totalMs)', totalMs!)),
-      totalMs,
-    );
-  const signals: AbortSignal[] = [];
-  if (given) signals.push(given);
-  if (total) signals.push(total.signal);
-  const signal =
-    signals.length === 0
-      ? new AbortController().signal
-      : signals.length === 1
-        ? signals[0]!
-        : AbortSignal.any(signals);
-  return { signal, dispose: () => clearTimeout(timer) };
+  totalMs: number,
+): { signal: AbortSignal; timer: ReturnType<typeof setTimeout> } {
+  const total = new AbortController();
+  const timer = setTimeout(
+    () => total.abort(new AttemptTimeoutError('the whole call (timeout.totalMs)', totalMs)),
+    totalMs,
+  );
+  return { signal: given ? AbortSignal.any([given, total.signal]) : total.signal, timer };
 }
 
 /** A request body that is a one-shot stream (an upload), as opposed to a string, bytes or form data. */
@@ -203,7 +214,10 @@ function isStreamBody(body: unknown): boolean {
   );
 }
 
-/** Rejects as soon as the signal aborts; a response that arrives afterwards is cancelled. */
+/**
+ * Rejects as soon as the signal aborts; a response that arrives afterwards is cancelled (which also frees its
+ * bulkhead slot instead of holding it for nobody).
+ */
 function abortable(work: Promise<Response>, signal: AbortSignal): Promise<Response> {
   if (signal.aborted) {
     work.then(

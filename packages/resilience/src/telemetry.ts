@@ -201,8 +201,12 @@ function guard(what: string, fn: () => void): void {
   try {
     fn();
   } catch (err) {
-    diag.error(`@aiotel/resilience: recording ${what} failed`, err);
+    recordingFailed(what, err);
   }
+}
+
+function recordingFailed(what: string, err: unknown): void {
+  diag.error(`@aiotel/resilience: recording ${what} failed`, err);
 }
 
 function event(span: Span | undefined, name: string, attributes: Attributes): void {
@@ -274,16 +278,25 @@ export function subscribeTelemetry(events: PolicyEvents): void {
     guard('a circuit breaker state', () => instruments().breakerState.record(0, metricAttributes(call))),
   );
 
-  events.on('bulkheadQueued', (call, delta) =>
-    guard('the bulkhead queue', () => instruments().queued.add(delta, call.serverAttributes)),
-  );
+  // Recorded per call (and per queued call): guarded inline, without a closure each time.
+  events.on('bulkheadQueued', (call, delta) => {
+    try {
+      instruments().queued.add(delta, call.serverAttributes);
+    } catch (err) {
+      recordingFailed('the bulkhead queue', err);
+    }
+  });
 
-  events.on('bulkheadInFlight', (call, delta) =>
-    guard('bulkhead in-flight', () => instruments().inFlight.add(delta, call.serverAttributes)),
-  );
+  events.on('bulkheadInFlight', (call, delta) => {
+    try {
+      instruments().inFlight.add(delta, call.serverAttributes);
+    } catch (err) {
+      recordingFailed('bulkhead in-flight', err);
+    }
+  });
 
-  events.on('bulkheadSlot', (call, waitedMs, wasQueued, shared) =>
-    guard('a bulkhead wait', () => {
+  events.on('bulkheadSlot', (call, waitedMs, wasQueued, shared) => {
+    try {
       if (wasQueued) {
         event(call.span, EVENT.bulkheadQueued, {
           [ATTR.bulkheadWaitMs]: Math.round(waitedMs),
@@ -291,8 +304,10 @@ export function subscribeTelemetry(events: PolicyEvents): void {
         });
       }
       instruments().queueWait.record(waitedMs / 1000, call.serverAttributes);
-    }),
-  );
+    } catch (err) {
+      recordingFailed('a bulkhead wait', err);
+    }
+  });
 
   events.on('bulkheadRejected', (call) =>
     guard('a bulkhead rejection', () => {

@@ -62,6 +62,23 @@ describe("a caller's abort", () => {
     expect(chatRequests(ctx.fake)).toHaveLength(1);
   });
 
+  it('in the bulkhead queue gives its place up: a later call can queue in it', async () => {
+    const c = client(ctx.fake, { bulkhead: { limit: 1, queue: 1 } });
+    const holder = new AbortController();
+    const first = c.chat.completions.create(CHAT, { ...fault('hang'), signal: holder.signal });
+    await until(() => chatRequests(ctx.fake).length === 1, 'the first call to reach the server');
+    const controller = new AbortController();
+    const queued = c.chat.completions.create(CHAT, { signal: controller.signal });
+    await new Promise((r) => setTimeout(r, 20));
+    controller.abort();
+    expect(await rejection(queued)).toBeInstanceOf(OpenAI.APIUserAbortError);
+    // The queue's only place is free again: this call waits in it instead of being refused.
+    const next = c.chat.completions.create(CHAT);
+    holder.abort();
+    await rejection(first);
+    expect((await next).choices).toHaveLength(1);
+  });
+
   it('of a request in flight is not retried', async () => {
     const c = client(ctx.fake);
     const controller = new AbortController();

@@ -111,6 +111,18 @@ describe('the attempt signal', () => {
     expect(limits.expired).toBe('firstChunk');
   });
 
+  it('names the attempt limit when it runs out before the first-chunk limit, and on a tie', () => {
+    vi.useFakeTimers();
+    const caller = new AbortController();
+    const shorter = new AttemptSignal(caller.signal, 50, 1000);
+    const tie = new AttemptSignal(caller.signal, 50, 50);
+    vi.advanceTimersByTime(49);
+    expect([shorter.signal.aborted, tie.signal.aborted]).toEqual([false, false]);
+    vi.advanceTimersByTime(1);
+    expect([shorter.expired, tie.expired]).toEqual(['attempt', 'attempt']);
+    expect([shorter.signal.aborted, tie.signal.aborted]).toEqual([true, true]);
+  });
+
   it("follows a caller's signal that was aborted before the attempt started", () => {
     const caller = new AbortController();
     caller.abort(new Error('already'));

@@ -3,6 +3,7 @@ import { context } from '@opentelemetry/api';
 import type { CallAttributes } from '../call.js';
 import { BulkheadRejectedError } from '../errors.js';
 import type { PolicyEvents } from '../events.js';
+import { MemoryStore } from '../store/memory-store.js';
 import type { ResilienceStore } from '../store/store.js';
 
 /** What a call hands back to the bulkhead: its result now, and when its slot may be freed. */
@@ -26,12 +27,37 @@ const NAME = 'bulkhead';
 /** How often queued calls look for a slot freed by another process, ms (slots freed here wake them at once). */
 const POLL_MS = 20;
 
-interface Waiter {
-  readonly call: CallAttributes;
-  readonly start: (holder: string) => void;
+/** A call waiting for a slot; it is its signal's abort listener too (`handleEvent`), so a queued call costs no closures. */
+class Waiter {
+  constructor(
+    readonly call: CallAttributes,
+    private readonly signal: AbortSignal,
+    private readonly resolve: (holder: string) => void,
+    private readonly reject: (err: unknown) => void,
+    /** Called when the caller aborts: takes the waiter out of the queue. */
+    private readonly leave: (waiter: Waiter) => void,
+  ) {
+    signal.addEventListener('abort', this, ONCE);
+  }
+
+  start(holder: string): void {
+    this.signal.removeEventListener('abort', this);
+    this.resolve(holder);
+  }
+
   /** The store refuses (`onStoreUnavailable: 'reject'`): the waiting call fails with its error. */
-  readonly fail: (err: unknown) => void;
+  fail(err: unknown): void {
+    this.signal.removeEventListener('abort', this);
+    this.reject(err);
+  }
+
+  handleEvent(): void {
+    this.leave(this);
+    this.reject(this.signal.reason);
+  }
 }
+
+const ONCE = { once: true } as const;
 
 let holderSeq = 0;
 /** Identifies this process's holders in a shared semaphore. */
@@ -54,14 +80,33 @@ export class Bulkhead {
     private readonly events: PolicyEvents,
   ) {}
 
-  async run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
+  run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
     const start = performance.now();
-    const holder = `${PROCESS_ID}:${++holderSeq}`;
     // Behind others already waiting here, a call queues (first come, first served).
-    if (this.waiters.length === 0 && (await this.acquire(holder))) {
+    if (this.waiters.length > 0) return this.queue(call, signal, work, start);
+    const holder = `${PROCESS_ID}:${++holderSeq}`;
+    // The in-process store answers at once: a free slot is taken without waiting for a promise.
+    if (this.store instanceof MemoryStore) {
+      const { limit, leaseMs } = this.settings;
+      if (!this.store.takeSlot(NAME, holder, limit, leaseMs, Date.now()))
+        return this.queue(call, signal, work, start);
       this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
       return this.hold(call, holder, signal, work);
     }
+    return this.acquire(holder).then((got) => {
+      if (!got) return this.queue(call, signal, work, start);
+      this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
+      return this.hold(call, holder, signal, work);
+    });
+  }
+
+  /** No slot now: waits in the queue (or is rejected when it is full), then runs `work` holding the slot. */
+  private async queue<T>(
+    call: CallAttributes,
+    signal: AbortSignal,
+    work: () => Promise<Held<T>>,
+    start: number,
+  ): Promise<T> {
     if (this.waiters.length >= this.settings.queue) {
       this.events.emit('bulkheadRejected', call);
       throw new BulkheadRejectedError(this.settings.limit, this.settings.queue);
@@ -70,27 +115,7 @@ export class Bulkhead {
     // A queued call is started from whichever call frees the slot: run it in its own async context.
     const callerContext = context.active();
     const granted = await new Promise<string>((resolve, reject) => {
-      const onAbort = () => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) {
-          this.waiters.splice(i, 1);
-          this.events.emit('bulkheadQueued', call, -1);
-        }
-        reject(signal.reason);
-      };
-      const waiter: Waiter = {
-        call,
-        start: (h) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(h);
-        },
-        fail: (err) => {
-          signal.removeEventListener('abort', onAbort);
-          reject(err);
-        },
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(waiter);
+      this.waiters.push(new Waiter(call, signal, resolve, reject, this.leave));
       this.events.emit('bulkheadQueued', call, 1);
       // The slots may all have been freed since the failed acquire: look once more now that this call waits.
       void this.pump();
@@ -99,13 +124,22 @@ export class Bulkhead {
     return context.with(callerContext, () => this.hold(call, granted, signal, work));
   }
 
+  /** A queued call whose caller aborted leaves the queue. */
+  private readonly leave = (waiter: Waiter): void => {
+    const i = this.waiters.indexOf(waiter);
+    if (i >= 0) {
+      this.waiters.splice(i, 1);
+      this.events.emit('bulkheadQueued', waiter.call, -1);
+    }
+  };
+
   private acquire(holder: string): Promise<boolean> {
     const { limit, leaseMs } = this.settings;
     return this.store.acquireSlot(NAME, holder, limit, leaseMs, Date.now());
   }
 
   /** Runs `work` holding the slot; resolves with its value, frees the slot when its body is done. */
-  private async hold<T>(
+  private hold<T>(
     call: CallAttributes,
     holder: string,
     signal: AbortSignal,
@@ -116,22 +150,35 @@ export class Bulkhead {
     const free = () => {
       clearInterval(renew);
       this.events.emit('bulkheadInFlight', call, -1);
-      this.store.releaseSlot(NAME, holder).then(
-        () => this.pump(),
-        () => this.pump(),
-      );
+      if (this.store instanceof MemoryStore) {
+        // Freed at once: only waiting calls need a pump.
+        this.store.freeSlot(NAME, holder);
+        if (this.waiters.length > 0) void this.pump();
+      } else {
+        this.store.releaseSlot(NAME, holder).then(this.pumpAfterRelease, this.pumpAfterRelease);
+      }
     };
-    let held: Held<T>;
+    let working: Promise<Held<T>>;
     try {
       signal.throwIfAborted();
-      held = await work();
+      working = work();
     } catch (err) {
       free();
-      throw err;
+      return Promise.reject(err);
     }
-    held.done.then(free, free);
-    return held.value;
+    return working.then(
+      (held) => {
+        held.done.then(free, free);
+        return held.value;
+      },
+      (err: unknown) => {
+        free();
+        throw err;
+      },
+    );
   }
+
+  private readonly pumpAfterRelease = (): void => void this.pump();
 
   /** Renews a shared slot's lease while it is held (a long stream), so that only a dead holder loses it. */
   private renewEvery(holder: string): NodeJS.Timeout {
@@ -159,7 +206,11 @@ export class Bulkhead {
           const holder = `${PROCESS_ID}:${++holderSeq}`;
           let got: boolean;
           try {
-            got = await this.acquire(holder);
+            // The in-process store answers at once: a queue of calls is handed slots without a promise each.
+            got =
+              this.store instanceof MemoryStore
+                ? this.store.takeSlot(NAME, holder, this.settings.limit, this.settings.leaseMs, Date.now())
+                : await this.acquire(holder);
           } catch (err) {
             // Only a refusing store throws (the guarded store answers from memory otherwise): the queue fails with it.
             for (const waiter of this.waiters.splice(0)) {

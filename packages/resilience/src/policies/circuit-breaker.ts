@@ -31,7 +31,18 @@ export class Breaker {
   }
 
   /** Runs `fn` through the breaker, or throws `CircuitOpenError` without calling it. */
-  async execute<T>(fn: () => Promise<T>, call: CallAttributes): Promise<T> {
+  execute<T>(fn: () => Promise<T>, call: CallAttributes): Promise<T> {
+    // Known closed and clean (the common case): no read to wait for, and a success has nothing to record.
+    if (this.cacheMs > 0 && Date.now() < this.closedUntil) {
+      return fn().catch(async (err: unknown) => {
+        if (isProviderFault(err)) await this.failed(CLOSED, false, call);
+        throw err;
+      });
+    }
+    return this.executeRead(fn, call);
+  }
+
+  private async executeRead<T>(fn: () => Promise<T>, call: CallAttributes): Promise<T> {
     const record = await this.read();
     let probe = false;
     if (record.openedAt !== 0) {
@@ -59,9 +70,8 @@ export class Breaker {
     return value;
   }
 
-  /** The breaker's record; a clean closed one is reused for `cacheMs` (the common case costs no round trip). */
+  /** The breaker's record from the store; a clean closed one is then trusted for `cacheMs` (see `execute`). */
   private async read(): Promise<BreakerRecord> {
-    if (this.cacheMs > 0 && Date.now() < this.closedUntil) return CLOSED;
     const record = await this.store.breakerRead(this.name);
     if (this.cacheMs > 0 && record.openedAt === 0 && record.failures === 0)
       this.closedUntil = Date.now() + this.cacheMs;

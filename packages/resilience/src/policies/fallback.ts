@@ -28,35 +28,72 @@ export function withModel(json: Record<string, unknown>, model: string): string 
   return JSON.stringify({ ...json, model });
 }
 
+/** What a client's fallback needs besides the call: made once per client. */
+export interface FallbackContext {
+  /** The fallback models, in order. */
+  readonly models: readonly string[];
+  readonly events: PolicyEvents;
+  /** The call's attributes for another model. */
+  readonly callOf: (
+    span: CallAttributes['span'],
+    info: RequestInfo,
+    model: string | undefined,
+  ) => CallAttributes;
+  /** Runs the call on one model (retry, breaker, attempt). */
+  readonly runModel: (
+    info: RequestInfo,
+    init: RequestInit,
+    signal: AbortSignal,
+    call: CallAttributes,
+    body: RequestInit['body'],
+  ) => Promise<Held<Response>>;
+  readonly rebuild: (response: Response, body: Response['body'], headers: Headers) => Response;
+}
+
 /**
  * Runs the call on `[requested model, ...models]` in turn while the outcome is one a fallback helps with (an open
  * breaker, exhausted retries on 429 / 503 / 529). The last failure of an HTTP attempt becomes the provider's
  * response again, for the SDK to raise its own error.
  */
-export async function runWithFallback(
-  models: readonly string[],
+export function runWithFallback(
+  fallback: FallbackContext,
   info: RequestInfo,
   init: RequestInit,
   first: CallAttributes,
-  callOf: (model: string | undefined) => CallAttributes,
-  events: PolicyEvents,
   signal: AbortSignal,
-  runModel: (call: CallAttributes, body: RequestInit['body']) => Promise<Held<Response>>,
-  rebuild: (response: Response, body: Response['body'], headers: Headers) => Response,
 ): Promise<Held<Response>> {
-  const tried: (string | undefined)[] =
-    info.json && info.model !== undefined && models.length > 0
-      ? [info.model, ...models.filter((m) => m !== info.model)]
-      : [info.model];
+  const models = fallback.models;
+  // One model to try (no fallback, or a body without a model): its outcome is the call's.
+  if (!(info.json && info.model !== undefined && models.length > 0)) {
+    return fallback.runModel(info, init, signal, first, init.body).catch(asResult);
+  }
+  const tried = [info.model, ...models.filter((m) => m !== info.model)];
+  return tryInTurn(fallback, tried, info, init, first, signal);
+}
+
+/** The last failure of an HTTP attempt as the provider's response again; any other error is thrown. */
+function asResult(err: unknown): Held<Response> {
+  if (err instanceof AttemptFailure) return { value: err.toResult(), done: DONE };
+  throw err;
+}
+
+async function tryInTurn(
+  { events, callOf, runModel, rebuild }: FallbackContext,
+  tried: readonly (string | undefined)[],
+  info: RequestInfo,
+  init: RequestInit,
+  first: CallAttributes,
+  signal: AbortSignal,
+): Promise<Held<Response>> {
   let previous: CallAttributes | undefined;
   let reason = '';
   for (let i = 0; ; i++) {
     const model = tried[i];
-    const call = i === 0 ? first : callOf(model);
+    const call = i === 0 ? first : callOf(first.span, info, model);
     if (previous && model !== undefined) events.emit('fallback', previous, model, reason);
     const body = i === 0 || model === undefined ? init.body : withModel(info.json!, model);
     try {
-      const held = await runModel(call, body);
+      const held = await runModel(info, init, signal, call, body);
       if (i === 0) return held;
       const headers = new Headers(held.value.headers);
       headers.set(FALLBACK_FROM_HEADER, info.model ?? '');
@@ -68,8 +105,7 @@ export async function runWithFallback(
         reason = next;
         continue;
       }
-      if (err instanceof AttemptFailure) return { value: err.toResult(), done: DONE };
-      throw err;
+      return asResult(err);
     }
   }
 }

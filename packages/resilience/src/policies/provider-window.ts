@@ -19,17 +19,22 @@ export class ProviderWindow {
     private readonly cacheMs: number,
   ) {}
 
-  /** Per key: until when a read that found no hold stands for the store's state. */
+  /** Per call key: until when a read that found no hold stands for the store's state. */
   private readonly clearUntil = new Map<string, number>();
+
+  /** Whether a recent read found the call's server and model not held: then there is nothing to wait for. */
+  isClear(call: CallAttributes): boolean {
+    return this.cacheMs > 0 && Date.now() < (this.clearUntil.get(call.key) ?? 0);
+  }
 
   /** Waits while the call's server and model are held. */
   async wait(call: CallAttributes, signal: AbortSignal): Promise<void> {
+    if (this.isClear(call)) return;
     const name = `window:${call.key}`;
     const start = Date.now();
-    if (this.cacheMs > 0 && start < (this.clearUntil.get(name) ?? 0)) return;
     let held = false;
     let until = await this.store.heldUntil(name, start);
-    if (this.cacheMs > 0 && until === 0) this.remember(name, start + this.cacheMs);
+    if (this.cacheMs > 0 && until === 0) this.remember(call.key, start + this.cacheMs);
     for (; until > Date.now(); ) {
       held = true;
       await sleep(until - Date.now(), signal);
@@ -47,15 +52,14 @@ export class ProviderWindow {
     if (until <= now) return;
     until = Math.min(until, now + this.maxHoldMs);
     this.events.emit('providerWindowSpent', call, spent?.kind ?? 'requests', until);
-    const name = `window:${call.key}`;
-    this.clearUntil.delete(name);
-    this.store.holdUntil(name, until).catch(() => undefined);
+    this.clearUntil.delete(call.key);
+    this.store.holdUntil(`window:${call.key}`, until).catch(() => undefined);
   }
 
-  private remember(name: string, until: number): void {
+  private remember(key: string, until: number): void {
     // Keys are server and model: few; bounded all the same.
     if (this.clearUntil.size >= 1_000) this.clearUntil.clear();
-    this.clearUntil.set(name, until);
+    this.clearUntil.set(key, until);
   }
 }
 

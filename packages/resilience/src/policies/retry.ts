@@ -39,37 +39,47 @@ export function runWithRetry<T>(
   signal: AbortSignal,
   attempt: (attemptNo: number) => Promise<T>,
 ): Promise<T> {
-  let last: AttemptFailure | undefined;
-  const once = async (attemptNo: number): Promise<T> => {
-    if (attemptNo > 0 && last && options) {
-      const delay = last.retryAfterMs ?? backoffDelayMs(attemptNo, options);
-      events.emit('retry', call, attemptNo, last.classification.reason, delay);
-      await sleep(delay, signal);
-    }
-    try {
-      return await attempt(attemptNo);
-    } catch (err) {
-      if (err instanceof AttemptFailure) {
-        last = err;
-        const wait = err.retryAfterMs;
-        if (
-          options &&
-          err.classification.retryable &&
-          attemptNo < options.maxRetries &&
-          wait !== undefined &&
-          wait > options.maxRetryAfterMs
-        ) {
-          const message = err.response && errorBody(err.response.text)?.message;
-          throw new RetryAfterTooLongError(
-            wait,
-            options.maxRetryAfterMs,
-            err.response?.status ?? 0,
-            typeof message === 'string' ? message : undefined,
-          );
-        }
+  // The first attempt runs outside cockatiel, so a call that succeeds at once costs no retry loop: its failure is
+  // handed to the loop as the loop's own attempt 0, which goes on from there as if it had run it.
+  return attempt(0).catch((err: unknown) => {
+    const first = failure(err, 0, options);
+    if (!policy) throw first;
+    let last = err instanceof AttemptFailure ? err : undefined;
+    const once = async (attemptNo: number): Promise<T> => {
+      if (last && options) {
+        const delay = last.retryAfterMs ?? backoffDelayMs(attemptNo, options);
+        events.emit('retry', call, attemptNo, last.classification.reason, delay);
+        await sleep(delay, signal);
       }
-      throw err;
-    }
-  };
-  return policy ? policy.execute(({ attempt: n }) => once(n), signal) : once(0);
+      try {
+        return await attempt(attemptNo);
+      } catch (err) {
+        if (err instanceof AttemptFailure) last = err;
+        throw failure(err, attemptNo, options);
+      }
+    };
+    return policy.execute(({ attempt: n }) => (n === 0 ? Promise.reject(first) : once(n)), signal);
+  });
+}
+
+/** What a failed attempt throws: the failure itself, or `RetryAfterTooLongError` when a retry would wait too long. */
+function failure(err: unknown, attemptNo: number, options: Required<RetryOptions> | undefined): unknown {
+  const wait = err instanceof AttemptFailure ? err.retryAfterMs : undefined;
+  if (
+    options &&
+    wait !== undefined &&
+    (err as AttemptFailure).classification.retryable &&
+    attemptNo < options.maxRetries &&
+    wait > options.maxRetryAfterMs
+  ) {
+    const response = (err as AttemptFailure).response;
+    const message = response && errorBody(response.text)?.message;
+    return new RetryAfterTooLongError(
+      wait,
+      options.maxRetryAfterMs,
+      response?.status ?? 0,
+      typeof message === 'string' ? message : undefined,
+    );
+  }
+  return err;
 }

@@ -33,6 +33,11 @@ export class MemoryStore implements ResilienceStore {
   private readonly breakers = new Map<string, BreakerRecord>();
 
   acquireSlot(name: string, holder: string, limit: number, leaseMs: number, now: number): Promise<boolean> {
+    return Promise.resolve(this.takeSlot(name, holder, limit, leaseMs, now));
+  }
+
+  /** `acquireSlot()` answered at once: whether `holder` got a slot. */
+  takeSlot(name: string, holder: string, limit: number, leaseMs: number, now: number): boolean {
     let slots = this.slots.get(name);
     if (!slots) {
       slots = { holders: new Map(), earliestEnd: Number.POSITIVE_INFINITY };
@@ -49,10 +54,10 @@ export class MemoryStore implements ResilienceStore {
       }
       slots.earliestEnd = earliest;
     }
-    if (held.size >= limit) return Promise.resolve(false);
+    if (held.size >= limit) return false;
     held.set(holder, now + leaseMs);
     if (now + leaseMs < slots.earliestEnd) slots.earliestEnd = now + leaseMs;
-    return Promise.resolve(true);
+    return true;
   }
 
   renewSlot(name: string, holder: string, leaseMs: number, now: number): Promise<void> {
@@ -62,8 +67,13 @@ export class MemoryStore implements ResilienceStore {
   }
 
   releaseSlot(name: string, holder: string): Promise<void> {
-    this.slots.get(name)?.holders.delete(holder);
+    this.freeSlot(name, holder);
     return Promise.resolve();
+  }
+
+  /** `releaseSlot()` done at once. */
+  freeSlot(name: string, holder: string): void {
+    this.slots.get(name)?.holders.delete(holder);
   }
 
   /** Slots held now (for tests and the in-flight gauge). */
