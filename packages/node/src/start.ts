@@ -30,6 +30,7 @@ import {
   SafeSpanExporter,
 } from './exporters.js';
 import { learnCredentials } from './http.js';
+import { PooledIdGenerator } from './id-generator.js';
 import { HttpClientSpans } from './http-client-spans.js';
 import { installLogger, warnConfig } from './logger.js';
 import { createResource, findAppPackage } from './resource.js';
@@ -138,7 +139,7 @@ function start(options: TelemetryOptions): Telemetry {
     spanProcessors.push(new SimpleSpanProcessor({ exporter }));
   }
   if (spanProcessors.length > 0) {
-    tracerProvider = new TracerProvider({ resource, spanProcessors });
+    tracerProvider = new TracerProvider({ resource, spanProcessors, idGenerator: new PooledIdGenerator() });
     trace.setGlobalTracerProvider(tracerProvider);
   }
 
