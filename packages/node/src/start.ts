@@ -18,7 +18,6 @@ import {
   SimpleSpanProcessor,
   type SpanExporter,
   type SpanProcessor,
-  TracerProvider,
 } from '@opentelemetry/sdk-trace';
 import { resolveConfig, type TelemetryConfig, type TelemetryOptions } from './config.js';
 import { ConsoleMetricExporter, ConsoleSpanExporter } from './console-exporters.js';
@@ -31,9 +30,12 @@ import {
 } from './exporters.js';
 import { learnCredentials } from './http.js';
 import { HttpClientSpans } from './http-client-spans.js';
+import { PooledIdGenerator } from './id-generator.js';
 import { installLogger, warnConfig } from './logger.js';
 import { createResource, findAppPackage } from './resource.js';
 import { handleProcessExit, withinTimeout } from './shutdown.js';
+import { useFastSpanAttributes } from './span-attributes.js';
+import { PreloadTracerProvider } from './tracer-provider.js';
 
 /** The running telemetry, as returned by {@link startTelemetry}. */
 export interface Telemetry {
@@ -117,7 +119,7 @@ function start(options: TelemetryOptions): Telemetry {
     new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }),
   );
 
-  let tracerProvider: TracerProvider | undefined;
+  let tracerProvider: PreloadTracerProvider | undefined;
   let spanExporter: SpanExporter | undefined;
   const spanProcessors: SpanProcessor[] = [];
   if (config.traces.includes('otlp')) {
@@ -138,7 +140,12 @@ function start(options: TelemetryOptions): Telemetry {
     spanProcessors.push(new SimpleSpanProcessor({ exporter }));
   }
   if (spanProcessors.length > 0) {
-    tracerProvider = new TracerProvider({ resource, spanProcessors });
+    useFastSpanAttributes(resource);
+    tracerProvider = new PreloadTracerProvider({
+      resource,
+      spanProcessors,
+      idGenerator: new PooledIdGenerator(),
+    });
     trace.setGlobalTracerProvider(tracerProvider);
   }
 
