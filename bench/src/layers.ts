@@ -40,6 +40,7 @@ import { parseArgs } from 'node:util';
 import { type ServerProcess, startServerProcess } from './child.ts';
 import { limitConcurrency } from './limiter.ts';
 import { median } from './stats.ts';
+import { streamOptions } from './workloads.ts';
 
 const MODES = [
   'raw',
@@ -90,20 +91,43 @@ const COMPLETION = JSON.stringify({
   system_fingerprint: 'fp_1',
 });
 
-/** An SSE body like the API's: `usage: null` on every chunk and a usage-only chunk when include_usage is asked. */
-function sse(includeUsage: boolean): string {
+/**
+ * An SSE body like the API's: `usage: null` on every chunk and a usage-only chunk when include_usage is asked; one
+ * event per body chunk, as the fake API's events arrive over loopback (so per-read costs are paid per chunk).
+ */
+function sse(includeUsage: boolean): Uint8Array[] {
   const head =
     '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini-2024-07-18"';
   const tail = includeUsage ? ',"usage":null}' : '}';
-  let body = '';
+  const events: string[] = [];
   for (let i = 0; i < CHUNKS; i++) {
-    body += `data: ${head},"choices":[{"index":0,"delta":{"content":"tok "},"logprobs":null,"finish_reason":null}]${tail}\n\n`;
+    events.push(
+      `data: ${head},"choices":[{"index":0,"delta":{"content":"tok "},"logprobs":null,"finish_reason":null}]${tail}\n\n`,
+    );
   }
-  body += `data: ${head},"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]${tail}\n\n`;
+  events.push(
+    `data: ${head},"choices":[{"index":0,"delta":{},"logprobs":null,"finish_reason":"stop"}]${tail}\n\n`,
+  );
   if (includeUsage) {
-    body += `data: ${head},"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":${CHUNKS},"total_tokens":${CHUNKS + 5}}}\n\n`;
+    events.push(
+      `data: ${head},"choices":[],"usage":{"prompt_tokens":5,"completion_tokens":${CHUNKS},"total_tokens":${CHUNKS + 5}}}\n\n`,
+    );
   }
-  return `${body}data: [DONE]\n\n`;
+  events.push('data: [DONE]\n\n');
+  const encoder = new TextEncoder();
+  return events.map((event) => encoder.encode(event));
+}
+
+/** A body that delivers `chunks` one read at a time (a fresh copy of each, as a socket read would). */
+function chunkedBody(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> {
+  let next = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      const chunk = chunks[next++];
+      if (chunk === undefined) controller.close();
+      else controller.enqueue(chunk.slice());
+    },
+  });
 }
 
 /**
@@ -156,7 +180,7 @@ async function child(
   const stub = async (_url: unknown, init: { body: string }): Promise<Response> => {
     if (!stream) return new Response(COMPLETION, { headers: { 'content-type': 'application/json' } });
     const asked = (JSON.parse(init.body) as { stream_options?: { include_usage?: boolean } }).stream_options;
-    return new Response(asked?.include_usage ? SSE_WITH : SSE_WITHOUT, {
+    return new Response(chunkedBody(asked?.include_usage ? SSE_WITH : SSE_WITHOUT), {
       headers: { 'content-type': 'text/event-stream' },
     });
   };
@@ -284,7 +308,13 @@ async function child(
       await around(() => client.chat.completions.create(params));
       return;
     }
-    const s = await client.chat.completions.create({ ...params, stream: true });
+    // Over HTTP the fake API is asked for the stub's 500 chunks (by default it streams max_tokens of them).
+    const s = fakeUrl
+      ? await client.chat.completions.create(
+          { ...params, max_tokens: CHUNKS, stream: true },
+          streamOptions(CHUNKS),
+        )
+      : await client.chat.completions.create({ ...params, stream: true });
     for await (const _chunk of s) {
       // Read to the end.
     }

@@ -36,6 +36,18 @@ const FINAL_EVENTS: Record<ApiKind, readonly string[] | undefined> = {
   other: undefined,
 };
 
+/**
+ * The bytes at the end of a stream its final event lies in, per API: chat's `[DONE]` and Messages' `message_stop`
+ * end the stream, and at most a usage chunk or a relay's filter results follow a finish reason. A Responses stream's
+ * final event carries the whole response: its start may lie megabytes before the end, so every chunk is searched.
+ */
+const FINAL_EVENT_WITHIN: Record<ApiKind, number | undefined> = {
+  chat: 8192,
+  responses: undefined,
+  messages: 8192,
+  other: undefined,
+};
+
 /** The SDK's own header for the attempt number; the HTTP attempt span can read `http.request.resend_count` from it. */
 export const RETRY_COUNT_HEADER = 'x-stainless-retry-count';
 
@@ -160,6 +172,7 @@ export function createAttempt(
         const stream = guardStream(reader, head, {
           idleMs: options.timeout.idleMs,
           finalEvents: FINAL_EVENTS[info.api],
+          finalEventWithin: FINAL_EVENT_WITHIN[info.api],
           keepTail: onTail !== undefined,
           signal: callSignal,
           onTruncated: (expected) => observers.onTruncated(call, expected),

@@ -1,7 +1,7 @@
 const encoder = new TextEncoder();
 
 /** The search tables of one list of final events; made once per list and shared by its streams. */
-interface Tables {
+export interface Tables {
   readonly events: readonly Uint8Array[];
   /** Length of the shortest event: the search window. */
   readonly window: number;
@@ -15,7 +15,7 @@ interface Tables {
 
 const tablesOf = new WeakMap<readonly string[], Tables>();
 
-function tables(list: readonly string[]): Tables {
+export function tables(list: readonly string[]): Tables {
   let found = tablesOf.get(list);
   if (found !== undefined) return found;
   const events = list.map((e) => encoder.encode(e));
@@ -63,9 +63,9 @@ export class FinalEventScan {
       const head = Math.min(chunk.length, carry);
       for (let i = 0; i < edgeLength; i++) joint[i] = this.#edge[i]!;
       for (let i = 0; i < head; i++) joint[edgeLength + i] = chunk[i]!;
-      if (this.#search(joint, edgeLength + head)) return true;
+      if (search(this.#tables, joint, edgeLength + head)) return true;
     }
-    if (this.#search(chunk, chunk.length)) return true;
+    if (search(this.#tables, chunk, chunk.length)) return true;
     this.#keepEdge(chunk, carry);
     return false;
   }
@@ -84,20 +84,20 @@ export class FinalEventScan {
     for (let i = 0; i < chunk.length; i++) edge[at + i] = chunk[i]!;
     this.#edgeLength = at + chunk.length;
   }
+}
 
-  /** Whether one of the events lies in `bytes[0, length)`. */
-  #search(bytes: Uint8Array, length: number): boolean {
-    const { events, window, shift, ends } = this.#tables;
-    for (let end = window - 1; end < length; end += shift[bytes[end]!]!) {
-      if (ends[bytes[end]!] === 0) continue;
-      const start = end - window + 1;
-      for (const event of events) {
-        if (start + event.length > length) continue;
-        let k = 0;
-        while (k < event.length && bytes[start + k] === event[k]) k++;
-        if (k === event.length) return true;
-      }
+/** Whether one of the events lies in `bytes[0, length)`. */
+export function search(tables: Tables, bytes: Uint8Array, length: number): boolean {
+  const { events, window, shift, ends } = tables;
+  for (let end = window - 1; end < length; end += shift[bytes[end]!]!) {
+    if (ends[bytes[end]!] === 0) continue;
+    const start = end - window + 1;
+    for (const event of events) {
+      if (start + event.length > length) continue;
+      let k = 0;
+      while (k < event.length && bytes[start + k] === event[k]) k++;
+      if (k === event.length) return true;
     }
-    return false;
   }
+  return false;
 }

@@ -1,6 +1,8 @@
 import { isAbortError } from './abort.js';
 import { StreamInterruptedError, StreamTruncatedError } from './errors.js';
 import { FinalEventScan } from './final-event-scan.js';
+import { FinalEventTail } from './final-event-tail.js';
+import { GuardedBody } from './guarded-body.js';
 import { TAIL_CHARS } from './usage.js';
 
 type ReadResult = Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
@@ -14,6 +16,12 @@ export interface StreamGuardOptions {
    * `undefined`: not checked (an SSE endpoint we do not know, or a body that is not SSE).
    */
   readonly finalEvents: readonly string[] | undefined;
+  /**
+   * The final event is among the stream's last this many bytes (it is the last event, or followed by little):
+   * only those are searched, once the stream ended ({@link FinalEventTail}). `undefined`: every chunk is searched
+   * as it passes ({@link FinalEventScan}).
+   */
+  readonly finalEventWithin?: number | undefined;
   /** Keep the tail of the text (for usage). */
   readonly keepTail: boolean;
   /** The caller's signal: an abort is the caller's decision and passes through untouched. */
@@ -33,7 +41,9 @@ const STREAMING = { stream: true } as const;
  *
  * Per chunk it only notes the time a read starts (no timer, promise or closure per chunk): one idle timer per
  * stream checks, when it fires, how long the pending read has waited, and re-arms for the rest. The final event
- * is looked for on the bytes ({@link FinalEventScan}); only a kept tail is decoded.
+ * is looked for on the bytes, chunk by chunk ({@link FinalEventScan}) or in the last ones at the end
+ * ({@link FinalEventTail}); only a kept tail is decoded. The SDK's reads reach the
+ * source directly ({@link GuardedBody}).
  */
 export function guardStream(
   reader: ReadableStreamDefaultReader<Uint8Array>,
@@ -43,7 +53,9 @@ export function guardStream(
   const finalEvents = options.finalEvents;
   const keepTail = options.keepTail;
   const idleMs = options.idleMs;
-  const scan = finalEvents && new FinalEventScan(finalEvents);
+  const within = options.finalEventWithin;
+  const scan = finalEvents && within === undefined ? new FinalEventScan(finalEvents) : undefined;
+  const lastBytes = finalEvents && within !== undefined ? new FinalEventTail(finalEvents, within) : undefined;
   const decoder = keepTail ? new TextDecoder() : undefined;
   let tail = '';
   let sawFinal = finalEvents === undefined;
@@ -54,7 +66,8 @@ export function guardStream(
   let idleError: StreamInterruptedError | undefined;
 
   const observe = (chunk: Uint8Array) => {
-    if (!sawFinal && scan!.found(chunk)) sawFinal = true;
+    if (lastBytes !== undefined) lastBytes.keep(chunk);
+    else if (!sawFinal && scan!.found(chunk)) sawFinal = true;
     if (decoder) {
       tail += decoder.decode(chunk, STREAMING);
       if (tail.length > 2 * TAIL_CHARS) tail = tail.slice(-TAIL_CHARS);
@@ -83,32 +96,29 @@ export function guardStream(
     reader.cancel(idleError).catch(() => undefined);
   };
 
-  // The read handlers are made once per stream: `pull` is not an async function, so a chunk costs the source's
-  // read promise and nothing more.
-  let controller!: ReadableStreamDefaultController<Uint8Array>;
-  const onRead = (result: ReadResult): void => {
+  /** What a source read means for the caller: the chunk, or the end; throws the error the caller must get. */
+  const settle = (result: ReadResult): ReadResult => {
     readStartedAt = -1;
     if (idleError !== undefined) {
       finish();
-      controller.error(idleError);
-      return;
+      throw idleError;
     }
     if (result.done) {
-      if (!sawFinal && finalEvents) {
+      // Not after a cancel: the caller stopped reading, the stream was not cut.
+      if (!sawFinal && finalEvents && !finished && lastBytes?.found() !== true) {
         const expected = finalEvents.join(' or ');
         options.onTruncated(expected);
         finish();
-        controller.error(new StreamTruncatedError(expected));
-        return;
+        throw new StreamTruncatedError(expected);
       }
       finish();
-      controller.close();
-      return;
+      return result;
     }
     observe(result.value);
-    controller.enqueue(result.value);
+    return result;
   };
-  const onReadFailed = (err: unknown): void => {
+  /** A failed source read: the error the caller gets. */
+  const failure = (err: unknown): unknown => {
     readStartedAt = -1;
     let error = idleError ?? err;
     if (idleError === undefined && !options.signal.aborted && !isAbortError(err)) {
@@ -118,27 +128,87 @@ export function guardStream(
       });
     }
     finish();
-    controller.error(error);
+    return error;
+  };
+  const readSource = (): Promise<ReadResult> => {
+    if (idleMs !== undefined) {
+      readStartedAt = performance.now();
+      idleTimer ??= setTimeout(onIdle, idleMs);
+    }
+    return reader.read();
   };
 
-  return new ReadableStream<Uint8Array>({
-    start(c) {
-      controller = c;
-      if (first) {
-        observe(first);
-        c.enqueue(first);
+  // Two ways to the caller, both with handlers made once per stream (no closure or promise of ours per chunk):
+  // through the stream's queue (`pull`), or directly to a reader of the stream (see GuardedBody).
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  /** Whether the stream still takes chunks (not closed, errored or cancelled). */
+  let open = true;
+  let pending = first;
+  const close = (): void => {
+    if (!open) return;
+    open = false;
+    controller.close();
+  };
+  const error = (err: unknown): void => {
+    open = false;
+    controller.error(err);
+  };
+  const enqueue = (result: ReadResult): void => {
+    let settled: ReadResult;
+    try {
+      settled = settle(result);
+    } catch (err) {
+      error(err);
+      return;
+    }
+    if (settled.done) close();
+    else controller.enqueue(settled.value);
+  };
+  const enqueueFailure = (err: unknown): void => error(failure(err));
+  const deliver = (result: ReadResult): ReadResult => {
+    let settled: ReadResult;
+    try {
+      settled = settle(result);
+    } catch (err) {
+      error(err);
+      throw err;
+    }
+    if (settled.done) close();
+    return settled;
+  };
+  const deliverFailure = (err: unknown): never => {
+    const reason = failure(err);
+    error(reason);
+    throw reason;
+  };
+
+  if (first) observe(first);
+  return new GuardedBody(
+    {
+      start(c) {
+        controller = c;
+      },
+      pull() {
+        if (pending !== undefined) {
+          controller.enqueue(pending);
+          pending = undefined;
+          return;
+        }
+        return readSource().then(enqueue, enqueueFailure);
+      },
+      cancel(reason) {
+        open = false;
+        finish();
+        return reader.cancel(reason).catch(() => undefined);
+      },
+    },
+    () => {
+      if (pending !== undefined) {
+        const value = pending;
+        pending = undefined;
+        return Promise.resolve({ done: false, value });
       }
+      return readSource().then(deliver, deliverFailure);
     },
-    pull() {
-      if (idleMs !== undefined) {
-        readStartedAt = performance.now();
-        idleTimer ??= setTimeout(onIdle, idleMs);
-      }
-      return reader.read().then(onRead, onReadFailed);
-    },
-    cancel(reason) {
-      finish();
-      return reader.cancel(reason).catch(() => undefined);
-    },
-  });
+  );
 }
