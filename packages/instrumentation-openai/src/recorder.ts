@@ -17,10 +17,7 @@ import { CallMetricAttributes } from './metric-attributes.js';
 import {
   ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN,
   ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
@@ -28,7 +25,7 @@ import {
   ERROR_TYPE_OTHER,
 } from './semconv.js';
 import type { ServerAttributes } from './server.js';
-import { sharedCallMetricAttributes } from './shared-metric-attributes.js';
+import { callAttributes, sharedCallAttributes, spanName } from './shared-call-attributes.js';
 import type { ResponseSummary } from './summary.js';
 import type { Telemetry } from './telemetry.js';
 import { recordTokens, usageAttributes } from './tokens.js';
@@ -83,27 +80,30 @@ export class GenAICallRecorder {
     private readonly telemetry: Telemetry,
     private readonly start: RecordedCallStart,
   ) {
-    const { server } = start;
     const business = currentBusinessAttributes();
-    const common: Attributes = {
-      [ATTR_GEN_AI_OPERATION_NAME]: start.operation,
-      [ATTR_GEN_AI_PROVIDER_NAME]: start.providerName,
-      [ATTR_GEN_AI_REQUEST_MODEL]: start.requestModel,
-      ...server.attributes,
-    };
     const metricBusiness = metricBusinessAttributes(business, telemetry.settings.metricAttributes);
-    this.metricAttributes =
-      metricBusiness !== undefined
-        ? new CallMetricAttributes({ ...metricBusiness, ...common })
-        : sharedCallMetricAttributes(server.attributes, start, common);
-    const attributes: Attributes = { ...business, ...common };
-    start.describeRequest(attributes);
+    let name: string;
+    let attributes: Attributes;
+    if (metricBusiness === undefined) {
+      const shared = sharedCallAttributes(start.server.attributes, start);
+      this.metricAttributes = shared.metrics;
+      name = shared.spanName;
+      attributes = business === undefined ? shared.attributes : { ...business, ...shared.attributes };
+    } else {
+      const common = callAttributes(start.server.attributes, start);
+      this.metricAttributes = new CallMetricAttributes({ ...metricBusiness, ...common });
+      name = spanName(start);
+      attributes = { ...business, ...common };
+    }
     const parent = context.active();
-    this.span = telemetry.tracer.startSpan(
-      start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation,
-      { kind: SpanKind.CLIENT, attributes },
-      parent,
-    );
+    // Only what samplers may look at goes to startSpan (the SDK cleans those twice); the request attributes follow.
+    const span = telemetry.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span = span;
+    if (span.isRecording()) {
+      const request: Attributes = {};
+      start.describeRequest(request);
+      span.setAttributes(request);
+    }
     this.context = trace.setSpan(parent, this.span);
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serverAttributes } from '../src/server.js';
-import { type SharedCallKey, sharedCallMetricAttributes } from '../src/shared-metric-attributes.js';
+import { type SharedCallKey, sharedCallAttributes } from '../src/shared-call-attributes.js';
 
 const server = serverAttributes('https://api.openai.com/v1').attributes;
 const key: SharedCallKey = { operation: 'chat', providerName: 'openai', requestModel: 'gpt-4o' };
@@ -15,7 +15,7 @@ function common(k: SharedCallKey, on = server) {
 }
 
 function shared(k: SharedCallKey, on = server) {
-  return sharedCallMetricAttributes(on, k, common(k, on));
+  return sharedCallAttributes(on, k).metrics;
 }
 
 describe('metric attribute sets shared by calls without business keys', () => {
@@ -60,5 +60,15 @@ describe('metric attribute sets shared by calls without business keys', () => {
     expect(shared({ ...key, providerName: 'p0' }, on)).toBe(first);
     shared({ ...key, providerName: 'p8' }, on);
     expect(shared({ ...key, providerName: 'p0' }, on)).not.toBe(first);
+  });
+});
+
+describe('span start shared by calls without business keys', () => {
+  it('names the span and carries exactly the sampling attributes, frozen', () => {
+    const first = sharedCallAttributes(server, key);
+    expect(first.spanName).toBe('chat gpt-4o');
+    expect(first.attributes).toEqual(common(key));
+    expect(Object.isFrozen(first.attributes)).toBe(true);
+    expect(sharedCallAttributes(server, { ...key, requestModel: '' }).spanName).toBe('chat');
   });
 });
