@@ -205,10 +205,13 @@ export class GenAICallRecorder {
         recordCallCost(
           this.telemetry.costing,
           instruments,
-          { summary, usage, requestModel: this.start.requestModel, provider: this.start.pricingProvider },
+          summary,
+          usage,
+          this.start.requestModel,
+          this.start.pricingProvider,
           metricAttributes.call,
           attributes,
-          (err) => this.internalError(err),
+          this,
         );
       } else if (this.answered && errorType === undefined) {
         // Answered, but the server said nothing about usage: unknown, never zero tokens or zero cost.
