@@ -1,5 +1,6 @@
 import type { TokenUsage } from '@aiotel/cost';
 import type { Attributes } from '@opentelemetry/api';
+import type { AttributeSink } from './attribute-sink.js';
 import type { CallCosting } from './cost.js';
 import type { Instruments } from './metrics.js';
 import {
@@ -16,7 +17,7 @@ export interface CostErrors {
 
 /**
  * The cost step of a finished call that reported usage (`usage`, read from `summary.usage`): its cost goes on the
- * span (`into`) and in `aiotel.gen_ai.client.cost`; a call without a known price counts in
+ * span (`into`, none when it is not recorded) and in `aiotel.gen_ai.client.cost`; a call without a known price counts in
  * `aiotel.gen_ai.client.unpriced_calls` instead (never a cost of 0). `provider` is the price table's provider id,
  * when known. A failing pricer goes to `errors` and costs the call nothing else.
  */
@@ -28,7 +29,7 @@ export function recordCallCost(
   requestModel: string,
   provider: string | undefined,
   metricAttributes: Attributes,
-  into: Attributes,
+  into: AttributeSink | undefined,
   errors: CostErrors,
 ): void {
   let cost: ReturnType<CallCosting['cost']>;
@@ -42,8 +43,10 @@ export function recordCallCost(
     instruments.unpricedCalls.add(1, metricAttributes);
     return;
   }
-  into[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
-  into[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
-  into[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
+  if (into !== undefined) {
+    into.setAttribute(ATTR_GEN_AI_USAGE_COST_AMOUNT, cost.amount);
+    into.setAttribute(ATTR_GEN_AI_USAGE_COST_CURRENCY, 'USD');
+    into.setAttribute(ATTR_GEN_AI_USAGE_COST_SOURCE, cost.source);
+  }
   instruments.cost.record(cost.amount, metricAttributes);
 }

@@ -182,20 +182,23 @@ export class GenAICallRecorder {
       const seconds = (performance.now() - this.startedAt) / 1000;
       const { instruments, settings } = this.telemetry;
       const { hasOutput } = this.start;
-      const attributes: Attributes = {};
-      if (summary.id !== undefined) attributes[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
-      if (summary.model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
-      if (summary.finishReasons !== undefined)
-        attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
-      const timeToFirstChunk = this.chunks?.timeToFirstChunk();
-      if (timeToFirstChunk !== undefined)
-        attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = timeToFirstChunk;
+      // Straight onto the span (no attributes object to build and walk); nothing to read for an unsampled one.
+      const into = span.isRecording() ? span : undefined;
+      if (into !== undefined) {
+        if (summary.id !== undefined) into.setAttribute(ATTR_GEN_AI_RESPONSE_ID, summary.id);
+        if (summary.model !== undefined) into.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, summary.model);
+        if (summary.finishReasons !== undefined)
+          into.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, summary.finishReasons);
+        const timeToFirstChunk = this.chunks?.timeToFirstChunk();
+        if (timeToFirstChunk !== undefined)
+          into.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, timeToFirstChunk);
+      }
       const usage = summary.usage != null ? usageFromOpenAI(summary.usage) : undefined;
-      if (usage !== undefined) usageAttributes(usage, hasOutput, attributes);
-      if (settings.captureMessageContent && summary.outputMessages !== undefined) {
-        attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = contentAttribute(
-          summary.outputMessages,
-          settings.contentMaxLength,
+      if (usage !== undefined && into !== undefined) usageAttributes(usage, hasOutput, into);
+      if (into !== undefined && settings.captureMessageContent && summary.outputMessages !== undefined) {
+        into.setAttribute(
+          ATTR_GEN_AI_OUTPUT_MESSAGES,
+          contentAttribute(summary.outputMessages, settings.contentMaxLength),
         );
       }
       const metricAttributes = this.metricAttributes.forResponseModel(summary.model);
@@ -210,16 +213,16 @@ export class GenAICallRecorder {
           this.start.requestModel,
           this.start.pricingProvider,
           metricAttributes.call,
-          attributes,
+          into,
           this,
         );
       } else if (this.answered && errorType === undefined) {
         // Answered, but the server said nothing about usage: unknown, never zero tokens or zero cost.
-        attributes[ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN] = true;
+        into?.setAttribute(ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN, true);
         instruments.usageUnknownCalls.add(1, metricAttributes.call);
       }
       if (errorType !== undefined) {
-        attributes[ATTR_ERROR_TYPE] = errorType;
+        span.setAttribute(ATTR_ERROR_TYPE, errorType);
         if (failure !== undefined)
           recordFailure(span, failure.error, errorType, this.telemetry.redactor, this.start.apiKey);
         else span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
@@ -227,7 +230,6 @@ export class GenAICallRecorder {
       } else {
         instruments.duration.record(seconds, metricAttributes.call);
       }
-      span.setAttributes(attributes);
     } catch (err) {
       this.internalError(err);
     } finally {

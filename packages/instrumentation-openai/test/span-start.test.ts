@@ -111,13 +111,19 @@ describe('span start', () => {
     expect(attributes['gen_ai.request.temperature']).toBe(0.2);
   });
 
-  it('a call whose span is not sampled still returns its result, and records its metrics', async () => {
+  it('a call whose span is not sampled still returns its result, and records its metrics and cost', async () => {
     const off = new TracerProvider({ sampler: new AlwaysOffSampler() });
     bed.instrumentation.setTracerProvider(off);
     try {
       const result = await bed.client.chat.completions.create({ ...PARAMS, model: 'gpt-4o' });
       expect(result.choices).toHaveLength(2);
-      expect(await bed.pointsOfModel('gen_ai.client.operation.duration', 'gpt-4o')).toHaveLength(1);
+      for (const metric of [
+        'gen_ai.client.operation.duration',
+        'gen_ai.client.token.usage',
+        'aiotel.gen_ai.client.cost',
+      ]) {
+        expect((await bed.pointsOfModel(metric, 'gpt-4o')).length, metric).toBeGreaterThan(0);
+      }
       expect(bed.diag.error).toEqual([]);
     } finally {
       bed.instrumentation.setTracerProvider(provider);
