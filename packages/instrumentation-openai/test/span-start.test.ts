@@ -44,18 +44,19 @@ afterAll(async () => {
   await provider?.shutdown();
 });
 
+// Every request attribute the chat API has, so a lost one shows.
 const PARAMS = {
   model: 'gpt-4o-mini',
-  messages: [{ role: 'user', content: 'Say hello' }],
-  temperature: 0.2,
-  top_p: 0.9,
-  max_tokens: 50,
-  seed: 42,
-  stop: ['END', 'STOP'],
-  frequency_penalty: 0.1,
-  presence_penalty: 0.3,
   n: 2,
   response_format: { type: 'json_object' },
+  presence_penalty: 0.3,
+  frequency_penalty: 0.1,
+  stop: ['END', 'STOP'],
+  messages: [{ role: 'user', content: 'Name three colours' }],
+  seed: 7,
+  max_tokens: 60,
+  top_p: 0.8,
+  temperature: 0.2,
 };
 
 function sampling(): Attributes {
@@ -77,9 +78,9 @@ describe('span start', () => {
     expect(spans[0]!.attributes).toEqual({
       ...sampling(),
       'gen_ai.request.temperature': 0.2,
-      'gen_ai.request.top_p': 0.9,
-      'gen_ai.request.max_tokens': 50,
-      'gen_ai.request.seed': 42,
+      'gen_ai.request.top_p': 0.8,
+      'gen_ai.request.max_tokens': 60,
+      'gen_ai.request.seed': 7,
       'gen_ai.request.stop_sequences': ['END', 'STOP'],
       'gen_ai.request.frequency_penalty': 0.1,
       'gen_ai.request.presence_penalty': 0.3,
