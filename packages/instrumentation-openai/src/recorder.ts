@@ -13,7 +13,7 @@ import { recordCallCost } from './call-cost.js';
 import { ChunkTiming } from './chunk-timing.js';
 import { contentAttribute } from './content.js';
 import { errorType, recordFailure } from './errors.js';
-import { CallMetricAttributes } from './metric-attributes.js';
+import type { CallMetricAttributes } from './metric-attributes.js';
 import {
   ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN,
   ATTR_ERROR_TYPE,
@@ -25,7 +25,7 @@ import {
   ERROR_TYPE_OTHER,
 } from './semconv.js';
 import type { ServerAttributes } from './server.js';
-import { callAttributes, sharedCallAttributes, spanName } from './shared-call-attributes.js';
+import { businessCallMetricAttributes, sharedCallAttributes } from './shared-call-attributes.js';
 import type { ResponseSummary } from './summary.js';
 import type { Telemetry } from './telemetry.js';
 import { recordTokens, usageAttributes } from './tokens.js';
@@ -59,7 +59,8 @@ export interface StreamSummaryReader {
 
 /**
  * One GenAI call of any SDK, recorded by the rules every aiotel instrumentation shares: the span `{operation}
- * {model}` (kind CLIENT) with the request attributes at its start and `withAttributes()` business attributes, then
+ * {model}` (kind CLIENT) started with operation, provider, request model, server and `withAttributes()` business
+ * attributes (what samplers see), the request attributes right after, then
  * response id/model/finish reasons, usage (`usageFromOpenAI`, which reads OpenAI and Anthropic shapes), cost,
  * `error.type`, captured output, and the metrics (duration, tokens, cost, time to first chunk, time per chunk). A
  * call answered without usage is marked `aiotel.gen_ai.usage.unknown` and counted, never recorded as zero tokens.
@@ -82,22 +83,13 @@ export class GenAICallRecorder {
   ) {
     const business = currentBusinessAttributes();
     const metricBusiness = metricBusinessAttributes(business, telemetry.settings.metricAttributes);
-    let name: string;
-    let attributes: Attributes;
-    if (metricBusiness === undefined) {
-      const shared = sharedCallAttributes(start.server.attributes, start);
-      this.metricAttributes = shared.metrics;
-      name = shared.spanName;
-      attributes = business === undefined ? shared.attributes : { ...business, ...shared.attributes };
-    } else {
-      const common = callAttributes(start.server.attributes, start);
-      this.metricAttributes = new CallMetricAttributes({ ...metricBusiness, ...common });
-      name = spanName(start);
-      attributes = { ...business, ...common };
-    }
+    const shared = sharedCallAttributes(start.server.attributes, start);
+    this.metricAttributes =
+      metricBusiness === undefined ? shared.metrics : businessCallMetricAttributes(shared, metricBusiness);
+    const attributes = business === undefined ? shared.attributes : { ...business, ...shared.attributes };
     const parent = context.active();
     // Only what samplers may look at goes to startSpan (the SDK cleans those twice); the request attributes follow.
-    const span = telemetry.tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent);
+    const span = telemetry.tracer.startSpan(shared.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
     this.span = span;
     if (span.isRecording()) {
       const request: Attributes = {};

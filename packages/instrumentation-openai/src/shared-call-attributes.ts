@@ -23,29 +23,18 @@ export interface SharedCallAttributes {
   readonly attributes: Attributes;
   /** The metric attribute sets of calls without business keys on metrics. */
   readonly metrics: CallMetricAttributes;
+  /** Those of calls with business keys on metrics, by their values ({@link businessCallMetricAttributes}). */
+  readonly byBusiness: Map<string, CallMetricAttributes>;
 }
 
 // Bounds per server: request models come from the caller; (operation, provider) pairs per model are a handful.
 const MAX_MODELS_PER_SERVER = 256;
 const MAX_PAIRS_PER_MODEL = 8;
+// Business values on metrics (tenants, features) per (server, operation, provider, model).
+const MAX_BUSINESS_SETS = 256;
 
 // By server attributes object (frozen, cached per base URL: it goes when that cache drops it), then request model.
 const byServer = new WeakMap<Attributes, Map<string, SharedCallAttributes[]>>();
-
-/** The GenAI attributes a call starts with: operation, provider, request model, then the server's. */
-export function callAttributes(server: Attributes, key: SharedCallKey): Attributes {
-  return {
-    [ATTR_GEN_AI_OPERATION_NAME]: key.operation,
-    [ATTR_GEN_AI_PROVIDER_NAME]: key.providerName,
-    [ATTR_GEN_AI_REQUEST_MODEL]: key.requestModel,
-    ...server,
-  };
-}
-
-/** The span name of a call: `{operation} {model}`, or the operation alone without a model. */
-export function spanName(key: SharedCallKey): string {
-  return key.requestModel ? `${key.operation} ${key.requestModel}` : key.operation;
-}
 
 /**
  * The span name, start attributes and metric attribute sets shared by every call to `server` with the same
@@ -69,14 +58,45 @@ export function sharedCallAttributes(server: Attributes, key: SharedCallKey): Sh
     if (shared.operation === operation && shared.providerName === providerName) return shared;
   }
   if (pairs.length >= MAX_PAIRS_PER_MODEL) pairs.length = 0;
-  const attributes = Object.freeze(callAttributes(server, key));
+  const { requestModel } = key;
+  const attributes = Object.freeze({
+    [ATTR_GEN_AI_OPERATION_NAME]: operation,
+    [ATTR_GEN_AI_PROVIDER_NAME]: providerName,
+    [ATTR_GEN_AI_REQUEST_MODEL]: requestModel,
+    ...server,
+  });
   const shared: SharedCallAttributes = {
     operation,
     providerName,
-    spanName: spanName(key),
+    spanName: requestModel ? `${operation} ${requestModel}` : operation,
     attributes,
     metrics: new CallMetricAttributes(attributes),
+    byBusiness: new Map(),
   };
   pairs.push(shared);
   return shared;
+}
+
+/**
+ * The metric attribute sets of calls like `shared`'s with business attributes on metrics (`metricBusiness`, from
+ * `metricBusinessAttributes`, which picks the allowed keys in the settings' order), shared by every such call with
+ * the same values: the sets are built once per tenant or feature, not once per call.
+ */
+export function businessCallMetricAttributes(
+  shared: SharedCallAttributes,
+  metricBusiness: Attributes,
+): CallMetricAttributes {
+  let key = '';
+  for (const name in metricBusiness) {
+    const value = String(metricBusiness[name]);
+    // Length-prefixed, so no key or value can pass for another; the type keeps `1` and `'1'` apart.
+    key += `${name.length}:${name}${typeof metricBusiness[name]}${value.length}:${value}`;
+  }
+  let found = shared.byBusiness.get(key);
+  if (found === undefined) {
+    if (shared.byBusiness.size >= MAX_BUSINESS_SETS) shared.byBusiness.clear();
+    found = new CallMetricAttributes({ ...metricBusiness, ...shared.attributes });
+    shared.byBusiness.set(key, found);
+  }
+  return found;
 }
