@@ -3,10 +3,12 @@ import {
   type ObservedCall,
   OPERATION_CHAT,
   observeSdkStream,
+  type RecordedCallStart,
+  type ServerAttributes,
   serverAttributes,
   type Telemetry,
 } from '@aiotel/instrumentation-openai/genai';
-import type { Context } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 import { describeRequest } from './request.js';
 import { MessageEventReader, summarizeMessage } from './response.js';
 
@@ -23,29 +25,39 @@ const ANTHROPIC = 'anthropic';
  * One `messages.create` call (also behind `messages.stream()` and `beta.messages`): what its parameters, `Message`
  * and stream events mean; the shared recorder does the span, metrics and cost. Ends exactly once.
  */
-export class AnthropicCall implements ObservedCall {
+export class AnthropicCall implements ObservedCall, RecordedCallStart {
+  readonly operation = OPERATION_CHAT;
+  readonly providerName: string;
+  readonly pricingProvider = ANTHROPIC;
+  readonly requestModel: string;
+  readonly server: ServerAttributes;
+  readonly apiKey: string | undefined;
+  readonly hasOutput = true;
   private readonly recorder: GenAICallRecorder;
   private readonly stream: boolean;
   private reader: MessageEventReader | undefined;
 
+  // It is its own RecordedCallStart: no extra object or closure per call.
   constructor(
     private readonly telemetry: Telemetry,
-    params: Record<string, unknown>,
+    private readonly requestParams: Record<string, unknown>,
     client: ClientLike | undefined,
   ) {
-    const { settings } = telemetry;
-    this.stream = params.stream === true;
-    this.recorder = new GenAICallRecorder(telemetry, {
-      operation: OPERATION_CHAT,
-      providerName: settings.providerName ?? ANTHROPIC,
-      pricingProvider: ANTHROPIC,
-      requestModel: typeof params.model === 'string' ? params.model : '',
-      server: serverAttributes(client?.baseURL),
-      apiKey: typeof client?.apiKey === 'string' ? client.apiKey : undefined,
-      sdk: '@anthropic-ai/sdk',
-      hasOutput: true,
-      describeRequest: (attributes) => describeRequest(params, settings, attributes),
-    });
+    this.stream = requestParams.stream === true;
+    this.providerName = telemetry.settings.providerName ?? ANTHROPIC;
+    this.requestModel = typeof requestParams.model === 'string' ? requestParams.model : '';
+    this.server = serverAttributes(client?.baseURL);
+    this.apiKey = typeof client?.apiKey === 'string' ? client.apiKey : undefined;
+    this.recorder = new GenAICallRecorder(telemetry, this);
+  }
+
+  get sdk(): string {
+    return '@anthropic-ai/sdk';
+  }
+
+  /** Request attributes (and captured input) of the parameters. */
+  describeRequest(attributes: Attributes): void {
+    describeRequest(this.requestParams, this.telemetry.settings, attributes);
   }
 
   /** The context to run the SDK call in (the span is active there). */

@@ -19,7 +19,7 @@ function setNumber(into: Attributes, key: string, value: unknown): void {
   if (typeof value === 'number' && Number.isFinite(value)) into[key] = value;
 }
 
-/** Request attributes of `messages.create` parameters (set at span start), and the input when captured. */
+/** Request attributes of `messages.create` parameters (set right after the span starts), and the input when captured. */
 export function describeRequest(params: Params, settings: Settings, into: Attributes): void {
   if (params.stream === true) into[ATTR_GEN_AI_REQUEST_STREAM] = true;
   setNumber(into, ATTR_GEN_AI_REQUEST_MAX_TOKENS, params.max_tokens);

@@ -1,11 +1,7 @@
-import type { ResponseSummary } from '@aiotel/instrumentation-openai/genai';
+import { type ResponseSummary, stringOr } from '@aiotel/instrumentation-openai/genai';
 import { outputMessages } from './content.js';
 
 type Body = Record<string, unknown>;
-
-function stringOr(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined;
-}
 
 /** Summary of a `Message` (a JSON answer). */
 export function summarizeMessage(message: unknown, withContent: boolean): ResponseSummary {

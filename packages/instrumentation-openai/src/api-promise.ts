@@ -11,7 +11,7 @@ type AnyFunction = (...args: unknown[]) => unknown;
 interface ApiPromiseLike {
   responsePromise: Promise<unknown>;
   parseResponse: AnyFunction;
-  parse?: AnyFunction;
+  parse: AnyFunction;
   asResponse?: AnyFunction;
   _thenUnwrap?: AnyFunction;
 }
@@ -21,6 +21,7 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike {
   const candidate = value as Partial<ApiPromiseLike> | null;
   return (
     typeof candidate?.parseResponse === 'function' &&
+    typeof candidate.parse === 'function' &&
     typeof (candidate.responsePromise as Promise<unknown> | undefined)?.then === 'function'
   );
 }
@@ -28,9 +29,10 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike {
 /**
  * Observes a call through its APIPromise in place, so the caller keeps the very object the SDK made
  * (with `withResponse()`, `asResponse()`, `_thenUnwrap()`…):
- * - `parseResponse` is wrapped: the parsed result (or stream) goes to the call and is returned as is;
- * - `parse()` (behind `then`/`await`/`withResponse()`) is chained so a failed request ends the call,
- *   keeping the SDK's error and the promise's identity across calls;
+ * - `parse()` (behind `then`/`await`/`withResponse()`) is chained once: the parsed result (or stream) goes to the
+ *   call and is returned as is, a failed request or parse ends the call with the SDK's error, and the promise
+ *   keeps its identity across calls;
+ * - `parseResponse` is wrapped, synchronously, only to keep the response headers (a relay's cost header);
  * - `asResponse()` alone (the caller owns the raw body) ends the call when the response arrives;
  * - promises derived with `_thenUnwrap()` are observed the same way: openai 7 derives them from the
  *   original request and parser (not from the fields above), and helpers such as
@@ -40,35 +42,30 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike {
 export function observeApiPromise(
   promise: ApiPromiseLike,
   call: GenAICall,
-  state: ConsumerState = { parsed: false },
+  state: ConsumerState = { parsed: false, headers: undefined },
 ): void {
   const { parseResponse, parse, asResponse, _thenUnwrap: thenUnwrap } = promise;
-  promise.parseResponse = async function observedParseResponse(this: unknown, ...args: unknown[]) {
-    let result: unknown;
-    try {
-      result = await parseResponse.apply(this, args);
-    } catch (err) {
-      call.fail(err);
-      throw err;
-    }
-    return call.onResult(result, responseHeaders(args));
+  promise.parseResponse = function observedParseResponse(this: unknown, ...args: unknown[]) {
+    state.headers = responseHeaders(args);
+    return parseResponse.apply(this, args);
   };
-  if (typeof parse === 'function') {
-    let parsed: unknown;
-    let observed: unknown;
-    promise.parse = function observedParse(this: unknown, ...args: unknown[]) {
-      state.parsed = true;
-      const next = parse.apply(this, args);
-      if (next !== parsed) {
-        parsed = next;
-        observed = (next as Promise<unknown>).then(undefined, (err: unknown) => {
+  let parsed: unknown;
+  let observed: unknown;
+  promise.parse = function observedParse(this: unknown, ...args: unknown[]) {
+    state.parsed = true;
+    const next = parse.apply(this, args);
+    if (next !== parsed) {
+      parsed = next;
+      observed = (next as Promise<unknown>).then(
+        (result) => call.onResult(result, state.headers),
+        (err: unknown) => {
           call.fail(err);
           throw err;
-        });
-      }
-      return observed;
-    };
-  }
+        },
+      );
+    }
+    return observed;
+  };
   if (typeof asResponse === 'function') {
     promise.asResponse = function observedAsResponse(this: unknown, ...args: unknown[]) {
       // withResponse() calls parse() first: only a caller that never parses owns the body.
@@ -107,4 +104,6 @@ function responseHeaders(args: unknown[]): HeadersLike | undefined {
 // Shared by an APIPromise and those derived from it by `_thenUnwrap()`, which read the same response.
 interface ConsumerState {
   parsed: boolean;
+  /** The response headers, once the SDK parses the response. */
+  headers: HeadersLike | undefined;
 }

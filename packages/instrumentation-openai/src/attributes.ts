@@ -26,7 +26,7 @@ export function operationName(kind: ApiKind): string {
 
 type Params = Record<string, unknown>;
 
-/** Request attributes (set at span start) of the call's parameters. */
+/** Request attributes (set right after the span starts) of the call's parameters. */
 export function requestAttributes(kind: ApiKind, params: Params, into: Attributes): void {
   if (kind === 'embeddings') {
     if (typeof params.encoding_format === 'string') {

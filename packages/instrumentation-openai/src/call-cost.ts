@@ -1,5 +1,6 @@
 import type { TokenUsage } from '@aiotel/cost';
 import type { Attributes } from '@opentelemetry/api';
+import type { AttributeSink } from './attribute-sink.js';
 import type { CallCosting } from './cost.js';
 import type { Instruments } from './metrics.js';
 import {
@@ -9,48 +10,43 @@ import {
 } from './semconv.js';
 import type { ResponseSummary } from './summary.js';
 
-/** What a finished call's cost is worked out from. */
-export interface CostedCall {
-  readonly summary: ResponseSummary;
-  readonly usage: TokenUsage;
-  readonly requestModel: string;
-  /** The price table's provider id, when known. */
-  readonly provider: string | undefined;
+/** Where a failing (user-given) pricer is reported: the call's recorder. */
+export interface CostErrors {
+  internalError(err: unknown): void;
 }
 
 /**
- * The cost step of a finished call that reported usage: its cost goes on the span (`into`) and in
- * `aiotel.gen_ai.client.cost`; a call without a known price counts in `aiotel.gen_ai.client.unpriced_calls`
- * instead (never a cost of 0). A failing (user-given) pricer goes to `onError` and costs the call nothing else.
+ * The cost step of a finished call that reported usage (`usage`, read from `summary.usage`): its cost goes on the
+ * span (`into`, none when it is not recorded) and in `aiotel.gen_ai.client.cost`; a call without a known price counts in
+ * `aiotel.gen_ai.client.unpriced_calls` instead (never a cost of 0). `provider` is the price table's provider id,
+ * when known. A failing pricer goes to `errors` and costs the call nothing else.
  */
 export function recordCallCost(
   costing: CallCosting,
   instruments: Pick<Instruments, 'cost' | 'unpricedCalls'>,
-  call: CostedCall,
+  summary: ResponseSummary,
+  usage: TokenUsage,
+  requestModel: string,
+  provider: string | undefined,
   metricAttributes: Attributes,
-  into: Attributes,
-  onError: (err: unknown) => void,
+  into: AttributeSink | undefined,
+  errors: CostErrors,
 ): void {
   let cost: ReturnType<CallCosting['cost']>;
   try {
-    const { summary } = call;
-    cost = costing.cost(
-      summary.usage,
-      call.usage,
-      { response: summary.model, request: call.requestModel },
-      call.provider,
-      summary.costHeader,
-    );
+    cost = costing.cost(summary.usage, usage, summary.model, requestModel, provider, summary.costHeader);
   } catch (err) {
-    onError(err);
+    errors.internalError(err);
     return;
   }
   if (cost === undefined) {
     instruments.unpricedCalls.add(1, metricAttributes);
     return;
   }
-  into[ATTR_GEN_AI_USAGE_COST_AMOUNT] = cost.amount;
-  into[ATTR_GEN_AI_USAGE_COST_CURRENCY] = 'USD';
-  into[ATTR_GEN_AI_USAGE_COST_SOURCE] = cost.source;
+  if (into !== undefined) {
+    into.setAttribute(ATTR_GEN_AI_USAGE_COST_AMOUNT, cost.amount);
+    into.setAttribute(ATTR_GEN_AI_USAGE_COST_CURRENCY, 'USD');
+    into.setAttribute(ATTR_GEN_AI_USAGE_COST_SOURCE, cost.source);
+  }
   instruments.cost.record(cost.amount, metricAttributes);
 }

@@ -61,7 +61,7 @@ export class GenAICall implements StreamObserver, RecordedCallStart {
     this.operation = operationName(kind);
     this.requestModel = typeof params.model === 'string' ? params.model : '';
     this.server = serverAttributes(client?.baseURL);
-    const provider = resolveProvider(this.requestModel, this.server.baseUrl, settings.providerName);
+    const provider = resolveProvider(this.requestModel, this.server, settings.providerName);
     this.providerName = provider.name;
     this.pricingProvider = provider.pricingProvider;
     this.apiKey = typeof client?.apiKey === 'string' ? client.apiKey : undefined;

@@ -1,4 +1,11 @@
-import { createPricer, type PriceOverrides, type Pricer, reportedCost, type TokenUsage } from '@aiotel/cost';
+import {
+  createPricer,
+  type PriceCallOptions,
+  type PriceOverrides,
+  type Pricer,
+  reportedCost,
+  type TokenUsage,
+} from '@aiotel/cost';
 import { diag } from '@opentelemetry/api';
 
 export type { PriceOverrides } from '@aiotel/cost';
@@ -14,11 +21,14 @@ export interface SpanCost {
 }
 
 const MAX_WARNED_MODELS = 1000;
+// Pricing provider ids come from a fixed table (or the user's providerName): a handful.
+const MAX_PROVIDERS = 64;
 
 /** Costs calls; warns once per model that has no price. */
 export class CallCosting {
   private pricer: CallPricer | undefined;
   private readonly warned = new Set<string>();
+  private readonly options = new Map<string | undefined, PriceCallOptions>();
 
   constructor(
     pricer: CallPricer | undefined,
@@ -35,22 +45,34 @@ export class CallCosting {
   cost(
     rawUsage: unknown,
     usage: TokenUsage,
-    models: { response: string | undefined; request: string },
+    responseModel: string | undefined,
+    requestModel: string,
     provider: string | undefined,
     costHeader?: string,
   ): SpanCost | undefined {
     const reported = reportedCost(rawUsage, costHeader);
     if (reported !== undefined) return { amount: reported, source: 'provider' };
     const pricer = this.getPricer();
-    const options = { provider };
+    const options = this.priceOptions(provider);
     const priced =
-      (models.response !== undefined ? pricer.price(usage, models.response, options) : undefined) ??
-      (models.response !== models.request ? pricer.price(usage, models.request, options) : undefined);
+      (responseModel !== undefined ? pricer.price(usage, responseModel, options) : undefined) ??
+      (responseModel !== requestModel ? pricer.price(usage, requestModel, options) : undefined);
     if (priced !== undefined && Number.isFinite(priced.amountUsd)) {
       return { amount: priced.amountUsd, source: 'local' };
     }
-    this.warnUnpriced(models.response ?? models.request, provider);
+    this.warnUnpriced(responseModel ?? requestModel, provider);
     return undefined;
+  }
+
+  // One options object per provider, not one per call (the pricer only reads it).
+  private priceOptions(provider: string | undefined): PriceCallOptions {
+    let found = this.options.get(provider);
+    if (found === undefined) {
+      if (this.options.size >= MAX_PROVIDERS) this.options.clear();
+      found = Object.freeze({ provider });
+      this.options.set(provider, found);
+    }
+    return found;
   }
 
   private getPricer(): CallPricer {

@@ -19,5 +19,5 @@ export {
 export * from './semconv.js';
 export { type ServerAttributes, serverAttributes } from './server.js';
 export { resolveSettings, type Settings } from './settings.js';
-export type { ResponseSummary } from './summary.js';
+export { type ResponseSummary, stringOr } from './summary.js';
 export type { Telemetry } from './telemetry.js';

@@ -13,14 +13,11 @@ import { recordCallCost } from './call-cost.js';
 import { ChunkTiming } from './chunk-timing.js';
 import { contentAttribute } from './content.js';
 import { errorType, recordFailure } from './errors.js';
-import { CallMetricAttributes } from './metric-attributes.js';
+import type { CallMetricAttributes } from './metric-attributes.js';
 import {
   ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN,
   ATTR_ERROR_TYPE,
-  ATTR_GEN_AI_OPERATION_NAME,
   ATTR_GEN_AI_OUTPUT_MESSAGES,
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
   ATTR_GEN_AI_RESPONSE_FINISH_REASONS,
   ATTR_GEN_AI_RESPONSE_ID,
   ATTR_GEN_AI_RESPONSE_MODEL,
@@ -28,7 +25,7 @@ import {
   ERROR_TYPE_OTHER,
 } from './semconv.js';
 import type { ServerAttributes } from './server.js';
-import { sharedCallMetricAttributes } from './shared-metric-attributes.js';
+import { businessCallMetricAttributes, sharedCallAttributes } from './shared-call-attributes.js';
 import type { ResponseSummary } from './summary.js';
 import type { Telemetry } from './telemetry.js';
 import { recordTokens, usageAttributes } from './tokens.js';
@@ -62,7 +59,8 @@ export interface StreamSummaryReader {
 
 /**
  * One GenAI call of any SDK, recorded by the rules every aiotel instrumentation shares: the span `{operation}
- * {model}` (kind CLIENT) with the request attributes at its start and `withAttributes()` business attributes, then
+ * {model}` (kind CLIENT) started with operation, provider, request model, server and `withAttributes()` business
+ * attributes (what samplers see), the request attributes right after, then
  * response id/model/finish reasons, usage (`usageFromOpenAI`, which reads OpenAI and Anthropic shapes), cost,
  * `error.type`, captured output, and the metrics (duration, tokens, cost, time to first chunk, time per chunk). A
  * call answered without usage is marked `aiotel.gen_ai.usage.unknown` and counted, never recorded as zero tokens.
@@ -83,27 +81,21 @@ export class GenAICallRecorder {
     private readonly telemetry: Telemetry,
     private readonly start: RecordedCallStart,
   ) {
-    const { server } = start;
     const business = currentBusinessAttributes();
-    const common: Attributes = {
-      [ATTR_GEN_AI_OPERATION_NAME]: start.operation,
-      [ATTR_GEN_AI_PROVIDER_NAME]: start.providerName,
-      [ATTR_GEN_AI_REQUEST_MODEL]: start.requestModel,
-      ...server.attributes,
-    };
     const metricBusiness = metricBusinessAttributes(business, telemetry.settings.metricAttributes);
+    const shared = sharedCallAttributes(start.server.attributes, start);
     this.metricAttributes =
-      metricBusiness !== undefined
-        ? new CallMetricAttributes({ ...metricBusiness, ...common })
-        : sharedCallMetricAttributes(server.attributes, start, common);
-    const attributes: Attributes = { ...business, ...common };
-    start.describeRequest(attributes);
+      metricBusiness === undefined ? shared.metrics : businessCallMetricAttributes(shared, metricBusiness);
+    const attributes = business === undefined ? shared.attributes : { ...business, ...shared.attributes };
     const parent = context.active();
-    this.span = telemetry.tracer.startSpan(
-      start.requestModel ? `${start.operation} ${start.requestModel}` : start.operation,
-      { kind: SpanKind.CLIENT, attributes },
-      parent,
-    );
+    // Only what samplers may look at goes to startSpan (the SDK cleans those twice); the request attributes follow.
+    const span = telemetry.tracer.startSpan(shared.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span = span;
+    if (span.isRecording()) {
+      const request: Attributes = {};
+      start.describeRequest(request);
+      span.setAttributes(request);
+    }
     this.context = trace.setSpan(parent, this.span);
   }
 
@@ -182,20 +174,23 @@ export class GenAICallRecorder {
       const seconds = (performance.now() - this.startedAt) / 1000;
       const { instruments, settings } = this.telemetry;
       const { hasOutput } = this.start;
-      const attributes: Attributes = {};
-      if (summary.id !== undefined) attributes[ATTR_GEN_AI_RESPONSE_ID] = summary.id;
-      if (summary.model !== undefined) attributes[ATTR_GEN_AI_RESPONSE_MODEL] = summary.model;
-      if (summary.finishReasons !== undefined)
-        attributes[ATTR_GEN_AI_RESPONSE_FINISH_REASONS] = summary.finishReasons;
-      const timeToFirstChunk = this.chunks?.timeToFirstChunk();
-      if (timeToFirstChunk !== undefined)
-        attributes[ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK] = timeToFirstChunk;
+      // Straight onto the span (no attributes object to build and walk); nothing to read for an unsampled one.
+      const into = span.isRecording() ? span : undefined;
+      if (into !== undefined) {
+        if (summary.id !== undefined) into.setAttribute(ATTR_GEN_AI_RESPONSE_ID, summary.id);
+        if (summary.model !== undefined) into.setAttribute(ATTR_GEN_AI_RESPONSE_MODEL, summary.model);
+        if (summary.finishReasons !== undefined)
+          into.setAttribute(ATTR_GEN_AI_RESPONSE_FINISH_REASONS, summary.finishReasons);
+        const timeToFirstChunk = this.chunks?.timeToFirstChunk();
+        if (timeToFirstChunk !== undefined)
+          into.setAttribute(ATTR_GEN_AI_RESPONSE_TIME_TO_FIRST_CHUNK, timeToFirstChunk);
+      }
       const usage = summary.usage != null ? usageFromOpenAI(summary.usage) : undefined;
-      if (usage !== undefined) usageAttributes(usage, hasOutput, attributes);
-      if (settings.captureMessageContent && summary.outputMessages !== undefined) {
-        attributes[ATTR_GEN_AI_OUTPUT_MESSAGES] = contentAttribute(
-          summary.outputMessages,
-          settings.contentMaxLength,
+      if (usage !== undefined && into !== undefined) usageAttributes(usage, hasOutput, into);
+      if (into !== undefined && settings.captureMessageContent && summary.outputMessages !== undefined) {
+        into.setAttribute(
+          ATTR_GEN_AI_OUTPUT_MESSAGES,
+          contentAttribute(summary.outputMessages, settings.contentMaxLength),
         );
       }
       const metricAttributes = this.metricAttributes.forResponseModel(summary.model);
@@ -205,18 +200,21 @@ export class GenAICallRecorder {
         recordCallCost(
           this.telemetry.costing,
           instruments,
-          { summary, usage, requestModel: this.start.requestModel, provider: this.start.pricingProvider },
+          summary,
+          usage,
+          this.start.requestModel,
+          this.start.pricingProvider,
           metricAttributes.call,
-          attributes,
-          (err) => this.internalError(err),
+          into,
+          this,
         );
       } else if (this.answered && errorType === undefined) {
         // Answered, but the server said nothing about usage: unknown, never zero tokens or zero cost.
-        attributes[ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN] = true;
+        into?.setAttribute(ATTR_AIOTEL_GEN_AI_USAGE_UNKNOWN, true);
         instruments.usageUnknownCalls.add(1, metricAttributes.call);
       }
       if (errorType !== undefined) {
-        attributes[ATTR_ERROR_TYPE] = errorType;
+        span.setAttribute(ATTR_ERROR_TYPE, errorType);
         if (failure !== undefined)
           recordFailure(span, failure.error, errorType, this.telemetry.redactor, this.start.apiKey);
         else span.setStatus({ code: SpanStatusCode.ERROR, message: errorType });
@@ -224,7 +222,6 @@ export class GenAICallRecorder {
       } else {
         instruments.duration.record(seconds, metricAttributes.call);
       }
-      span.setAttributes(attributes);
     } catch (err) {
       this.internalError(err);
     } finally {

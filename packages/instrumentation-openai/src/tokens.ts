@@ -1,5 +1,5 @@
 import type { TokenUsage } from '@aiotel/cost';
-import type { Attributes } from '@opentelemetry/api';
+import type { AttributeSink } from './attribute-sink.js';
 import type { MetricAttributeSet } from './metric-attributes.js';
 import type { Instruments } from './metrics.js';
 import {
@@ -17,17 +17,17 @@ import {
  * Usage span attributes: input and (when the operation has output, i.e. not embeddings) output
  * tokens, and the parts the API reported (cache read/creation, reasoning).
  */
-export function usageAttributes(usage: TokenUsage, hasOutput: boolean, into: Attributes): void {
-  into[ATTR_GEN_AI_USAGE_INPUT_TOKENS] = usage.inputTokens;
-  if (hasOutput) into[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] = usage.outputTokens;
+export function usageAttributes(usage: TokenUsage, hasOutput: boolean, into: AttributeSink): void {
+  into.setAttribute(ATTR_GEN_AI_USAGE_INPUT_TOKENS, usage.inputTokens);
+  if (hasOutput) into.setAttribute(ATTR_GEN_AI_USAGE_OUTPUT_TOKENS, usage.outputTokens);
   if (usage.cacheReadTokens !== undefined) {
-    into[ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS] = usage.cacheReadTokens;
+    into.setAttribute(ATTR_GEN_AI_USAGE_CACHE_READ_INPUT_TOKENS, usage.cacheReadTokens);
   }
   if (usage.cacheWriteTokens !== undefined) {
-    into[ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS] = usage.cacheWriteTokens;
+    into.setAttribute(ATTR_GEN_AI_USAGE_CACHE_CREATION_INPUT_TOKENS, usage.cacheWriteTokens);
   }
   if (usage.reasoningTokens !== undefined) {
-    into[ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS] = usage.reasoningTokens;
+    into.setAttribute(ATTR_GEN_AI_USAGE_REASONING_OUTPUT_TOKENS, usage.reasoningTokens);
   }
 }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { serverAttributes } from '../src/server.js';
-import { type SharedCallKey, sharedCallMetricAttributes } from '../src/shared-metric-attributes.js';
+import {
+  businessCallMetricAttributes,
+  type SharedCallKey,
+  sharedCallAttributes,
+} from '../src/shared-call-attributes.js';
 
 const server = serverAttributes('https://api.openai.com/v1').attributes;
 const key: SharedCallKey = { operation: 'chat', providerName: 'openai', requestModel: 'gpt-4o' };
@@ -15,7 +19,7 @@ function common(k: SharedCallKey, on = server) {
 }
 
 function shared(k: SharedCallKey, on = server) {
-  return sharedCallMetricAttributes(on, k, common(k, on));
+  return sharedCallAttributes(on, k).metrics;
 }
 
 describe('metric attribute sets shared by calls without business keys', () => {
@@ -60,5 +64,54 @@ describe('metric attribute sets shared by calls without business keys', () => {
     expect(shared({ ...key, providerName: 'p0' }, on)).toBe(first);
     shared({ ...key, providerName: 'p8' }, on);
     expect(shared({ ...key, providerName: 'p0' }, on)).not.toBe(first);
+  });
+});
+
+describe('span start shared by calls without business keys', () => {
+  it('names the span and carries exactly the sampling attributes, frozen', () => {
+    const first = sharedCallAttributes(server, key);
+    expect(first.spanName).toBe('chat gpt-4o');
+    expect(first.attributes).toEqual(common(key));
+    expect(Object.isFrozen(first.attributes)).toBe(true);
+    expect(sharedCallAttributes(server, { ...key, requestModel: '' }).spanName).toBe('chat');
+  });
+});
+
+describe('metric attribute sets of calls with business keys on metrics', () => {
+  it('are shared by calls with the same business values, and carry them with the call attributes', () => {
+    const on = sharedCallAttributes(server, key);
+    const first = businessCallMetricAttributes(on, { 'app.tenant': 'acme', 'app.tier': 1 });
+    expect(businessCallMetricAttributes(on, { 'app.tenant': 'acme', 'app.tier': 1 })).toBe(first);
+    expect(first.forResponseModel(undefined).call).toEqual({
+      'app.tenant': 'acme',
+      'app.tier': 1,
+      ...common(key),
+    });
+  });
+
+  it('are never mixed across business values, their types or keys, nor with the sets without business keys', () => {
+    const on = sharedCallAttributes(server, key);
+    const variants = [
+      on.metrics,
+      businessCallMetricAttributes(on, { 'app.tenant': 'acme' }),
+      businessCallMetricAttributes(on, { 'app.tenant': 'other' }),
+      businessCallMetricAttributes(on, { 'app.feature': 'acme' }),
+      businessCallMetricAttributes(on, { 'app.tier': 1 }),
+      businessCallMetricAttributes(on, { 'app.tier': '1' }),
+      businessCallMetricAttributes(sharedCallAttributes(server, { ...key, requestModel: 'o3' }), {
+        'app.tenant': 'acme',
+      }),
+    ];
+    expect(new Set(variants).size).toBe(variants.length);
+    expect(variants[5]!.forResponseModel(undefined).call['app.tier']).toBe('1');
+  });
+
+  it('stay bounded: past 256 business value sets the oldest are built anew', () => {
+    const on = sharedCallAttributes(serverAttributes('http://tenants.example:8080').attributes, key);
+    const first = businessCallMetricAttributes(on, { 'app.tenant': 't0' });
+    for (let i = 1; i < 256; i++) businessCallMetricAttributes(on, { 'app.tenant': `t${i}` });
+    expect(businessCallMetricAttributes(on, { 'app.tenant': 't0' })).toBe(first);
+    businessCallMetricAttributes(on, { 'app.tenant': 't256' });
+    expect(businessCallMetricAttributes(on, { 'app.tenant': 't0' })).not.toBe(first);
   });
 });
