@@ -4,6 +4,7 @@ import { AttemptSignal } from './attempt-signal.js';
 import { bufferedResponse } from './buffered-response.js';
 import type { CallAttributes } from './call.js';
 import { ATTEMPT_TIMEOUT, CONNECTION_ERROR, classifyResponse, errorBody } from './classify.js';
+import { Deadlines } from './deadlines.js';
 import { AttemptTimeoutError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Held } from './policies/bulkhead.js';
@@ -72,11 +73,12 @@ export function createAttempt(
 ): Attempt {
   const countRateLimits = options.circuitBreaker?.countRateLimits ?? false;
   const { onTail } = observers;
+  const deadlines = new Deadlines();
 
   return async function attempt(info, init, body, call, attemptNo, callSignal) {
     const headers = attemptHeaders(init.headers, attemptNo);
     const firstChunkMs = info.stream ? options.timeout.firstChunkMs : undefined;
-    const limits = new AttemptSignal(callSignal, options.timeout.attemptMs, firstChunkMs);
+    const limits = new AttemptSignal(callSignal, options.timeout.attemptMs, firstChunkMs, deadlines);
     const signal = limits.signal;
     // A body handed over still reading (a stream) keeps the caller's abort linked until it is done.
     let linkedToBody = false;
