@@ -1,6 +1,5 @@
+import type { CallSignal, LinkedAttempt } from './call-signal.js';
 import type { Deadline, Deadlines, Expiring } from './deadlines.js';
-
-const ONCE = { once: true } as const;
 
 /**
  * The abort signal of one HTTP attempt: aborted by the caller's signal, or by one of the attempt's time limits.
@@ -8,12 +7,12 @@ const ONCE = { once: true } as const;
  * `TimeoutPolicy` plus `AbortSignal.any()` per attempt (which cost about 15 µs per call); when there is no time
  * limit the caller's signal is used as is.
  */
-export class AttemptSignal implements Expiring {
+export class AttemptSignal implements Expiring, LinkedAttempt {
   /** The signal to hand to `fetch`. */
   readonly signal: AbortSignal;
   /** Which limit ran out first, if one did. */
   expired: 'attempt' | 'firstChunk' | undefined;
-  readonly #caller: AbortSignal;
+  readonly #caller: CallSignal;
   readonly #controller: AbortController | undefined;
   /** One deadline for both limits: they start and stop together, so only the earlier one can run out. */
   #deadline: Deadline | undefined;
@@ -25,26 +24,26 @@ export class AttemptSignal implements Expiring {
    * deadline runs on `deadlines`, the client's timers.
    */
   constructor(
-    caller: AbortSignal,
+    caller: CallSignal,
     attemptMs: number | undefined,
     firstChunkMs: number | undefined,
     deadlines: Deadlines,
   ) {
     this.#caller = caller;
     if (attemptMs === undefined && firstChunkMs === undefined) {
-      this.signal = caller;
+      this.signal = caller.signal;
       return;
     }
     const controller = new AbortController();
     this.#controller = controller;
     this.signal = controller.signal;
-    if (caller.aborted) {
-      controller.abort(caller.reason);
+    if (caller.signal.aborted) {
+      controller.abort(caller.signal.reason);
       return;
     }
-    // Linked for the life of the body (a stream keeps flowing after the attempt): `unlink()` ends it. This object is
-    // the listener (`handleEvent`): no closure per attempt.
-    caller.addEventListener('abort', this, ONCE);
+    // Linked for the life of the body (a stream keeps flowing after the attempt): `unlink()` ends it. The call's
+    // one listener reaches it (`callerAborted`): no listener or closure per attempt.
+    caller.link(this);
     this.#linked = true;
     // On a tie the attempt limit is named, as it was armed first.
     if (firstChunkMs === undefined || (attemptMs !== undefined && attemptMs <= firstChunkMs)) {
@@ -56,8 +55,8 @@ export class AttemptSignal implements Expiring {
   }
 
   /** The caller's signal aborted: so does the attempt, with the same reason. */
-  handleEvent(): void {
-    this.#controller?.abort(this.#caller.reason);
+  callerAborted(reason: unknown): void {
+    this.#controller?.abort(reason);
   }
 
   /** The earlier limit ran out (called by the deadline). */
@@ -73,6 +72,9 @@ export class AttemptSignal implements Expiring {
 
   /** The body is done: a later abort of the caller's signal no longer concerns this attempt. */
   unlink(): void {
-    if (this.#linked) this.#caller.removeEventListener('abort', this);
+    if (this.#linked) {
+      this.#linked = false;
+      this.#caller.unlink(this);
+    }
   }
 }

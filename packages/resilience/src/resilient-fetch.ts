@@ -2,6 +2,7 @@ import { usageFromOpenAI } from '@aiotel/cost';
 import { trace } from '@opentelemetry/api';
 import { type Attempt, createAttempt, type Fetch } from './attempt.js';
 import type { CallAttributes } from './call.js';
+import { CallSignal } from './call-signal.js';
 import { AttemptTimeoutError } from './errors.js';
 import { PolicyEvents } from './events.js';
 import { defaultBreakerKey, type ResolvedOptions } from './options.js';
@@ -136,21 +137,21 @@ export function createResilientFetch(
   const runModel = (
     info: RequestInfo,
     init: RequestInit,
-    signal: AbortSignal,
+    caller: CallSignal,
     call: CallAttributes,
     body: RequestInit['body'],
   ): Promise<Held<Response>> => {
     const breaker = breakers?.get(call);
     const once = breaker
-      ? (n: number) => breaker.execute(() => attempt(info, init, body, call, n, signal), call)
-      : (n: number) => attempt(info, init, body, call, n, signal);
+      ? (n: number) => breaker.execute(() => attempt(info, init, body, call, n, caller), call)
+      : (n: number) => attempt(info, init, body, call, n, caller);
     // A streamed upload can be read once: like the SDK, never send it again.
     return runWithRetry(
       options.retry,
       isStreamBody(body) ? undefined : retry || undefined,
       call,
       events,
-      signal,
+      caller.signal,
       once,
     );
   };
@@ -168,6 +169,7 @@ export function createResilientFetch(
     const call = callOf(trace.getActiveSpan(), info, info.model);
     const total = totalMs === undefined ? undefined : totalSignal(init.signal, totalMs);
     const signal = total ? total.signal : (init.signal ?? new AbortController().signal);
+    const caller = new CallSignal(signal);
     try {
       signal.throwIfAborted();
       if (budget) await budget.check(call);
@@ -181,9 +183,9 @@ export function createResilientFetch(
       }
       if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
       const response = bulkhead
-        ? bulkhead.run(call, signal, () => runWithFallback(fallback, info, init, call, signal))
-        : runWithFallback(fallback, info, init, call, signal).then(heldValue);
-      return await abortable(response, signal);
+        ? bulkhead.run(call, signal, () => runWithFallback(fallback, info, init, call, caller))
+        : runWithFallback(fallback, info, init, call, caller).then(heldValue);
+      return await caller.race(response);
     } finally {
       if (total) clearTimeout(total.timer);
     }
@@ -212,38 +214,4 @@ function isStreamBody(body: unknown): boolean {
     body !== null &&
     (body instanceof ReadableStream || Symbol.asyncIterator in body)
   );
-}
-
-/**
- * Rejects as soon as the signal aborts; a response that arrives afterwards is cancelled (which also frees its
- * bulkhead slot instead of holding it for nobody).
- */
-function abortable(work: Promise<Response>, signal: AbortSignal): Promise<Response> {
-  if (signal.aborted) {
-    work.then(
-      (r) => r.body?.cancel().catch(() => undefined),
-      () => undefined,
-    );
-    return Promise.reject(signal.reason);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      work.then(
-        (r) => r.body?.cancel().catch(() => undefined),
-        () => undefined,
-      );
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

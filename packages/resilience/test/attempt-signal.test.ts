@@ -1,6 +1,7 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AttemptSignal } from '../src/attempt-signal.js';
+import { CallSignal } from '../src/call-signal.js';
 import { Deadlines } from '../src/deadlines.js';
 import { resolveOptions } from '../src/options.js';
 import { createResilientFetch, type Fetch } from '../src/resilient-fetch.js';
@@ -73,6 +74,31 @@ describe('the attempt signal', () => {
     expect(fetchSignal.reason).toEqual(new Error('caller gave up'));
   });
 
+  it("listens once to the caller's signal for the call and its attempt; an abort reaches both", async () => {
+    const seen: AbortSignal[] = [];
+    const hanging: Fetch = (_input, init = {}) => {
+      seen.push(init.signal as AbortSignal);
+      return new Promise((_resolve, reject) => {
+        init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
+      });
+    };
+    const resilientFetch = createResilientFetch(resolveOptions({}), () => hanging);
+    const caller = new AbortController();
+    const call = resilientFetch(URL_CHAT, { method: 'POST', body: BODY, signal: caller.signal });
+    const outcome = call.then(
+      () => 'resolved',
+      (err: unknown) => err,
+    );
+    await vi.waitFor(() => expect(seen).toHaveLength(1));
+    expect(seen[0]).not.toBe(caller.signal);
+    expect(abortListeners(caller.signal)).toBe(1);
+    const reason = new Error('caller gave up');
+    caller.abort(reason);
+    expect(seen[0]!.aborted).toBe(true);
+    expect(seen[0]!.reason).toBe(reason);
+    expect(await outcome).toBe(reason);
+  });
+
   it('hands the SDK its own headers on the first attempt when they already say retry count 0', async () => {
     const stub = stubFetch();
     const resilientFetch = createResilientFetch(resolveOptions({}), () => stub.fetch);
@@ -86,21 +112,21 @@ describe('the attempt signal', () => {
 
   it('is the caller signal itself when there is no time limit', () => {
     const caller = new AbortController();
-    expect(new AttemptSignal(caller.signal, undefined, undefined, new Deadlines()).signal).toBe(
-      caller.signal,
-    );
+    expect(
+      new AttemptSignal(new CallSignal(caller.signal), undefined, undefined, new Deadlines()).signal,
+    ).toBe(caller.signal);
   });
 
   it('aborts when the attempt limit runs out and names it; stopping the timers first prevents it', () => {
     vi.useFakeTimers();
     const caller = new AbortController();
-    const expiring = new AttemptSignal(caller.signal, 100, undefined, new Deadlines());
+    const expiring = new AttemptSignal(new CallSignal(caller.signal), 100, undefined, new Deadlines());
     vi.advanceTimersByTime(99);
     expect(expiring.signal.aborted).toBe(false);
     vi.advanceTimersByTime(1);
     expect(expiring.signal.aborted).toBe(true);
     expect(expiring.expired).toBe('attempt');
-    const stopped = new AttemptSignal(caller.signal, 100, 50, new Deadlines());
+    const stopped = new AttemptSignal(new CallSignal(caller.signal), 100, 50, new Deadlines());
     stopped.stopTimers();
     vi.advanceTimersByTime(1000);
     expect(stopped.signal.aborted).toBe(false);
@@ -109,7 +135,7 @@ describe('the attempt signal', () => {
 
   it('names the first-chunk limit when it runs out before the attempt limit', () => {
     vi.useFakeTimers();
-    const limits = new AttemptSignal(new AbortController().signal, 1000, 50, new Deadlines());
+    const limits = new AttemptSignal(new CallSignal(new AbortController().signal), 1000, 50, new Deadlines());
     vi.advanceTimersByTime(2000);
     expect(limits.expired).toBe('firstChunk');
   });
@@ -117,8 +143,8 @@ describe('the attempt signal', () => {
   it('names the attempt limit when it runs out before the first-chunk limit, and on a tie', () => {
     vi.useFakeTimers();
     const caller = new AbortController();
-    const shorter = new AttemptSignal(caller.signal, 50, 1000, new Deadlines());
-    const tie = new AttemptSignal(caller.signal, 50, 50, new Deadlines());
+    const shorter = new AttemptSignal(new CallSignal(caller.signal), 50, 1000, new Deadlines());
+    const tie = new AttemptSignal(new CallSignal(caller.signal), 50, 50, new Deadlines());
     vi.advanceTimersByTime(49);
     expect([shorter.signal.aborted, tie.signal.aborted]).toEqual([false, false]);
     vi.advanceTimersByTime(1);
@@ -129,7 +155,7 @@ describe('the attempt signal', () => {
   it("follows a caller's signal that was aborted before the attempt started", () => {
     const caller = new AbortController();
     caller.abort(new Error('already'));
-    const limits = new AttemptSignal(caller.signal, 100, undefined, new Deadlines());
+    const limits = new AttemptSignal(new CallSignal(caller.signal), 100, undefined, new Deadlines());
     expect(limits.signal.aborted).toBe(true);
     expect(limits.signal.reason).toEqual(new Error('already'));
     expect(limits.expired).toBeUndefined();
