@@ -1,4 +1,4 @@
-import type { CallSignal, LinkedAttempt } from './call-signal.js';
+import type { CallSignal, LinkedToCall } from './call-signal.js';
 import type { Deadline, Deadlines, Expiring } from './deadlines.js';
 
 /**
@@ -7,7 +7,7 @@ import type { Deadline, Deadlines, Expiring } from './deadlines.js';
  * `TimeoutPolicy` plus `AbortSignal.any()` per attempt (which cost about 15 µs per call); when there is no time
  * limit the caller's signal is used as is.
  */
-export class AttemptSignal implements Expiring, LinkedAttempt {
+export class AttemptSignal implements Expiring, LinkedToCall {
   /** The signal to hand to `fetch`. */
   readonly signal: AbortSignal;
   /** Which limit ran out first, if one did. */

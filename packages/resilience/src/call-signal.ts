@@ -1,5 +1,5 @@
-/** What a call's abort reaches besides the call itself: the attempts in flight (and streams being read). */
-export interface LinkedAttempt {
+/** What a call's abort reaches besides the call itself: its place in the bulkhead queue, its attempt (or stream). */
+export interface LinkedToCall {
   callerAborted(reason: unknown): void;
 }
 
@@ -8,9 +8,9 @@ const cancelBody = (r: Response): void => void r.body?.cancel().catch(noop);
 
 /**
  * The caller's abort signal of one call, listened to once (this object is the listener) for all the call needs of
- * it: the call rejecting at once (`race`), and its attempts' own signals aborted with it (`link`), a stream's for as
- * long as its body is read. One listener per call instead of one per attempt and one for the call (each
- * `addEventListener` costs a listener record and an options object).
+ * it: the call rejecting at once (`race`), and what is linked to it (`link`) told: its place in the bulkhead queue,
+ * its attempt's own signal (a stream's for as long as its body is read). One listener per call instead of one each
+ * (each `addEventListener` costs a listener record and an options object).
  */
 export class CallSignal {
   readonly signal: AbortSignal;
@@ -18,7 +18,7 @@ export class CallSignal {
   #reject: ((reason: unknown) => void) | undefined;
   /** The call's work, whose response is cancelled when it comes after an abort. */
   #work: Promise<Response> | undefined;
-  #attempts: LinkedAttempt[] = [];
+  #linked: LinkedToCall[] = [];
   #listening = false;
 
   constructor(signal: AbortSignal) {
@@ -51,22 +51,22 @@ export class CallSignal {
     });
   }
 
-  /** `attempt` is aborted with the call until `unlink(attempt)`. */
-  link(attempt: LinkedAttempt): void {
-    this.#attempts.push(attempt);
+  /** `linked` is told of the call's abort until `unlink(linked)`. */
+  link(linked: LinkedToCall): void {
+    this.#linked.push(linked);
     this.#listen();
   }
 
-  unlink(attempt: LinkedAttempt): void {
-    const i = this.#attempts.indexOf(attempt);
-    if (i >= 0) this.#attempts.splice(i, 1);
+  unlink(linked: LinkedToCall): void {
+    const i = this.#linked.indexOf(linked);
+    if (i >= 0) this.#linked.splice(i, 1);
     this.#release();
   }
 
-  /** The caller aborted: the attempts first (as their own listeners came first), then the call. */
+  /** The caller aborted: what is linked first (its listeners came first when each had its own), then the call. */
   handleEvent(): void {
     const reason = this.signal.reason;
-    for (const attempt of this.#attempts.slice()) attempt.callerAborted(reason);
+    for (const linked of this.#linked.slice()) linked.callerAborted(reason);
     const reject = this.#reject;
     if (reject !== undefined) {
       this.#reject = undefined;
@@ -89,7 +89,7 @@ export class CallSignal {
 
   /** Nothing left to abort: a later abort of the caller's signal no longer concerns this call. */
   #release(): void {
-    if (this.#listening && this.#reject === undefined && this.#attempts.length === 0) {
+    if (this.#listening && this.#reject === undefined && this.#linked.length === 0) {
       this.#listening = false;
       this.signal.removeEventListener('abort', this);
     }

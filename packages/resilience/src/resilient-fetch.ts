@@ -183,7 +183,7 @@ export function createResilientFetch(
       }
       if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
       const response = bulkhead
-        ? bulkhead.run(call, signal, () => runWithFallback(fallback, info, init, call, caller))
+        ? bulkhead.run(call, caller, () => runWithFallback(fallback, info, init, call, caller))
         : runWithFallback(fallback, info, init, call, caller).then(heldValue);
       return await caller.race(response);
     } finally {

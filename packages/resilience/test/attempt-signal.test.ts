@@ -74,31 +74,6 @@ describe('the attempt signal', () => {
     expect(fetchSignal.reason).toEqual(new Error('caller gave up'));
   });
 
-  it("listens once to the caller's signal for the call and its attempt; an abort reaches both", async () => {
-    const seen: AbortSignal[] = [];
-    const hanging: Fetch = (_input, init = {}) => {
-      seen.push(init.signal as AbortSignal);
-      return new Promise((_resolve, reject) => {
-        init.signal?.addEventListener('abort', () => reject(init.signal?.reason));
-      });
-    };
-    const resilientFetch = createResilientFetch(resolveOptions({}), () => hanging);
-    const caller = new AbortController();
-    const call = resilientFetch(URL_CHAT, { method: 'POST', body: BODY, signal: caller.signal });
-    const outcome = call.then(
-      () => 'resolved',
-      (err: unknown) => err,
-    );
-    await vi.waitFor(() => expect(seen).toHaveLength(1));
-    expect(seen[0]).not.toBe(caller.signal);
-    expect(abortListeners(caller.signal)).toBe(1);
-    const reason = new Error('caller gave up');
-    caller.abort(reason);
-    expect(seen[0]!.aborted).toBe(true);
-    expect(seen[0]!.reason).toBe(reason);
-    expect(await outcome).toBe(reason);
-  });
-
   it('hands the SDK its own headers on the first attempt when they already say retry count 0', async () => {
     const stub = stubFetch();
     const resilientFetch = createResilientFetch(resolveOptions({}), () => stub.fetch);
