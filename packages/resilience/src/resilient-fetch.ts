@@ -164,12 +164,19 @@ export function createResilientFetch(
   };
   const totalMs = options.timeout.totalMs;
 
-  return async function resilientFetch(input, init = {}) {
-    const info = requestInfo(input, init.body, callParams.getStore(), parseBodies);
-    const call = callOf(trace.getActiveSpan(), info, info.model);
+  /** The policies from the bulkhead in, raced against the caller's abort. */
+  const run = (info: RequestInfo, init: RequestInit, call: CallAttributes, signal: AbortSignal) => {
+    const caller = new CallSignal(signal);
+    const response = bulkhead
+      ? bulkhead.run(call, caller, () => runWithFallback(fallback, info, init, call, caller))
+      : runWithFallback(fallback, info, init, call, caller).then(heldValue);
+    return caller.race(response);
+  };
+
+  /** A call with something to wait for first (budget, rate limit, a provider hold) or a total time limit. */
+  const waitThenRun = async (info: RequestInfo, init: RequestInit, call: CallAttributes) => {
     const total = totalMs === undefined ? undefined : totalSignal(init.signal, totalMs);
     const signal = total ? total.signal : (init.signal ?? new AbortController().signal);
-    const caller = new CallSignal(signal);
     try {
       signal.throwIfAborted();
       if (budget) await budget.check(call);
@@ -182,12 +189,25 @@ export function createResilientFetch(
         await rateLimit.take(call, estimate, signal);
       }
       if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
-      const response = bulkhead
-        ? bulkhead.run(call, caller, () => runWithFallback(fallback, info, init, call, caller))
-        : runWithFallback(fallback, info, init, call, caller).then(heldValue);
-      return await caller.race(response);
+      return await run(info, init, call, signal);
     } finally {
       if (total) clearTimeout(total.timer);
+    }
+  };
+
+  // Not an async function: a call with nothing to wait for returns the race itself, one promise and tick fewer.
+  return function resilientFetch(input, init = {}) {
+    try {
+      const info = requestInfo(input, init.body, callParams.getStore(), parseBodies);
+      const call = callOf(trace.getActiveSpan(), info, info.model);
+      if (totalMs !== undefined || budget || rateLimit || (providerWindow && !providerWindow.isClear(call))) {
+        return waitThenRun(info, init, call);
+      }
+      const signal = init.signal ?? new AbortController().signal;
+      signal.throwIfAborted();
+      return run(info, init, call, signal);
+    } catch (err) {
+      return Promise.reject(err);
     }
   };
 }
