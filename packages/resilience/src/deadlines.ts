@@ -3,6 +3,9 @@ export interface Expiring {
   expire(): void;
 }
 
+/** The longest delay `setTimeout` takes (a longer one would fire at once): a longer deadline is waited for in steps. */
+const TIMEOUT_MAX = 2 ** 31 - 1;
+
 /** Queued entries that may pile up before the queue is compacted. */
 const SLACK = 256;
 
@@ -65,7 +68,8 @@ class DeadlineQueue {
 
   #arm(at: number): void {
     // Timers count whole milliseconds and may fire a fraction early: the rest is then waited for.
-    this.#timer = setTimeout(this.#fire, Math.max(1, Math.ceil(at - performance.now())));
+    const delay = Math.min(TIMEOUT_MAX, Math.max(1, Math.ceil(at - performance.now())));
+    this.#timer = setTimeout(this.#fire, delay);
     if (this.#on === 0) this.#timer.unref();
   }
 

@@ -11,6 +11,7 @@ const referencedTimers = () => process.getActiveResourcesInfo().filter((r) => r 
 
 describe('deadlines of the same duration', () => {
   afterEach(() => {
+    vi.restoreAllMocks();
     vi.useRealTimers();
   });
 
@@ -79,6 +80,20 @@ describe('deadlines of the same duration', () => {
     for (let i = 0; i < 600; i++) if (i !== 301 && i !== 599) started[i]!.stop();
     vi.advanceTimersByTime(1_000);
     expect(log).toEqual(['301@1000', '599@1000']);
+  });
+
+  it('longer than a timer can wait (about 24.8 days) expire on time, not at once', () => {
+    vi.useFakeTimers({ now: 0 });
+    const deadlines = new Deadlines();
+    const log: string[] = [];
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    deadlines.start(3e9, expiring('long', log));
+    vi.advanceTimersByTime(100);
+    expect(timers).toHaveBeenCalledTimes(1); // armed for the longest wait, not re-armed every millisecond
+    vi.advanceTimersByTime(2 ** 31);
+    expect(log).toEqual([]);
+    vi.advanceTimersByTime(3e9);
+    expect(log).toEqual(['long@3000000000']);
   });
 
   it('keep the process alive only while a deadline is on, as a timer per deadline would', () => {
