@@ -3,7 +3,9 @@ import { AttemptFailure } from './attempt-failure.js';
 import { AttemptSignal } from './attempt-signal.js';
 import { bufferedResponse } from './buffered-response.js';
 import type { CallAttributes } from './call.js';
+import type { CallSignal } from './call-signal.js';
 import { ATTEMPT_TIMEOUT, CONNECTION_ERROR, classifyResponse, errorBody } from './classify.js';
+import { Deadlines } from './deadlines.js';
 import { AttemptTimeoutError } from './errors.js';
 import type { ResolvedOptions } from './options.js';
 import type { Held } from './policies/bulkhead.js';
@@ -73,7 +75,7 @@ export type Attempt = (
   body: RequestInit['body'],
   call: CallAttributes,
   attemptNo: number,
-  callSignal: AbortSignal,
+  caller: CallSignal,
 ) => Promise<Held<Response>>;
 
 /** The per-attempt timeout policy around the real fetch (looked up at call time, so HTTP instrumentation sees it). */
@@ -84,11 +86,13 @@ export function createAttempt(
 ): Attempt {
   const countRateLimits = options.circuitBreaker?.countRateLimits ?? false;
   const { onTail } = observers;
+  const deadlines = new Deadlines();
 
-  return async function attempt(info, init, body, call, attemptNo, callSignal) {
+  return async function attempt(info, init, body, call, attemptNo, caller) {
+    const callSignal = caller.signal;
     const headers = attemptHeaders(init.headers, attemptNo);
     const firstChunkMs = info.stream ? options.timeout.firstChunkMs : undefined;
-    const limits = new AttemptSignal(callSignal, options.timeout.attemptMs, firstChunkMs);
+    const limits = new AttemptSignal(caller, options.timeout.attemptMs, firstChunkMs, deadlines);
     const signal = limits.signal;
     // A body handed over still reading (a stream) keeps the caller's abort linked until it is done.
     let linkedToBody = false;

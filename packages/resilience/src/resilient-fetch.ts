@@ -2,6 +2,7 @@ import { usageFromOpenAI } from '@aiotel/cost';
 import { trace } from '@opentelemetry/api';
 import { type Attempt, createAttempt, type Fetch } from './attempt.js';
 import type { CallAttributes } from './call.js';
+import { CallSignal } from './call-signal.js';
 import { AttemptTimeoutError } from './errors.js';
 import { PolicyEvents } from './events.js';
 import { defaultBreakerKey, type ResolvedOptions } from './options.js';
@@ -136,21 +137,21 @@ export function createResilientFetch(
   const runModel = (
     info: RequestInfo,
     init: RequestInit,
-    signal: AbortSignal,
+    caller: CallSignal,
     call: CallAttributes,
     body: RequestInit['body'],
   ): Promise<Held<Response>> => {
     const breaker = breakers?.get(call);
     const once = breaker
-      ? (n: number) => breaker.execute(() => attempt(info, init, body, call, n, signal), call)
-      : (n: number) => attempt(info, init, body, call, n, signal);
+      ? (n: number) => breaker.execute(() => attempt(info, init, body, call, n, caller), call)
+      : (n: number) => attempt(info, init, body, call, n, caller);
     // A streamed upload can be read once: like the SDK, never send it again.
     return runWithRetry(
       options.retry,
       isStreamBody(body) ? undefined : retry || undefined,
       call,
       events,
-      signal,
+      caller.signal,
       once,
     );
   };
@@ -163,9 +164,17 @@ export function createResilientFetch(
   };
   const totalMs = options.timeout.totalMs;
 
-  return async function resilientFetch(input, init = {}) {
-    const info = requestInfo(input, init.body, callParams.getStore(), parseBodies);
-    const call = callOf(trace.getActiveSpan(), info, info.model);
+  /** The policies from the bulkhead in, raced against the caller's abort. */
+  const run = (info: RequestInfo, init: RequestInit, call: CallAttributes, signal: AbortSignal) => {
+    const caller = new CallSignal(signal);
+    const response = bulkhead
+      ? bulkhead.run(call, caller, () => runWithFallback(fallback, info, init, call, caller))
+      : runWithFallback(fallback, info, init, call, caller).then(heldValue);
+    return caller.race(response);
+  };
+
+  /** A call with something to wait for first (budget, rate limit, a provider hold) or a total time limit. */
+  const waitThenRun = async (info: RequestInfo, init: RequestInit, call: CallAttributes) => {
     const total = totalMs === undefined ? undefined : totalSignal(init.signal, totalMs);
     const signal = total ? total.signal : (init.signal ?? new AbortController().signal);
     try {
@@ -180,12 +189,25 @@ export function createResilientFetch(
         await rateLimit.take(call, estimate, signal);
       }
       if (providerWindow && !providerWindow.isClear(call)) await providerWindow.wait(call, signal);
-      const response = bulkhead
-        ? bulkhead.run(call, signal, () => runWithFallback(fallback, info, init, call, signal))
-        : runWithFallback(fallback, info, init, call, signal).then(heldValue);
-      return await abortable(response, signal);
+      return await run(info, init, call, signal);
     } finally {
       if (total) clearTimeout(total.timer);
+    }
+  };
+
+  // Not an async function: a call with nothing to wait for returns the race itself, one promise and tick fewer.
+  return function resilientFetch(input, init = {}) {
+    try {
+      const info = requestInfo(input, init.body, callParams.getStore(), parseBodies);
+      const call = callOf(trace.getActiveSpan(), info, info.model);
+      if (totalMs !== undefined || budget || rateLimit || (providerWindow && !providerWindow.isClear(call))) {
+        return waitThenRun(info, init, call);
+      }
+      const signal = init.signal ?? new AbortController().signal;
+      signal.throwIfAborted();
+      return run(info, init, call, signal);
+    } catch (err) {
+      return Promise.reject(err);
     }
   };
 }
@@ -212,38 +234,4 @@ function isStreamBody(body: unknown): boolean {
     body !== null &&
     (body instanceof ReadableStream || Symbol.asyncIterator in body)
   );
-}
-
-/**
- * Rejects as soon as the signal aborts; a response that arrives afterwards is cancelled (which also frees its
- * bulkhead slot instead of holding it for nobody).
- */
-function abortable(work: Promise<Response>, signal: AbortSignal): Promise<Response> {
-  if (signal.aborted) {
-    work.then(
-      (r) => r.body?.cancel().catch(() => undefined),
-      () => undefined,
-    );
-    return Promise.reject(signal.reason);
-  }
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      reject(signal.reason);
-      work.then(
-        (r) => r.body?.cancel().catch(() => undefined),
-        () => undefined,
-      );
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(
-      (r) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(r);
-      },
-      (err: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(err);
-      },
-    );
-  });
 }

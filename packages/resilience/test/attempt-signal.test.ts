@@ -1,6 +1,8 @@
 import { getEventListeners } from 'node:events';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AttemptSignal } from '../src/attempt-signal.js';
+import { CallSignal } from '../src/call-signal.js';
+import { Deadlines } from '../src/deadlines.js';
 import { resolveOptions } from '../src/options.js';
 import { createResilientFetch, type Fetch } from '../src/resilient-fetch.js';
 
@@ -85,19 +87,21 @@ describe('the attempt signal', () => {
 
   it('is the caller signal itself when there is no time limit', () => {
     const caller = new AbortController();
-    expect(new AttemptSignal(caller.signal, undefined, undefined).signal).toBe(caller.signal);
+    expect(
+      new AttemptSignal(new CallSignal(caller.signal), undefined, undefined, new Deadlines()).signal,
+    ).toBe(caller.signal);
   });
 
   it('aborts when the attempt limit runs out and names it; stopping the timers first prevents it', () => {
     vi.useFakeTimers();
     const caller = new AbortController();
-    const expiring = new AttemptSignal(caller.signal, 100, undefined);
+    const expiring = new AttemptSignal(new CallSignal(caller.signal), 100, undefined, new Deadlines());
     vi.advanceTimersByTime(99);
     expect(expiring.signal.aborted).toBe(false);
     vi.advanceTimersByTime(1);
     expect(expiring.signal.aborted).toBe(true);
     expect(expiring.expired).toBe('attempt');
-    const stopped = new AttemptSignal(caller.signal, 100, 50);
+    const stopped = new AttemptSignal(new CallSignal(caller.signal), 100, 50, new Deadlines());
     stopped.stopTimers();
     vi.advanceTimersByTime(1000);
     expect(stopped.signal.aborted).toBe(false);
@@ -106,7 +110,7 @@ describe('the attempt signal', () => {
 
   it('names the first-chunk limit when it runs out before the attempt limit', () => {
     vi.useFakeTimers();
-    const limits = new AttemptSignal(new AbortController().signal, 1000, 50);
+    const limits = new AttemptSignal(new CallSignal(new AbortController().signal), 1000, 50, new Deadlines());
     vi.advanceTimersByTime(2000);
     expect(limits.expired).toBe('firstChunk');
   });
@@ -114,8 +118,8 @@ describe('the attempt signal', () => {
   it('names the attempt limit when it runs out before the first-chunk limit, and on a tie', () => {
     vi.useFakeTimers();
     const caller = new AbortController();
-    const shorter = new AttemptSignal(caller.signal, 50, 1000);
-    const tie = new AttemptSignal(caller.signal, 50, 50);
+    const shorter = new AttemptSignal(new CallSignal(caller.signal), 50, 1000, new Deadlines());
+    const tie = new AttemptSignal(new CallSignal(caller.signal), 50, 50, new Deadlines());
     vi.advanceTimersByTime(49);
     expect([shorter.signal.aborted, tie.signal.aborted]).toEqual([false, false]);
     vi.advanceTimersByTime(1);
@@ -126,7 +130,7 @@ describe('the attempt signal', () => {
   it("follows a caller's signal that was aborted before the attempt started", () => {
     const caller = new AbortController();
     caller.abort(new Error('already'));
-    const limits = new AttemptSignal(caller.signal, 100, undefined);
+    const limits = new AttemptSignal(new CallSignal(caller.signal), 100, undefined, new Deadlines());
     expect(limits.signal.aborted).toBe(true);
     expect(limits.signal.reason).toEqual(new Error('already'));
     expect(limits.expired).toBeUndefined();

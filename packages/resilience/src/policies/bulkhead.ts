@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { context } from '@opentelemetry/api';
 import type { CallAttributes } from '../call.js';
+import type { CallSignal, LinkedToCall } from '../call-signal.js';
 import { BulkheadRejectedError } from '../errors.js';
 import type { PolicyEvents } from '../events.js';
 import { MemoryStore } from '../store/memory-store.js';
@@ -27,37 +28,38 @@ const NAME = 'bulkhead';
 /** How often queued calls look for a slot freed by another process, ms (slots freed here wake them at once). */
 const POLL_MS = 20;
 
-/** A call waiting for a slot; it is its signal's abort listener too (`handleEvent`), so a queued call costs no closures. */
-class Waiter {
+/**
+ * A call waiting for a slot; linked to its call's signal (`callerAborted`), so a queued call costs no closure and no
+ * listener of its own.
+ */
+class Waiter implements LinkedToCall {
   constructor(
     readonly call: CallAttributes,
-    private readonly signal: AbortSignal,
+    private readonly caller: CallSignal,
     private readonly resolve: (holder: string) => void,
     private readonly reject: (err: unknown) => void,
     /** Called when the caller aborts: takes the waiter out of the queue. */
     private readonly leave: (waiter: Waiter) => void,
   ) {
-    signal.addEventListener('abort', this, ONCE);
+    caller.link(this);
   }
 
   start(holder: string): void {
-    this.signal.removeEventListener('abort', this);
+    this.caller.unlink(this);
     this.resolve(holder);
   }
 
   /** The store refuses (`onStoreUnavailable: 'reject'`): the waiting call fails with its error. */
   fail(err: unknown): void {
-    this.signal.removeEventListener('abort', this);
+    this.caller.unlink(this);
     this.reject(err);
   }
 
-  handleEvent(): void {
+  callerAborted(reason: unknown): void {
     this.leave(this);
-    this.reject(this.signal.reason);
+    this.reject(reason);
   }
 }
-
-const ONCE = { once: true } as const;
 
 let holderSeq = 0;
 /** Identifies this process's holders in a shared semaphore. */
@@ -80,30 +82,30 @@ export class Bulkhead {
     private readonly events: PolicyEvents,
   ) {}
 
-  run<T>(call: CallAttributes, signal: AbortSignal, work: () => Promise<Held<T>>): Promise<T> {
+  run<T>(call: CallAttributes, caller: CallSignal, work: () => Promise<Held<T>>): Promise<T> {
     const start = performance.now();
     // Behind others already waiting here, a call queues (first come, first served).
-    if (this.waiters.length > 0) return this.queue(call, signal, work, start);
+    if (this.waiters.length > 0) return this.queue(call, caller, work, start);
     const holder = `${PROCESS_ID}:${++holderSeq}`;
     // The in-process store answers at once: a free slot is taken without waiting for a promise.
     if (this.store instanceof MemoryStore) {
       const { limit, leaseMs } = this.settings;
       if (!this.store.takeSlot(NAME, holder, limit, leaseMs, Date.now()))
-        return this.queue(call, signal, work, start);
+        return this.queue(call, caller, work, start);
       this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
-      return this.hold(call, holder, signal, work);
+      return this.hold(call, holder, caller.signal, work);
     }
     return this.acquire(holder).then((got) => {
-      if (!got) return this.queue(call, signal, work, start);
+      if (!got) return this.queue(call, caller, work, start);
       this.events.emit('bulkheadSlot', call, performance.now() - start, false, this.settings.shared);
-      return this.hold(call, holder, signal, work);
+      return this.hold(call, holder, caller.signal, work);
     });
   }
 
   /** No slot now: waits in the queue (or is rejected when it is full), then runs `work` holding the slot. */
   private async queue<T>(
     call: CallAttributes,
-    signal: AbortSignal,
+    caller: CallSignal,
     work: () => Promise<Held<T>>,
     start: number,
   ): Promise<T> {
@@ -111,17 +113,17 @@ export class Bulkhead {
       this.events.emit('bulkheadRejected', call);
       throw new BulkheadRejectedError(this.settings.limit, this.settings.queue);
     }
-    signal.throwIfAborted();
+    caller.signal.throwIfAborted();
     // A queued call is started from whichever call frees the slot: run it in its own async context.
     const callerContext = context.active();
     const granted = await new Promise<string>((resolve, reject) => {
-      this.waiters.push(new Waiter(call, signal, resolve, reject, this.leave));
+      this.waiters.push(new Waiter(call, caller, resolve, reject, this.leave));
       this.events.emit('bulkheadQueued', call, 1);
       // The slots may all have been freed since the failed acquire: look once more now that this call waits.
       void this.pump();
     });
     this.events.emit('bulkheadSlot', call, performance.now() - start, true, this.settings.shared);
-    return context.with(callerContext, () => this.hold(call, granted, signal, work));
+    return context.with(callerContext, () => this.hold(call, granted, caller.signal, work));
   }
 
   /** A queued call whose caller aborted leaves the queue. */

@@ -1,5 +1,6 @@
 import { AttemptFailure } from '../attempt-failure.js';
 import type { CallAttributes } from '../call.js';
+import type { CallSignal } from '../call-signal.js';
 import { isCircuitOpenError, isRetryAfterTooLongError } from '../errors.js';
 import type { PolicyEvents } from '../events.js';
 import type { RequestInfo } from '../request-info.js';
@@ -43,7 +44,7 @@ export interface FallbackContext {
   readonly runModel: (
     info: RequestInfo,
     init: RequestInit,
-    signal: AbortSignal,
+    caller: CallSignal,
     call: CallAttributes,
     body: RequestInit['body'],
   ) => Promise<Held<Response>>;
@@ -60,15 +61,15 @@ export function runWithFallback(
   info: RequestInfo,
   init: RequestInit,
   first: CallAttributes,
-  signal: AbortSignal,
+  caller: CallSignal,
 ): Promise<Held<Response>> {
   const models = fallback.models;
   // One model to try (no fallback, or a body without a model): its outcome is the call's.
   if (!(info.json && info.model !== undefined && models.length > 0)) {
-    return fallback.runModel(info, init, signal, first, init.body).catch(asResult);
+    return fallback.runModel(info, init, caller, first, init.body).catch(asResult);
   }
   const tried = [info.model, ...models.filter((m) => m !== info.model)];
-  return tryInTurn(fallback, tried, info, init, first, signal);
+  return tryInTurn(fallback, tried, info, init, first, caller);
 }
 
 /** The last failure of an HTTP attempt as the provider's response again; any other error is thrown. */
@@ -83,7 +84,7 @@ async function tryInTurn(
   info: RequestInfo,
   init: RequestInit,
   first: CallAttributes,
-  signal: AbortSignal,
+  caller: CallSignal,
 ): Promise<Held<Response>> {
   let previous: CallAttributes | undefined;
   let reason = '';
@@ -93,14 +94,14 @@ async function tryInTurn(
     if (previous && model !== undefined) events.emit('fallback', previous, model, reason);
     const body = i === 0 || model === undefined ? init.body : withModel(info.json!, model);
     try {
-      const held = await runModel(info, init, signal, call, body);
+      const held = await runModel(info, init, caller, call, body);
       if (i === 0) return held;
       const headers = new Headers(held.value.headers);
       headers.set(FALLBACK_FROM_HEADER, info.model ?? '');
       return { value: rebuild(held.value, held.value.body, headers), done: held.done };
     } catch (err) {
       const next = fallbackReason(err);
-      if (next !== undefined && i + 1 < tried.length && !signal.aborted) {
+      if (next !== undefined && i + 1 < tried.length && !caller.signal.aborted) {
         previous = call;
         reason = next;
         continue;
