@@ -96,8 +96,8 @@ export function guardStream(
     reader.cancel(idleError).catch(() => undefined);
   };
 
-  /** What a source read means for the caller: the chunk, or the end; throws the error the caller must get. */
-  const settle = (result: ReadResult): ReadResult => {
+  /** Takes a source read in (a chunk, or the end); throws the error the caller must get instead. */
+  const settle = (result: ReadResult): void => {
     readStartedAt = -1;
     if (idleError !== undefined) {
       finish();
@@ -112,10 +112,9 @@ export function guardStream(
         throw new StreamTruncatedError(expected);
       }
       finish();
-      return result;
+      return;
     }
     observe(result.value);
-    return result;
   };
   /** A failed source read: the error the caller gets. */
   const failure = (err: unknown): unknown => {
@@ -138,8 +137,9 @@ export function guardStream(
     return reader.read();
   };
 
-  // Two ways to the caller, both with handlers made once per stream (no closure or promise of ours per chunk):
-  // through the stream's queue (`pull`), or directly to a reader of the stream (see GuardedBody).
+  // Two ways to the caller, both with handlers made once per stream (no closure of ours per chunk): directly to a
+  // reader of the stream (see GuardedBody), or through the stream's queue (`pull`: tee, pipeTo), which enqueues
+  // what the direct way delivered.
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   /** Whether the stream still takes chunks (not closed, errored or cancelled). */
   let open = true;
@@ -153,34 +153,26 @@ export function guardStream(
     open = false;
     controller.error(err);
   };
-  const enqueue = (result: ReadResult): void => {
-    let settled: ReadResult;
-    try {
-      settled = settle(result);
-    } catch (err) {
-      error(err);
-      return;
-    }
-    if (settled.done) close();
-    else controller.enqueue(settled.value);
-  };
-  const enqueueFailure = (err: unknown): void => error(failure(err));
   const deliver = (result: ReadResult): ReadResult => {
-    let settled: ReadResult;
     try {
-      settled = settle(result);
+      settle(result);
     } catch (err) {
       error(err);
       throw err;
     }
-    if (settled.done) close();
-    return settled;
+    if (result.done) close();
+    return result;
   };
   const deliverFailure = (err: unknown): never => {
     const reason = failure(err);
     error(reason);
     throw reason;
   };
+  const enqueue = (result: ReadResult): void => {
+    if (!result.done) controller.enqueue(result.value);
+  };
+  // The stream was already errored with it.
+  const delivered = (): void => undefined;
 
   if (first) observe(first);
   return new GuardedBody(
@@ -194,7 +186,7 @@ export function guardStream(
           pending = undefined;
           return;
         }
-        return readSource().then(enqueue, enqueueFailure);
+        return readSource().then(deliver, deliverFailure).then(enqueue, delivered);
       },
       cancel(reason) {
         open = false;
