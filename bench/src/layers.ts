@@ -14,7 +14,8 @@
  * `--base DIR` runs every mode a second time as `MODE@base` from DIR, a built checkout of another commit (this
  * script is copied to DIR/bench/src/layers-ab.ts and run from there, so it loads DIR's packages): an A/B of two
  * commits in interleaved rounds.
- * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300).
+ * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300); `--warmup N`
+ * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles).
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
  * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
@@ -29,7 +30,9 @@
  * HTTP spans only under `--http`, since with the stub no request reaches undici), full-nohttp (full with
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
- * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/).
+ * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
+ * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
+ * BENCH_INSTR_MODULE_NAME set to that path. BENCH_NODE_FLAGS adds Node flags to every child (`--trace-gc`, …).
  */
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -338,7 +341,8 @@ async function child(
     const running = (await import('@aiotel/node')).startTelemetry();
     flush = () => running.forceFlush();
   }
-  await run(n / 2);
+  const warmup = process.env.BENCH_WARMUP ? Number(process.env.BENCH_WARMUP) : n / 2;
+  await run(warmup);
   await flush();
   const profiler = await startWindowProfile();
   const cpuStart = process.cpuUsage();
@@ -349,6 +353,24 @@ async function child(
   const main = process.threadCpuUsage(mainStart);
   await profiler?.();
   return { usPerCall: (cpu.user + cpu.system) / n, mainUsPerCall: (main.user + main.system) / n };
+}
+
+/**
+ * A mode named `MODE#NAME` runs MODE with the patched copies named by BENCH_RESILIENCE_MODULE_NAME and
+ * BENCH_INSTR_MODULE_NAME (absolute paths of ESM entries), beside the plain MODE in the same rounds.
+ */
+function variantModules(variant: string | undefined): Record<string, string> {
+  if (variant === undefined) return {};
+  const modules: Record<string, string> = {};
+  const resilience = process.env[`BENCH_RESILIENCE_MODULE_${variant}`];
+  const instr = process.env[`BENCH_INSTR_MODULE_${variant}`];
+  if (resilience === undefined && instr === undefined)
+    throw new Error(
+      `mode variant #${variant}: set BENCH_RESILIENCE_MODULE_${variant} or BENCH_INSTR_MODULE_${variant}`,
+    );
+  if (resilience !== undefined) modules.BENCH_RESILIENCE_MODULE = resilience;
+  if (instr !== undefined) modules.BENCH_INSTR_MODULE = instr;
+  return modules;
 }
 
 async function main(): Promise<void> {
@@ -364,6 +386,7 @@ async function main(): Promise<void> {
       alloc: { type: 'boolean', default: false },
       http: { type: 'boolean', default: false },
       calls: { type: 'string' },
+      warmup: { type: 'string' },
       sdk: { type: 'string', default: '7' },
       child: { type: 'string' },
     },
@@ -383,18 +406,25 @@ async function main(): Promise<void> {
     return;
   }
   const modes = positionals.length > 0 ? positionals : MODES.filter((m) => PEER_FOLDERS[m] === undefined);
-  const unknown = modes.filter((m) => !MODES.includes(m));
+  const unknown = modes.filter((m) => !MODES.includes(m.split('#')[0]!));
   if (unknown.length > 0)
     throw new Error(`unknown mode(s) ${unknown.join(', ')}; known: ${MODES.join(', ')}`);
   if (!modes.includes('raw')) modes.unshift('raw');
   const rounds = Number(values.rounds ?? 5);
   const script = fileURLToPath(import.meta.url);
   // Each run: a mode, and the script that runs it (this one, or its copy in the base checkout).
-  const runs = modes.map((mode) => ({ name: mode, mode, script }));
+  const runs = modes.map((mode) => ({
+    name: mode,
+    mode: mode.split('#')[0]!,
+    variant: mode.split('#')[1],
+    script,
+  }));
   if (values.base !== undefined) {
     const baseScript = join(values.base, 'bench', 'src', 'layers-ab.ts');
     copyFileSync(script, baseScript);
-    runs.push(...modes.map((mode) => ({ name: `${mode}@base`, mode, script: baseScript })));
+    runs.push(
+      ...modes.map((mode) => ({ name: `${mode}@base`, mode, variant: undefined, script: baseScript })),
+    );
   }
   const sink: ServerProcess = await startServerProcess(
     fileURLToPath(new URL('./servers/otlp-sink.ts', import.meta.url)),
@@ -419,10 +449,12 @@ async function main(): Promise<void> {
           const proc = fork(run.script, ['--child', run.mode, ...workload], {
             env: {
               ...process.env,
+              ...variantModules(run.variant),
               BENCH_SINK: sink.url,
               BENCH_FAKE: fake?.url ?? '',
               BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
               BENCH_CALLS: values.calls ?? '0',
+              BENCH_WARMUP: values.warmup ?? '',
               BENCH_PROFILE_DIR: values.profile || values.alloc ? join(PROFILES, run.name) : '',
               BENCH_PROFILE_KIND: values.alloc ? 'alloc' : 'cpu',
               ...(run.mode.startsWith('full') ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
@@ -430,7 +462,10 @@ async function main(): Promise<void> {
             },
             // The preload is resolved from the working directory: the bench folder of the run's checkout.
             cwd: dirname(dirname(run.script)),
-            execArgv: [...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : [])],
+            execArgv: [
+              ...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : []),
+              ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+            ],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
           });
           let value = Number.NaN;
