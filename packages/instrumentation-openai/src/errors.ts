@@ -13,11 +13,12 @@ const KNOWN_ERROR_CLASSES = new Set([
   'SyntaxError',
   'LengthFinishReasonError',
   'ContentFilterFinishReasonError',
-  // @aiotel/resilience and cockatiel, usually the `cause` of an APIConnectionError.
+  // @aiotel/resilience (its refusals reach a resilient client's caller as themselves) and cockatiel.
   'CircuitOpenError',
   'BulkheadRejectedError',
   'BudgetExceededError',
   'RetryAfterTooLongError',
+  'StoreUnavailableError',
   'StreamInterruptedError',
   'StreamTruncatedError',
   'BrokenCircuitError',

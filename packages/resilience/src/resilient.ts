@@ -1,14 +1,14 @@
 import { type ResilienceOptions, resolveOptions } from './options.js';
 import { callParams } from './request-info.js';
 import { createResilientFetch, type Fetch } from './resilient-fetch.js';
-import { unwrapRefusals } from './typed-errors.js';
+import { unwrapRefusalsOf } from './typed-errors.js';
 
 /** What `resilient()` needs of a client: `withOptions()` of the `openai` SDK (>= 5) or `@anthropic-ai/sdk`. */
 export interface ClientWithOptions {
   withOptions(options: { fetch?: Fetch; maxRetries?: number }): this;
 }
 
-/** Resources whose calls get our refusal errors unwrapped, and their methods. */
+/** Resources whose calls hand their params to the fetch, and their methods. */
 const RESOURCES: readonly (readonly string[])[] = [
   ['chat', 'completions'],
   ['responses'],
@@ -49,12 +49,16 @@ export function resilient<C extends ClientWithOptions>(client: C, options?: Resi
   const fetch = createResilientFetch(resolved, realFetch);
   const derived = client.withOptions({ fetch, maxRetries: 0 });
   unwrapRefusalsOf(derived);
+  handParamsToFetch(derived);
   resilientClients.add(derived);
   return derived;
 }
 
-/** Overrides the API methods on the derived client's own resource objects (never on shared prototypes). */
-function unwrapRefusalsOf(client: object): void {
+/**
+ * Overrides the API methods on the derived client's own resource objects (never on shared prototypes), so the
+ * fetch reads `model` and `stream` from the call's params instead of parsing the body again.
+ */
+function handParamsToFetch(client: object): void {
   for (const path of RESOURCES) {
     let resource: unknown = client;
     for (const name of path) resource = (resource as Record<string, unknown> | undefined)?.[name];
@@ -67,8 +71,7 @@ function unwrapRefusalsOf(client: object): void {
         value(this: object, ...args: unknown[]) {
           // Looked up at call time: an instrumentation that patches the prototype later is still used.
           const original = Object.getPrototypeOf(resource)[method] as (...a: unknown[]) => unknown;
-          // The fetch reads `model` and `stream` from the params instead of parsing the body again.
-          return unwrapRefusals(callParams.run(args[0], () => original.apply(this, args)));
+          return callParams.run(args[0], () => original.apply(this, args));
         },
       });
     }

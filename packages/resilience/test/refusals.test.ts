@@ -1,6 +1,8 @@
+import Anthropic from '@anthropic-ai/sdk';
+import Anthropic0 from 'anthropic0';
 import OpenAI from 'openai';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CircuitOpenError } from '../src/index.js';
+import { BulkheadRejectedError, CircuitOpenError, resilient } from '../src/index.js';
 import { CHAT, client, fault, rejection, useFakeLlm } from './helpers.js';
 
 const ctx = useFakeLlm();
@@ -65,4 +67,39 @@ describe('a refusal reaches the caller as itself, not as APIConnectionError', ()
       });
     }
   });
+});
+
+describe('a refusal reaches the caller as itself from every request of the client', () => {
+  it('from a resource the SDK has beyond chat (models.list())', async () => {
+    const c = client(ctx.fake, { bulkhead: { limit: 1, queue: 0 } });
+    // An unread stream holds the one slot, so the next request is refused before it is sent.
+    const held = await c.chat.completions.create({ ...CHAT, stream: true });
+    expect(await rejection(c.models.list())).toBeInstanceOf(BulkheadRejectedError);
+    held.controller.abort();
+  });
+
+  for (const [sdk, AnthropicSdk] of [
+    ['@anthropic-ai/sdk 1.x', Anthropic],
+    ['@anthropic-ai/sdk 0.x', Anthropic0],
+  ] as const) {
+    it(`from an ${sdk} client`, async () => {
+      const c = resilient(
+        new AnthropicSdk({
+          baseURL: ctx.fake.anthropicUrl,
+          apiKey: 'test',
+          openTelemetry: false,
+        }) as Anthropic,
+        { bulkhead: { limit: 1, queue: 0 } },
+      );
+      const ask = {
+        model: 'claude-haiku-4-5',
+        max_tokens: 50,
+        messages: [{ role: 'user' as const, content: 'Hi' }],
+      };
+      const held = await c.messages.create({ ...ask, stream: true });
+      expect(await rejection(c.messages.create(ask))).toBeInstanceOf(BulkheadRejectedError);
+      expect(await rejection(c.models.list())).toBeInstanceOf(BulkheadRejectedError);
+      held.controller.abort();
+    });
+  }
 });
