@@ -9,8 +9,8 @@ import {
 /**
  * The refusal inside an SDK error, else the error itself. The SDK wraps whatever a custom fetch throws in
  * `APIConnectionError` (its stream helpers in `OpenAIError`), with the thrown error as `cause`. Our refusals
- * (`CircuitOpenError`, `BulkheadRejectedError`, `BudgetExceededError`, `RetryAfterTooLongError`) are
- * decisions, not connection trouble: the caller gets them as themselves.
+ * (`CircuitOpenError`, `BulkheadRejectedError`, `BudgetExceededError`, `RetryAfterTooLongError`,
+ * `StoreUnavailableError`) are decisions, not connection trouble: the caller gets them as themselves.
  */
 export function unwrapRefusal(err: unknown): unknown {
   const cause = typeof err === 'object' && err !== null ? (err as { cause?: unknown }).cause : undefined;
