@@ -98,17 +98,22 @@ async function startRedisServer() {
     );
     child.once('spawn', resolve);
   });
-  const probe = new Redis({ port: Number(port), host: '127.0.0.1', lazyConnect: true });
+  // Ready once a PING is answered: the client retries the connection every 50 ms (for up to 10 s) and holds the
+  // PING until then. (Calling connect() again after a failure races ioredis's own reconnect: "already connecting".)
+  const probe = new Redis({
+    port: Number(port),
+    host: '127.0.0.1',
+    retryStrategy: (times) => (times > 200 ? null : 50),
+    maxRetriesPerRequest: null,
+  });
   probe.on('error', () => undefined);
-  for (let i = 0; ; i++) {
-    try {
-      await probe.connect();
-      break;
-    } catch (err) {
-      if (i > 100) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
+  try {
+    await probe.ping();
+  } catch {
+    child.kill();
+    throw new Error(`redis-server did not answer on 127.0.0.1:${port} within 10 s`);
+  } finally {
+    probe.disconnect();
   }
-  probe.disconnect();
   return { port, stop: () => child.kill() };
 }
