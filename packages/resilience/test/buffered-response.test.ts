@@ -1,3 +1,6 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { inspect } from 'node:util';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
 import { bufferedResponse } from '../src/buffered-response.js';
@@ -46,6 +49,41 @@ describe('bufferedResponse', () => {
     expect([response.status, response.statusText, response.ok]).toEqual([201, 'Created', true]);
     expect(response.headers.get('x-request-id')).toBe('req_1');
     expect(response.bodyUsed).toBe(false);
+  });
+
+  it("answers every member of Response.prototype itself: undici's own would refuse an object it did not make", () => {
+    const response = buffered();
+    const ours = Object.getPrototypeOf(response) as object;
+    const members = Reflect.ownKeys(Response.prototype).filter(
+      (key) => key !== 'constructor' && key !== Symbol.toStringTag,
+    );
+    expect(members.length).toBeGreaterThan(15);
+    // Compared as descriptors: reading a getter on the prototype itself would run it without an instance.
+    const notOurs = members.filter((key) => {
+      const own = Object.getOwnPropertyDescriptor(ours, key);
+      const undici = Object.getOwnPropertyDescriptor(Response.prototype, key)!;
+      return own === undefined || (own.get ?? own.value) === (undici.get ?? undici.value);
+    });
+    expect(notOurs.map(String)).toEqual([]);
+    expect(Object.prototype.toString.call(response)).toBe('[object Response]');
+  });
+
+  it("has the fetched response's URL, type and redirect flag, and prints like a Response", async () => {
+    const server = createServer((_req, res) => res.end('{"ok":true}')).listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1/chat/completions`;
+      const fetched = await fetch(url);
+      const response = bufferedResponse(new Uint8Array(await fetched.arrayBuffer()), fetched);
+      expect([response.url, response.type, response.redirected]).toEqual([url, 'basic', false]);
+      const printed = inspect(response);
+      expect(printed).toMatch(/^Response \{/);
+      expect(printed).toContain('status: 200');
+      expect(printed).toContain(`url: '${url}'`);
+      expect(await response.json()).toEqual({ ok: true });
+    } finally {
+      server.close();
+    }
   });
 
   const scenarios: Record<string, readonly ((r: Response) => unknown)[]> = {
