@@ -413,12 +413,10 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds ?? 5);
   const script = fileURLToPath(import.meta.url);
   // Each run: a mode, and the script that runs it (this one, or its copy in the base checkout).
-  const runs = modes.map((mode) => ({
-    name: mode,
-    mode: mode.split('#')[0]!,
-    variant: mode.split('#')[1],
-    script,
-  }));
+  const runs = modes.map((name) => {
+    const [mode, variant] = name.split('#') as [string, string | undefined];
+    return { name, mode, variant, script };
+  });
   if (values.base !== undefined) {
     const baseScript = join(values.base, 'bench', 'src', 'layers-ab.ts');
     copyFileSync(script, baseScript);
