@@ -20,12 +20,30 @@ interface SdkStream<T> {
  * (`for await`, `tee()`, `toReadableStream()`, helpers) passes through one observer, which times the
  * chunks, reads usage and ends the call exactly once. Chunks reach the caller unchanged, except the
  * usage-only chunk the instrumentation asked for, which is skipped.
+ * The replacement is a shared function bound to the stream's {@link StreamObservation}, not a closure made per
+ * call (a per-call closure on the SDK's object keeps the call's objects alive into the old generation; see
+ * `observeApiPromise`).
  */
 export function observeStream<T>(stream: SdkStream<T>, call: StreamObserver): void {
-  const original = stream.iterator;
-  stream.iterator = function observedIterator(this: unknown, ...args: unknown[]) {
-    return new ObservedIterator(original.apply(this, args), call, stream.controller?.signal);
-  };
+  stream.iterator = (observedIterator<T>).bind(new StreamObservation(stream, call));
+}
+
+/** One observed stream: the SDK's `iterator` and the call its chunks go to. */
+class StreamObservation<T> {
+  readonly iterator: SdkStream<T>['iterator'];
+
+  constructor(
+    readonly stream: SdkStream<T>,
+    readonly call: StreamObserver,
+  ) {
+    this.iterator = stream.iterator;
+  }
+}
+
+// The SDK calls `this.iterator()` on its stream: the original gets the stream as `this`.
+function observedIterator<T>(this: StreamObservation<T>, ...args: unknown[]): ObservedIterator<T> {
+  const { stream } = this;
+  return new ObservedIterator(this.iterator.apply(stream, args), this.call, stream.controller?.signal);
 }
 
 /** Forwards to the SDK's iterator; one instance (and its two bound handlers) per stream read. */
