@@ -40,9 +40,11 @@ export function isApiPromise(value: unknown): value is ApiPromiseLike {
  * Only what the caller consumes is chained, so no rejection appears that the SDK would not have had.
  *
  * The wrappers are the module's own functions bound to one {@link Observation} per promise, not closures made per
- * call: V8 keeps whatever a per-call closure stored on the promise captures alive through the next young-generation
- * collections (measured: every call's objects promoted to the old generation, about 0.5 MB per scavenge, and the
- * major collections that follow), while a bound function or a plain object on the promise costs nothing of the kind.
+ * call. A closure added as a property to an object after its construction makes V8 keep what the closure captures
+ * alive through young-generation collections, into the old generation (its field type tracking: the effect is gone
+ * with `--no-track-field-types`); a bound function or a plain object in that property does not. Measured in-process
+ * with openai 6 and no-op providers: 517 KB promoted per scavenge with closures, 51 KB bound (the raw SDK: 1 KB);
+ * with the SDK's providers, about 6 µs less CPU per call at steady state (bench/src/layers.ts).
  */
 export function observeApiPromise(
   promise: ApiPromiseLike,

@@ -21,7 +21,7 @@ interface SdkStream<T> {
  * chunks, reads usage and ends the call exactly once. Chunks reach the caller unchanged, except the
  * usage-only chunk the instrumentation asked for, which is skipped.
  * The replacement is a shared function bound to the stream's {@link StreamObservation}, not a closure made per
- * call (a per-call closure on the SDK's object keeps the call's objects alive into the old generation; see
+ * call: a closure added to the SDK's object keeps the call's objects alive into V8's old generation (see
  * `observeApiPromise`).
  */
 export function observeStream<T>(stream: SdkStream<T>, call: StreamObserver): void {

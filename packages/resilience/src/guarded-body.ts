@@ -36,15 +36,11 @@ export class GuardedBody extends ReadableStream<Uint8Array> {
   override getReader(options?: ReadableStreamGetReaderOptions): ReadableStreamReader<Uint8Array> {
     if (options?.mode !== undefined) return super.getReader(options);
     const reader = super.getReader();
-    const throughStream = reader.read;
-    const direct = this.#direct;
-    let first = true;
-    // An own property over the prototype's `read`: the reader stays a real `ReadableStreamDefaultReader`.
-    reader.read = function read() {
-      if (!first) return direct();
-      first = false;
-      return throughStream.call(reader);
-    };
+    // An own property over the prototype's `read`: the reader stays a real `ReadableStreamDefaultReader`. A function
+    // bound to the reader's state, not a closure: V8 keeps what a closure added to an object after its construction
+    // captures alive into the old generation (field type tracking; see @aiotel/instrumentation-openai's
+    // api-promise.ts).
+    reader.read = readDirectly.bind(new DirectReader(reader, this.#direct)) as typeof reader.read;
     return reader;
   }
 
@@ -57,6 +53,25 @@ export class GuardedBody extends ReadableStream<Uint8Array> {
   }): ReadableStreamAsyncIterator<Uint8Array> {
     return this.values(options);
   }
+}
+
+/** A default reader of a guarded body: its first read goes through the stream, the others to the source. */
+class DirectReader {
+  readonly throughStream: ReadableStreamDefaultReader<Uint8Array>['read'];
+  first = true;
+
+  constructor(
+    readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    readonly direct: DirectRead,
+  ) {
+    this.throughStream = reader.read;
+  }
+}
+
+function readDirectly(this: DirectReader): Promise<ReadResult> {
+  if (!this.first) return this.direct();
+  this.first = false;
+  return this.throughStream.call(this.reader) as Promise<ReadResult>;
 }
 
 /** `for await` over a default reader, as the stream's own iterator behaves: the lock is released at the end. */
