@@ -2,16 +2,13 @@
 // ESM loader hook (`--import`) or CJS (`--require`), and an app that does `import OpenAI from
 // 'openai'` / `require('openai')`, for every supported major (a temp dir whose node_modules/openai
 // links to the installed alias). dist/ is rebuilt first when src/ is newer.
-import { execFile, execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
-  existsSync,
   mkdirSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -21,34 +18,12 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { type FakeLlm, startFakeLlm } from '@aiotel/fake-llm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './built-package.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
 const packageDir = join(here, '..');
-const repoDir = join(packageDir, '..', '..');
 const fixtures = join(here, 'fixtures');
-
-function newestSource(): number {
-  return Math.max(
-    ...readdirSync(join(packageDir, 'src')).map((f) => statSync(join(packageDir, 'src', f)).mtimeMs),
-  );
-}
-
-function ensureBuilt(): void {
-  for (const dep of ['cost']) {
-    if (!existsSync(join(repoDir, 'packages', dep, 'dist', 'index.cjs'))) {
-      throw new Error(`packages/${dep}/dist is missing: run \`pnpm build\` before these tests`);
-    }
-  }
-  const built = ['index.mjs', 'index.cjs'].map((f) => join(packageDir, 'dist', f));
-  const stale = built.some((f) => !existsSync(f) || statSync(f).mtimeMs < newestSource());
-  if (stale) {
-    execFileSync('pnpm', ['--filter', '@aiotel/instrumentation-openai', 'build'], {
-      cwd: repoDir,
-      stdio: 'ignore',
-    });
-  }
-}
 
 interface AppReport {
   chunks: number;
