@@ -3,7 +3,9 @@
  * calls allocated per call, by package and by function (a built-in such as `WeakSet` or `entries` is named with
  * its caller). With `--base FILE` (the floor's profile of the same work) it prints the differences instead: what a
  * layer allocates per call, the garbage its scavenges then collect.
- * Usage: node src/alloc-summary.ts FILE [--base FILE] [--calls N] [--top N]
+ * A profile from `layers.ts --promoted` holds only what outlived the young generation: the same figures then say what
+ * each call left for the scavenges to copy and the major GCs to collect (`--promoted` words the report so).
+ * Usage: node src/alloc-summary.ts FILE [--base FILE] [--calls N] [--top N] [--promoted]
  * `--calls` is the number of measured calls (default 5000, the layer tool's; streams: streams × 500 for per chunk).
  */
 import { readFileSync } from 'node:fs';
@@ -55,10 +57,17 @@ function print(title: string, entries: [string, number][], calls: number, top: n
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { base: { type: 'string' }, calls: { type: 'string' }, top: { type: 'string' } },
+    options: {
+      base: { type: 'string' },
+      calls: { type: 'string' },
+      top: { type: 'string' },
+      promoted: { type: 'boolean', default: false },
+    },
   });
   const file = positionals[0];
-  if (!file) throw new Error('usage: node src/alloc-summary.ts FILE [--base FILE] [--calls N] [--top N]');
+  if (!file)
+    throw new Error('usage: node src/alloc-summary.ts FILE [--base FILE] [--calls N] [--top N] [--promoted]');
+  const what = values.promoted ? 'kept past the young generation' : 'allocated';
   const calls = Number(values.calls ?? 5000);
   const top = Number(values.top ?? 30);
   const run = load(file);
@@ -70,8 +79,8 @@ function main(): void {
   const per = (bytes: number) => (bytes / calls).toFixed(0);
   console.log(
     base
-      ? `${file}: ${per(run.bytes)} B allocated per call, base ${per(base.bytes)}: difference ${per(run.bytes - base.bytes)}`
-      : `${file}: ${per(run.bytes)} B allocated per call`,
+      ? `${file}: ${per(run.bytes)} B ${what} per call, base ${per(base.bytes)}: difference ${per(run.bytes - base.bytes)}`
+      : `${file}: ${per(run.bytes)} B ${what} per call`,
   );
   print(`by package${base ? ', minus the base' : ''}`, minus(run.byPackage, base?.byPackage), calls, top);
   print(

@@ -19,7 +19,8 @@
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
  * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
- * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts).
+ * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts); `--alloc` a sampling heap profile of what they allocate,
+ * `--promoted` of what of it outlived the young generation (for src/alloc-summary.ts, `--base` the raw run's file).
  * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg
  * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer
@@ -140,16 +141,19 @@ function chunkedBody(chunks: readonly Uint8Array[]): ReadableStream<Uint8Array> 
 async function startWindowProfile(): Promise<(() => Promise<void>) | undefined> {
   const dir = process.env.BENCH_PROFILE_DIR ?? '';
   if (dir === '') return undefined;
-  const alloc = process.env.BENCH_PROFILE_KIND === 'alloc';
+  const kind = process.env.BENCH_PROFILE_KIND;
+  const alloc = kind === 'alloc' || kind === 'promoted';
   const { Session } = await import('node:inspector/promises');
   const session = new Session();
   session.connect();
   if (alloc) {
-    // Every object sampled, the ones a scavenge collects included: what the calls allocate, not what they keep.
+    // `alloc`: every object sampled, the ones a scavenge collects included: what the calls allocate, not what they
+    // keep. `promoted`: only objects that outlived the young generation (collected by a major GC, or still live):
+    // what the calls' allocations cost the scavenges that copy them and the major GCs that follow.
     await session.post('HeapProfiler.startSampling', {
       samplingInterval: 512,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: kind === 'alloc',
     });
   } else {
     await session.post('Profiler.enable');
@@ -384,6 +388,7 @@ async function main(): Promise<void> {
       base: { type: 'string' },
       profile: { type: 'boolean', default: false },
       alloc: { type: 'boolean', default: false },
+      promoted: { type: 'boolean', default: false },
       http: { type: 'boolean', default: false },
       calls: { type: 'string' },
       warmup: { type: 'string' },
@@ -453,8 +458,9 @@ async function main(): Promise<void> {
               BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
               BENCH_CALLS: values.calls ?? '0',
               BENCH_WARMUP: values.warmup ?? '',
-              BENCH_PROFILE_DIR: values.profile || values.alloc ? join(PROFILES, run.name) : '',
-              BENCH_PROFILE_KIND: values.alloc ? 'alloc' : 'cpu',
+              BENCH_PROFILE_DIR:
+                values.profile || values.alloc || values.promoted ? join(PROFILES, run.name) : '',
+              BENCH_PROFILE_KIND: values.alloc ? 'alloc' : values.promoted ? 'promoted' : 'cpu',
               ...(run.mode.startsWith('full') ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
               ...(run.mode === 'full-nohttp' ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' } : {}),
             },
