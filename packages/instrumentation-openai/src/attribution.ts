@@ -1,4 +1,4 @@
-import { type Attributes, context, createContextKey, diag } from '@opentelemetry/api';
+import { type Attributes, type Context, context, createContextKey, diag } from '@opentelemetry/api';
 
 /** A business attribute value, e.g. `'search'` for `app.feature`. */
 export type BusinessAttributeValue = string | number | boolean;
@@ -39,7 +39,12 @@ export function withAttributes<T>(attributes: BusinessAttributes, fn: () => T): 
 
 /** The business attributes of the active context (empty when none were set). */
 export function currentBusinessAttributes(): Attributes | undefined {
-  return context.active().getValue(BUSINESS_ATTRIBUTES) as Attributes | undefined;
+  return businessAttributesOf(context.active());
+}
+
+/** The business attributes of `ctx` (empty when none were set). */
+export function businessAttributesOf(ctx: Context): Attributes | undefined {
+  return ctx.getValue(BUSINESS_ATTRIBUTES) as Attributes | undefined;
 }
 
 /**

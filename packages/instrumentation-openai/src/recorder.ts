@@ -8,7 +8,7 @@ import {
   SpanStatusCode,
   trace,
 } from '@opentelemetry/api';
-import { currentBusinessAttributes, metricBusinessAttributes } from './attribution.js';
+import { businessAttributesOf, metricBusinessAttributes } from './attribution.js';
 import { recordCallCost } from './call-cost.js';
 import { ChunkTiming } from './chunk-timing.js';
 import { contentAttribute } from './content.js';
@@ -81,13 +81,14 @@ export class GenAICallRecorder {
     private readonly telemetry: Telemetry,
     private readonly start: RecordedCallStart,
   ) {
-    const business = currentBusinessAttributes();
+    // One look at the active context (each goes through the API's global registry): the parent and its attributes.
+    const parent = context.active();
+    const business = businessAttributesOf(parent);
     const metricBusiness = metricBusinessAttributes(business, telemetry.settings.metricAttributes);
     const shared = sharedCallAttributes(start.server.attributes, start);
     this.metricAttributes =
       metricBusiness === undefined ? shared.metrics : businessCallMetricAttributes(shared, metricBusiness);
     const attributes = business === undefined ? shared.attributes : { ...business, ...shared.attributes };
-    const parent = context.active();
     // Only what samplers may look at goes to startSpan (the SDK cleans those twice); the request attributes follow.
     const span = telemetry.tracer.startSpan(shared.spanName, { kind: SpanKind.CLIENT, attributes }, parent);
     this.span = span;
