@@ -42,7 +42,8 @@ async function runApp(mode: 'instrumented' | 'raw'): Promise<Run> {
     throw new Error(`expected at least 10 scavenges in the GC trace, got ${promoted.length}`);
   return {
     promotedPerScavenge: promoted[5]!,
-    report: JSON.parse(lines.at(-1) ?? '') as Run['report'],
+    // GC trace lines may follow the report (a collection at exit).
+    report: JSON.parse(lines.find((line) => line.startsWith('{')) ?? '') as Run['report'],
   };
 }
 
