@@ -15,7 +15,8 @@
  * script is copied to DIR/bench/src/layers-ab.ts and run from there, so it loads DIR's packages): an A/B of two
  * commits in interleaved rounds.
  * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300); `--warmup N`
- * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles).
+ * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles); `--gc`
+ * runs the full collection the bench runs before each workload (`--warmup 300 --calls 2000 --gc`: what the bench measures).
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
  * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
@@ -348,6 +349,14 @@ async function child(
   const warmup = process.env.BENCH_WARMUP ? Number(process.env.BENCH_WARMUP) : n / 2;
   await run(warmup);
   await flush();
+  // `--gc`: the full collection the bench runs before each workload (to report the heap); what follows costs more
+  // after it, for every variant (bench/README.md).
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (process.env.BENCH_GC_FIRST === '1') {
+    if (!gc) throw new Error('--gc needs the child to run with --expose-gc');
+    gc();
+    gc();
+  }
   const profiler = await startWindowProfile();
   const cpuStart = process.cpuUsage();
   const mainStart = process.threadCpuUsage();
@@ -389,6 +398,7 @@ async function main(): Promise<void> {
       profile: { type: 'boolean', default: false },
       alloc: { type: 'boolean', default: false },
       promoted: { type: 'boolean', default: false },
+      gc: { type: 'boolean', default: false },
       http: { type: 'boolean', default: false },
       calls: { type: 'string' },
       warmup: { type: 'string' },
@@ -458,6 +468,7 @@ async function main(): Promise<void> {
               BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
               BENCH_CALLS: values.calls ?? '0',
               BENCH_WARMUP: values.warmup ?? '',
+              BENCH_GC_FIRST: values.gc ? '1' : '',
               BENCH_PROFILE_DIR:
                 values.profile || values.alloc || values.promoted ? join(PROFILES, run.name) : '',
               BENCH_PROFILE_KIND: values.alloc ? 'alloc' : values.promoted ? 'promoted' : 'cpu',
@@ -468,6 +479,7 @@ async function main(): Promise<void> {
             cwd: dirname(dirname(run.script)),
             execArgv: [
               ...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : []),
+              ...(values.gc ? ['--expose-gc'] : []),
               ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
             ],
             stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
