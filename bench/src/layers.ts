@@ -7,7 +7,8 @@
  * `--sdk 6` runs openai 6 from a peer's folder instead of the workspace's openai 7, for the peer modes `contrib`
  * (@opentelemetry/instrumentation-openai, peers/otel-contrib/setup.cjs) and `traceloop` (OpenLLMetry,
  * peers/traceloop/setup.cjs), which patch openai < 7 only: our instrumentation and the peers on the same work,
- * in-process. Default modes: all but the peer ones.
+ * in-process; `contrib-noop` is contrib's patch alone over the API's no-op providers (as `instr-noop` is ours).
+ * Default modes: all but the peer ones.
  * `--prompt-kb N` sends a user message of about N KiB instead of "hi" (costs that grow with the request body).
  * `--concurrent` starts all calls at once, 50 in flight (the resilient modes through their bulkhead, the others
  * through the harness limiter), as the bench's concurrent workload does.
@@ -61,6 +62,7 @@ const MODES = [
   'ctx-with',
   'contrib',
   'traceloop',
+  'contrib-noop',
   'resil',
   'resil-off',
   'resil-nobulkhead',
@@ -172,7 +174,11 @@ async function startWindowProfile(): Promise<(() => Promise<void>) | undefined> 
 }
 
 // With `--sdk 6`, openai 6 is loaded from the peer's folder (the peers patch openai < 7 only).
-const PEER_FOLDERS: Record<string, string> = { contrib: 'otel-contrib', traceloop: 'traceloop' };
+const PEER_FOLDERS: Record<string, string> = {
+  contrib: 'otel-contrib',
+  'contrib-noop': 'otel-contrib',
+  traceloop: 'traceloop',
+};
 
 async function child(
   mode: string,
@@ -203,7 +209,22 @@ async function child(
     sdk === '6'
       ? fileURLToPath(new URL(`../peers/${peer ?? 'otel-contrib'}/`, import.meta.url))
       : fileURLToPath(new URL('./', import.meta.url));
-  if (peer !== undefined) {
+  if (mode === 'contrib-noop') {
+    // The peer's patch alone, over the API's no-op providers (as instr-noop is ours).
+    const fromPeer = createRequire(join(sdkFolder, 'setup.cjs'));
+    const api = fromPeer('@opentelemetry/api') as typeof import('@opentelemetry/api');
+    const { AsyncLocalStorageContextManager } = fromPeer(
+      '@opentelemetry/context-async-hooks',
+    ) as typeof import('@opentelemetry/context-async-hooks');
+    api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+    const { registerInstrumentations } = fromPeer(
+      '@opentelemetry/instrumentation',
+    ) as typeof import('@opentelemetry/instrumentation');
+    const { OpenAIInstrumentation } = fromPeer('@opentelemetry/instrumentation-openai') as {
+      OpenAIInstrumentation: new () => import('@opentelemetry/instrumentation').Instrumentation;
+    };
+    registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()] });
+  } else if (peer !== undefined) {
     const { setup } = createRequire(join(sdkFolder, 'setup.cjs'))('./setup.cjs') as {
       setup: (ctx: { sinkUrl: string; serviceName: string }) => Promise<{ flush: () => Promise<void> }>;
     };
