@@ -372,8 +372,8 @@ async function child(
   await flush();
   // `--gc`: the full collection the bench runs before each workload (to report the heap); what follows costs more
   // after it, for every variant (bench/README.md).
-  const gc = (globalThis as { gc?: () => void }).gc;
   if (process.env.BENCH_GC_FIRST === '1') {
+    const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) throw new Error('--gc needs the child to run with --expose-gc');
     gc();
     gc();
