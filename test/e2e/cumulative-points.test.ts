@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installStack } from './src/binaries.js';
+import { type CounterPoint, sendCounterPoints } from './src/counter-points.js';
 import { type RunningStack, startStack } from './src/stack.js';
 import { waitFor } from './src/wait.js';
 
@@ -24,56 +25,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-interface Point {
-  /** ms after the process's start. */
-  startMs: number;
-  timeMs: number;
-  value: number;
-}
-
-/** Sends `points` of the counter `metric` of one process, one request each, each after the previous was answered. */
-async function send(metric: string, points: Point[]): Promise<void> {
-  for (const point of points) {
-    const body = {
-      resourceMetrics: [
-        {
-          resource: {
-            attributes: [
-              { key: 'service.name', value: { stringValue: 'cumulative-points' } },
-              { key: 'service.instance.id', value: { stringValue: metric } },
-            ],
-          },
-          scopeMetrics: [
-            {
-              scope: { name: 'cumulative-points' },
-              metrics: [
-                {
-                  name: metric,
-                  sum: {
-                    aggregationTemporality: 2,
-                    isMonotonic: true,
-                    dataPoints: [
-                      {
-                        startTimeUnixNano: String(start + BigInt(point.startMs) * MS),
-                        timeUnixNano: String(start + BigInt(point.timeMs) * MS),
-                        asInt: String(point.value),
-                      },
-                    ],
-                  },
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
-    const response = await fetch(`${stack?.otlpHttpUrl}/v1/metrics`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
-    });
-    expect(response.status, await response.text()).toBe(200);
-  }
+/** Sends `points` of the counter `metric` of one process (its instance id is the metric's name). */
+function send(metric: string, points: CounterPoint[]): Promise<void> {
+  const otlpHttpUrl = stack?.otlpHttpUrl ?? '';
+  const process = { otlpHttpUrl, service: 'cumulative-points', instance: metric, startNs: start };
+  return sendCounterPoints(process, metric, points);
 }
 
 /** The total the collector exposes for `metric`, once a marker sent after its points has come through. */

@@ -9,7 +9,14 @@ import { installStack } from './src/binaries.js';
 import { panelQueries, substituteGrafanaVariables } from './src/grafana-queries.js';
 import { tracesOf } from './src/jaeger.js';
 import { runJob } from './src/jobs.js';
-import { instantQuery, keyed, lastScrape, type Mismatch, mismatches } from './src/panel-values.js';
+import {
+  describeRangeSelectors,
+  instantQuery,
+  keyed,
+  lastScrape,
+  type Mismatch,
+  mismatches,
+} from './src/panel-values.js';
 import { SHIPPED } from './src/paths.js';
 import { type Grouping, genAiSpans, type Totals, totalsBy, totalsOf } from './src/span-totals.js';
 import { type RunningStack, startStack } from './src/stack.js';
@@ -167,7 +174,9 @@ beforeAll(async () => {
   const binaries = await installStack();
   stack = await startStack(binaries, workDir);
   fake = await startFakeLlm({ latency: false });
-  windowStart = Math.floor(Date.now() / 1000) - 5;
+  // Before the 0 of every series: the collector dates a series' start 10 s before its first point
+  // (collector/otelcol-config.yaml, transform/fleet), and a range that began after that 0 would extrapolate.
+  windowStart = Math.floor(Date.now() / 1000) - 15;
   const started = Date.now();
   const ctx = { otlp: stack.otlpHttpUrl, openai: fake.url, logFile: join(workDir, 'jobs.log') };
   // All settled before a failure is reported, so no job outlives the stack.
@@ -270,7 +279,10 @@ async function checkPanels(file: string, expectations: Record<string, Expected>,
     const shown = keyed(await instantQuery(stack!.prometheusUrl, expr, at), expected.by);
     const off = mismatches(shown, truthFor(expected, service), TOLERANCE);
     report.push(describeRow(query.panel, shown, truthFor(expected, service)));
-    if (off.length > 0) problems.push(`${query.panel}: ${formatMismatches(off)}\n    ${expr}`);
+    if (off.length > 0) {
+      const stored = await describeRangeSelectors(stack!.prometheusUrl, expr, at, windowStart);
+      problems.push(`${query.panel}: ${formatMismatches(off)}\n    ${expr}\n${stored}`);
+    }
   }
   console.error(`e2e totals: ${service} (${file}), panel vs spans:\n${report.join('\n')}`);
   return problems;

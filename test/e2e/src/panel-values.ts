@@ -20,6 +20,50 @@ export async function instantQuery(prometheusUrl: string, expr: string, time: nu
   return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
 }
 
+/** The raw samples of every series a range selector picks, as stored: what a rate() or increase() worked on. */
+export async function rangeSamples(
+  prometheusUrl: string,
+  selector: string,
+  time: number,
+): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
+  const params = new URLSearchParams({ query: selector, time: String(time) });
+  const body = await getJson<{
+    status: string;
+    error?: string;
+    data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+  }>(`${prometheusUrl}/api/v1/query?${params}`);
+  if (body?.status !== 'success')
+    throw new Error(`Prometheus rejected ${selector}: ${body?.error ?? 'no answer'}`);
+  if (body.data?.resultType !== 'matrix') throw new Error(`not a range vector: ${selector}`);
+  return body.data.result.map((r) => ({
+    metric: r.metric,
+    values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]),
+  }));
+}
+
+/**
+ * What Prometheus stored for every range selector of `expr` (`metric{…}[range]`), one line per series with its
+ * samples as `+seconds=value` from `origin`: when a panel is off, this says whether a sample was missing, late or
+ * extrapolated.
+ */
+export async function describeRangeSelectors(
+  prometheusUrl: string,
+  expr: string,
+  time: number,
+  origin: number,
+): Promise<string> {
+  const lines: string[] = [];
+  for (const [selector] of expr.matchAll(/[a-zA-Z_:][\w:]*\{[^}]*\}\[[^\]]+\]/g)) {
+    lines.push(`    ${selector} at +${(time - origin).toFixed(3)}:`);
+    for (const series of await rangeSamples(prometheusUrl, selector, time)) {
+      const { __name__, service_name, ...labels } = series.metric;
+      const samples = series.values.map(([t, v]) => `+${(t - origin).toFixed(3)}=${v}`).join(' ');
+      lines.push(`      ${__name__}${JSON.stringify(labels)}: ${samples}`);
+    }
+  }
+  return lines.join('\n');
+}
+
 /** Samples keyed by the value of label `by` ('' when the panel shows one number). */
 export function keyed(samples: Sample[], by: string | undefined): Map<string, number> {
   const out = new Map<string, number>();

@@ -32,9 +32,10 @@ const COMPOSE_SCRAPE_TARGET = 'collector:8889';
 
 /**
  * Prometheus reads no environment variables in its config, so the suite renders the shipped file with the
- * collector's loopback address as the only change, and copies the shipped alert rules next to it.
+ * scrape target (the collector's loopback address, or what `scrapeVia` returns) as the only change, and copies
+ * the shipped alert rules next to it.
  */
-function renderPrometheusConfig(workDir: string, collectorMetricsPort: number): string {
+function renderPrometheusConfig(workDir: string, scrapeTarget: string): string {
   const shipped = readFileSync(SHIPPED.prometheusConfig, 'utf8');
   if (!shipped.includes(COMPOSE_SCRAPE_TARGET)) {
     throw new Error(
@@ -42,9 +43,17 @@ function renderPrometheusConfig(workDir: string, collectorMetricsPort: number): 
     );
   }
   const file = join(workDir, 'prometheus.yml');
-  writeFileSync(file, shipped.replaceAll(COMPOSE_SCRAPE_TARGET, `127.0.0.1:${collectorMetricsPort}`));
+  writeFileSync(file, shipped.replaceAll(COMPOSE_SCRAPE_TARGET, scrapeTarget));
   copyFileSync(SHIPPED.alertRules, join(workDir, 'alerts.yml'));
   return file;
+}
+
+export interface StackOptions {
+  /**
+   * Puts something between Prometheus and the collector: called with the collector's metrics URL before
+   * Prometheus starts, returns the `host:port` Prometheus scrapes instead (e.g. a proxy that slows scrapes).
+   */
+  scrapeVia?: (collectorMetricsUrl: string) => Promise<string>;
 }
 
 /**
@@ -52,7 +61,11 @@ function renderPrometheusConfig(workDir: string, collectorMetricsPort: number): 
  * configs' environment variables) and waits until each says it is ready and Prometheus scrapes the collector.
  * On any failure, stops what it started before rethrowing.
  */
-export async function startStack(binaries: StackBinaries, workDir: string): Promise<RunningStack> {
+export async function startStack(
+  binaries: StackBinaries,
+  workDir: string,
+  options: StackOptions = {},
+): Promise<RunningStack> {
   mkdirSync(workDir, { recursive: true });
   const group = new ProcessGroup();
   const [otlpGrpc, otlpHttp, health, promExporter, jOtlpGrpc, jOtlpHttp, jQuery, jQueryGrpc, jHealth, prom] =
@@ -91,7 +104,9 @@ export async function startStack(binaries: StackBinaries, workDir: string): Prom
         JAEGER_OTLP_GRPC_ENDPOINT: `127.0.0.1:${jOtlpGrpc}`,
       },
     });
-    const prometheusConfig = renderPrometheusConfig(workDir, promExporter!);
+    const scrapeTarget =
+      (await options.scrapeVia?.(stack.collectorMetricsUrl)) ?? `127.0.0.1:${promExporter}`;
+    const prometheusConfig = renderPrometheusConfig(workDir, scrapeTarget);
     const prometheus = group.start(
       'prometheus',
       binaries.prometheus,
