@@ -170,32 +170,63 @@ export class Redactor {
 
   /** Returns `text` with every secret replaced by {@link REDACTED}; the same string when there is nothing to scrub. */
   redactString(text: string): string {
+    // Indexed loops, no `for…of` or destructuring: those compile to the iterator protocol, and this runs for every
+    // attribute of every exported span, so V8's optimizing compiler (which works in the app's process) compiles it
+    // early, into every caller it is inlined in (bench/README.md, "Where the overhead goes").
     let result = text;
     if (result.length >= this.#shortestSecret) {
-      for (const secret of this.#secretList) {
+      const secrets = this.#secretList;
+      for (let i = 0; i < secrets.length; i++) {
+        const secret = secrets[i] as string;
         if (result.includes(secret)) result = result.replaceAll(secret, REDACTED);
       }
     }
     if (!MAY_HOLD_CREDENTIAL.test(result)) return result;
+    return this.#scrubPatterns(result);
+  }
+
+  /** The credential patterns, for a string that may hold one. */
+  #scrubPatterns(text: string): string {
+    let result = text;
     if (result.includes('=')) result = result.replace(this.#queryParameter, `$1${REDACTED}`);
-    for (const [pattern, replacement] of CREDENTIAL_PATTERNS) {
+    for (let i = 0; i < CREDENTIAL_PATTERNS.length; i++) {
+      const [pattern, replacement] = CREDENTIAL_PATTERNS[i] as [RegExp, string];
       pattern.lastIndex = 0;
       if (pattern.test(result)) result = result.replace(pattern, replacement);
     }
     return result;
   }
 
-  /** Redacts one attribute value; credential headers lose their value entirely. */
+  /**
+   * Redacts one attribute value; credential headers lose their value entirely. An array comes back as the same
+   * array when none of its items changed.
+   */
   redactValue(key: string, value: AttributeValue): AttributeValue {
     const header = headerNameOf(key);
-    if (header !== undefined && isSecretName(header)) return Array.isArray(value) ? [REDACTED] : REDACTED;
-    if (typeof value === 'string') return this.redactString(value);
-    if (Array.isArray(value) && value.some((item) => typeof item === 'string')) {
-      return value.map((item: unknown) =>
-        typeof item === 'string' ? this.redactString(item) : item,
-      ) as AttributeValue;
+    if (header !== undefined && isSecretName(header)) {
+      if (!Array.isArray(value)) return REDACTED;
+      return value.length === 1 && value[0] === REDACTED ? value : [REDACTED];
     }
-    return value;
+    if (typeof value === 'string') return this.redactString(value);
+    return Array.isArray(value) ? this.#redactItems(value) : value;
+  }
+
+  // Plain loops, no array callbacks (`some`, `map`, `every`): this runs for every attribute of every exported span,
+  // and V8's optimizing compiler, which works in the app's process, took 10–15 ms per compilation of the callback
+  // version and compiled it twice (arrays of several shapes deoptimized it), in the window where every call pays
+  // for the compiler (bench/README.md).
+  #redactItems(values: readonly unknown[]): AttributeValue {
+    let copy: unknown[] | undefined;
+    for (let i = 0; i < values.length; i++) {
+      const item = values[i];
+      if (typeof item !== 'string') continue;
+      const redacted = this.redactString(item);
+      if (redacted !== item) {
+        copy ??= values.slice();
+        copy[i] = redacted;
+      }
+    }
+    return (copy ?? values) as AttributeValue;
   }
 
   /** Redacts a set of attributes; returns the same object when nothing changed (no copy on the common path). */
@@ -205,7 +236,7 @@ export class Redactor {
       const value = attributes[key];
       if (value === undefined || value === null) continue;
       const redacted = this.redactValue(key, value);
-      if (redacted !== value && !sameArray(redacted, value)) {
+      if (redacted !== value) {
         copy ??= { ...attributes };
         copy[key] = redacted;
       }
@@ -220,8 +251,4 @@ function namePattern(name: string): string {
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-function sameArray(a: AttributeValue, b: AttributeValue): boolean {
-  return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => item === b[i]);
 }

@@ -148,6 +148,17 @@ describe('Redactor.redactString', () => {
     expect(own.redactString('header-credential-0')).toBe(REDACTED);
   });
 
+  it('redacts a string it found clean before, once a secret inside it is learnt (clean strings are remembered)', () => {
+    const own = new Redactor();
+    const attributes = { 'url.full': 'https://relay.example/v1/opaque-relay-credential-7/chat' };
+    for (let i = 0; i < 3; i++) expect(own.redactAttributes(attributes)).toBe(attributes);
+    own.addSecretFromHeader('Bearer opaque-relay-credential-7');
+    expect(own.redactAttributes(attributes)).toEqual({
+      'url.full': `https://relay.example/v1/${REDACTED}/chat`,
+    });
+    expect(own.redactString(attributes['url.full'])).toBe(`https://relay.example/v1/${REDACTED}/chat`);
+  });
+
   it('returns the very same string when there is nothing to redact', () => {
     const text = 'https://api.openai.com/v1/chat/completions?model=x';
     expect(redactor.redactString(text)).toBe(text);
@@ -199,5 +210,28 @@ describe('Redactor.redactAttributes', () => {
     expect(out).not.toBe(dirty);
     expect(out).toEqual({ 'url.full': `http://h/v1?key=${REDACTED}`, other: 1 });
     expect(dirty['url.full']).toBe('http://h/v1?key=abc');
+  });
+
+  it('redacts the items of an array one by one, keeping the array when none changed', () => {
+    const redactor = new Redactor();
+    const tags = ['stop', 'length'];
+    const counts = [1, 2, 3];
+    const mixed = ['see http://h/v1?token=abc', 'stop', null];
+    const attributes = { tags, counts, mixed };
+    const out = redactor.redactAttributes(attributes);
+    expect(out.tags).toBe(tags);
+    expect(out.counts).toBe(counts);
+    expect(out.mixed).toEqual([`see http://h/v1?token=${REDACTED}`, 'stop', null]);
+    expect(mixed[0]).toBe('see http://h/v1?token=abc');
+    expect(redactor.redactValue('tags', tags)).toBe(tags);
+  });
+
+  it('does not copy attributes whose credential headers are already redacted', () => {
+    const redactor = new Redactor();
+    const attributes = {
+      'http.request.header.authorization': [REDACTED],
+      'http.request.header.x-api-key': REDACTED,
+    };
+    expect(redactor.redactAttributes(attributes)).toBe(attributes);
   });
 });
