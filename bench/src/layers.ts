@@ -35,7 +35,8 @@
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
- * BENCH_INSTR_MODULE_NAME set to that path. BENCH_NODE_FLAGS adds Node flags to every child (`--trace-gc`, …).
+ * BENCH_INSTR_MODULE_NAME set to that path. BENCH_NODE_FLAGS adds Node flags to every child (`--trace-gc`, …);
+ * BENCH_MARK_WINDOW=1 marks the measured window in each child's output (for src/compile-summary.ts).
  */
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -379,12 +380,17 @@ async function child(
     gc();
   }
   const profiler = await startWindowProfile();
+  // BENCH_MARK_WINDOW=1: marks the window on stdout, where V8's traces (`--trace-opt`, `--trace-deopt`) go, to tell
+  // the compilations and deoptimizations inside it from those of start-up and warm-up (src/compile-summary.ts).
+  const mark = process.env.BENCH_MARK_WINDOW === '1';
+  if (mark) process.stdout.write(`[bench window start ${mode}]\n`);
   const cpuStart = process.cpuUsage();
   const mainStart = process.threadCpuUsage();
   await run(n);
   await flush();
   const cpu = process.cpuUsage(cpuStart);
   const main = process.threadCpuUsage(mainStart);
+  if (mark) process.stdout.write(`[bench window end ${mode}]\n`);
   await profiler?.();
   return { usPerCall: (cpu.user + cpu.system) / n, mainUsPerCall: (main.user + main.system) / n };
 }
