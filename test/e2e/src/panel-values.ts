@@ -6,18 +6,27 @@ export interface Sample {
   value: number;
 }
 
-/** `expr` evaluated at `time` (Unix seconds); throws with Prometheus's message if it rejects the query. */
-export async function instantQuery(prometheusUrl: string, expr: string, time: number): Promise<Sample[]> {
+/** What Prometheus's query API answers for `expr` at `time`; throws with its message if it rejects the query. */
+async function query<R>(prometheusUrl: string, expr: string, time: number, resultType: string): Promise<R[]> {
   const params = new URLSearchParams({ query: expr, time: String(time) });
-  const body = await getJson<{
-    status: string;
-    error?: string;
-    data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
-  }>(`${prometheusUrl}/api/v1/query?${params}`);
+  const body = await getJson<{ status: string; error?: string; data?: { resultType: string; result: R[] } }>(
+    `${prometheusUrl}/api/v1/query?${params}`,
+  );
   if (body?.status !== 'success')
     throw new Error(`Prometheus rejected ${expr}: ${body?.error ?? 'no answer'}`);
-  if (body.data?.resultType !== 'vector') throw new Error(`not an instant vector: ${expr}`);
-  return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+  if (body.data?.resultType !== resultType) throw new Error(`not a ${resultType}: ${expr}`);
+  return body.data.result;
+}
+
+/** `expr` evaluated at `time` (Unix seconds); throws with Prometheus's message if it rejects the query. */
+export async function instantQuery(prometheusUrl: string, expr: string, time: number): Promise<Sample[]> {
+  const result = await query<{ metric: Record<string, string>; value: [number, string] }>(
+    prometheusUrl,
+    expr,
+    time,
+    'vector',
+  );
+  return result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
 }
 
 /** The raw samples of every series a range selector picks, as stored: what a rate() or increase() worked on. */
@@ -26,16 +35,13 @@ export async function rangeSamples(
   selector: string,
   time: number,
 ): Promise<{ metric: Record<string, string>; values: [number, number][] }[]> {
-  const params = new URLSearchParams({ query: selector, time: String(time) });
-  const body = await getJson<{
-    status: string;
-    error?: string;
-    data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
-  }>(`${prometheusUrl}/api/v1/query?${params}`);
-  if (body?.status !== 'success')
-    throw new Error(`Prometheus rejected ${selector}: ${body?.error ?? 'no answer'}`);
-  if (body.data?.resultType !== 'matrix') throw new Error(`not a range vector: ${selector}`);
-  return body.data.result.map((r) => ({
+  const result = await query<{ metric: Record<string, string>; values: [number, string][] }>(
+    prometheusUrl,
+    selector,
+    time,
+    'matrix',
+  );
+  return result.map((r) => ({
     metric: r.metric,
     values: r.values.map(([t, v]) => [t, Number(v)] as [number, number]),
   }));
