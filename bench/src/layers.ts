@@ -23,7 +23,8 @@
  * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
  * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts); `--alloc` a sampling heap profile of what they allocate,
  * `--promoted` of what of it outlived the young generation (for src/alloc-summary.ts, `--base` the raw run's file).
- * Modes: raw; instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
+ * Modes: raw; raw-usage (the raw SDK asking for stream usage itself: what the API's `"usage": null` fields cost it);
+ * raw-exporting (raw plus a node:http POST to the sink every 500 ms, as any OTLP/HTTP exporter sends); instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
  * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg
  * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer
  * or meter provider: the patch over the API's no-op providers); ctx (the context manager alone), ctx-with (each
@@ -36,7 +37,10 @@
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
  * BENCH_INSTR_MODULE_NAME set to that path. BENCH_NODE_FLAGS adds Node flags to every child (`--trace-gc`, …);
- * BENCH_MARK_WINDOW=1 marks the measured window in each child's output (for src/compile-summary.ts).
+ * BENCH_MARK_WINDOW=1 marks the measured window in each child's output (for src/compile-summary.ts); BENCH_AGG=1 has
+ * every instr mode with metrics record through the aggregating provider (as instr-agg); BENCH_TOKEN_MS=N (with
+ * `--http`, and in the bench) asks the fake API to send a stream's token frames N ms apart, as a real API does, instead
+ * of all at once.
  */
 import { fork } from 'node:child_process';
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -51,6 +55,8 @@ import { streamOptions } from './workloads.ts';
 
 const MODES = [
   'raw',
+  'raw-usage',
+  'raw-exporting',
   'instr',
   'instr-nometrics',
   'instr-notrace',
@@ -252,8 +258,10 @@ async function child(
         : new TracerProvider({
             spanProcessors: mode === 'instr-noexport' ? [] : [new BatchSpanProcessor({ exporter })],
           });
+    // BENCH_AGG=1: every instr mode with metrics records through the aggregating provider (as instr-agg does).
     const aggregating =
-      mode === 'instr-agg'
+      mode === 'instr-agg' ||
+      (process.env.BENCH_AGG === '1' && mode !== 'instr-nometrics' && mode !== 'instr-noop')
         ? new (await import('@aiotel/aggregating-meter-provider')).AggregatingMeterProvider()
         : undefined;
     const producer = aggregating?.addReader();
@@ -339,12 +347,15 @@ async function child(
       return;
     }
     // Over HTTP the fake API is asked for the stub's 500 chunks (by default it streams max_tokens of them).
+    // `raw-usage`: the raw SDK asks for the stream's usage itself (what the API's `"usage": null` fields cost the SDK).
+    const streamed = {
+      ...params,
+      stream: true as const,
+      ...(mode === 'raw-usage' ? { stream_options: { include_usage: true } } : {}),
+    };
     const s = fakeUrl
-      ? await client.chat.completions.create(
-          { ...params, max_tokens: CHUNKS, stream: true },
-          streamOptions(CHUNKS),
-        )
-      : await client.chat.completions.create({ ...params, stream: true });
+      ? await client.chat.completions.create({ ...streamed, max_tokens: CHUNKS }, streamOptions(CHUNKS))
+      : await client.chat.completions.create(streamed);
     for await (const _chunk of s) {
       // Read to the end.
     }
@@ -378,6 +389,24 @@ async function child(
     if (!gc) throw new Error('--gc needs the child to run with --expose-gc');
     gc();
     gc();
+  }
+  if (mode === 'raw-exporting') {
+    // What any OTLP/HTTP exporter adds to a process that otherwise only fetches: a node:http POST to the sink every
+    // 500 ms from the window's start (40 KB, a batch of spans). Its own work is small; its sockets and `IncomingMessage`s pass through Node's
+    // stream functions that undici's sockets made hot, which V8 then deoptimizes for a second shape (bench/README.md).
+    const { Agent, request } = await import('node:http');
+    const agent = new Agent({ keepAlive: true });
+    const body = Buffer.alloc(40_000, 97);
+    setInterval(() => {
+      const post = request(`${sinkUrl}/v1/traces`, {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/x-protobuf', 'content-length': String(body.length) },
+      });
+      post.on('response', (answer) => answer.resume());
+      post.on('error', () => {});
+      post.end(body);
+    }, 500).unref();
   }
   const profiler = await startWindowProfile();
   // BENCH_MARK_WINDOW=1: marks the window on stdout, where V8's traces (`--trace-opt`, `--trace-deopt`) go, to tell

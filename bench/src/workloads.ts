@@ -44,9 +44,19 @@ export function streamParams(chunks: number) {
   } as const;
 }
 
-/** Per-request options asking the fake server for exactly `chunks` tokens (one per chunk). */
+/**
+ * Per-request options asking the fake server for exactly `chunks` tokens (one per chunk). By default it writes them
+ * all at once (the client reads a 500-chunk stream in about three socket reads); BENCH_TOKEN_MS=N spaces the token
+ * frames N ms apart, as a real API's arrive (one read per chunk; a run with it is not the default bench run).
+ */
 export function streamOptions(chunks: number) {
-  return { headers: { 'x-fake-tokens': String(chunks) } };
+  const pace = process.env.BENCH_TOKEN_MS;
+  return {
+    headers: {
+      'x-fake-tokens': String(chunks),
+      ...(pace ? { 'x-fake-latency': `ttft=0; per-token=${pace}` } : {}),
+    },
+  };
 }
 
 /** The same requests through the Messages API: a priced Claude model, the same sizes. */
