@@ -24,10 +24,11 @@
  * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts); `--alloc` a sampling heap profile of what they allocate,
  * `--promoted` of what of it outlived the young generation (for src/alloc-summary.ts, `--base` the raw run's file).
  * Modes: raw; raw-usage (the raw SDK asking for stream usage itself: what the API's `"usage": null` fields cost it);
- * raw-exporting (raw plus a node:http POST to the sink every 500 ms, as any OTLP/HTTP exporter sends); instr (our instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace,
- * instr-noexport (spans made, not exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg
- * (metrics through @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer
- * or meter provider: the patch over the API's no-op providers); ctx (the context manager alone), ctx-with (each
+ * raw-exporting (raw plus a node:http POST to the sink every 500 ms, as any OTLP/HTTP exporter sends); instr (our
+ * instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace, instr-noexport (spans made, not
+ * exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg (metrics through
+ * @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer or meter provider:
+ * the patch over the API's no-op providers); ctx (the context manager alone), ctx-with (each
  * call run in a new context, as a patch does); resil (bulkhead 50), resil-off (every policy off: the fetch wrapper
  * alone), resil-nobulkhead, resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to
  * the sink, and `resilient()` with its defaults but a bulkhead of 50, as the bench's full7: the full kit, with
@@ -392,8 +393,9 @@ async function child(
   }
   if (mode === 'raw-exporting') {
     // What any OTLP/HTTP exporter adds to a process that otherwise only fetches: a node:http POST to the sink every
-    // 500 ms from the window's start (40 KB, a batch of spans). Its own work is small; its sockets and `IncomingMessage`s pass through Node's
-    // stream functions that undici's sockets made hot, which V8 then deoptimizes for a second shape (bench/README.md).
+    // 500 ms from the window's start (40 KB, a batch of spans). Its own work is small; its sockets and
+    // `IncomingMessage`s pass through Node's stream functions that undici's sockets made hot, which V8 then
+    // deoptimizes for a second shape (bench/README.md).
     const { Agent, request } = await import('node:http');
     const agent = new Agent({ keepAlive: true });
     const body = Buffer.alloc(40_000, 97);
