@@ -259,10 +259,10 @@ async function child(
         : new TracerProvider({
             spanProcessors: mode === 'instr-noexport' ? [] : [new BatchSpanProcessor({ exporter })],
           });
+    const withMetrics = mode !== 'instr-nometrics' && mode !== 'instr-noop';
     // BENCH_AGG=1: every instr mode with metrics records through the aggregating provider (as instr-agg does).
     const aggregating =
-      mode === 'instr-agg' ||
-      (process.env.BENCH_AGG === '1' && mode !== 'instr-nometrics' && mode !== 'instr-noop')
+      mode === 'instr-agg' || (process.env.BENCH_AGG === '1' && withMetrics)
         ? new (await import('@aiotel/aggregating-meter-provider')).AggregatingMeterProvider()
         : undefined;
     const producer = aggregating?.addReader();
@@ -272,10 +272,7 @@ async function child(
       ...(producer ? { metricProducers: [producer] } : {}),
     });
     producer?.useReader(reader);
-    const sdkMeterProvider =
-      mode === 'instr-nometrics' || mode === 'instr-noop'
-        ? undefined
-        : new MeterProvider({ readers: [reader] });
+    const sdkMeterProvider = withMetrics ? new MeterProvider({ readers: [reader] }) : undefined;
     if (aggregating && sdkMeterProvider) aggregating.useSdk(sdkMeterProvider);
     const meterProvider = aggregating ?? sdkMeterProvider;
     if (tracerProvider) api.trace.setGlobalTracerProvider(tracerProvider);
