@@ -8,6 +8,8 @@
  * flags too, also the collections inside the window: scavenges and mark-compacts with their main-thread pause times,
  * and the mark-compacts by reason (a process that allocates little on the JS heap but many ArrayBuffers, such as an
  * SDK decoding a stream, is collected by mark-compacts that external memory asks for, not by scavenges).
+ * `--versus A B` compares two modes' compilations function by function (by name, over all their windows): what A
+ * compiles that B does not is the compiler's share of A's overhead in the window (ours against a peer: `instr contrib`).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -26,6 +28,11 @@ const COMPILED =
 // `--trace-gc`: `… ms: Scavenge 4.1 (6.0) -> 3.2 (6.0) MB, pooled: 0 MB, 1.23 / 0.00 ms  (…) reason`.
 const GC = /: (Scavenge|Mark-Compact)\b.*? MB, ([\d.]+) \/ [\d.]+ ms(.*)$/;
 const DEOPT = /bailout \(kind: ([\w-]+), reason: ([^)]*)\): begin\. deoptimizing .*?<JSFunction ([^ >]*)/;
+
+// V8 prints an anonymous function as `<JSFunction (sfi = 0x…)>`: what the patterns capture then is `(sfi`.
+function functionName(captured: string): string {
+  return captured === '' || captured.startsWith('(sfi') ? '(anonymous)' : captured;
+}
 
 export function summarize(text: string): Window[] {
   const windows: Window[] = [];
@@ -54,7 +61,7 @@ export function summarize(text: string): Window[] {
       const [, fn = '', tier = '', a = '0', b = '0', c = '0'] = compiled;
       const ms = Number(a) + Number(b) + Number(c);
       current.ms.set(tier, (current.ms.get(tier) ?? 0) + ms);
-      current.jobs.push({ ms, tier, fn: fn || '(anonymous)' });
+      current.jobs.push({ ms, tier, fn: functionName(fn) });
       continue;
     }
     const gc = GC.exec(line);
@@ -74,20 +81,74 @@ export function summarize(text: string): Window[] {
     }
     const deopt = DEOPT.exec(line);
     if (deopt) {
-      const key = `${deopt[3] || '(anonymous)'} (${deopt[1]}: ${deopt[2]})`;
+      const key = `${functionName(deopt[3] ?? '')} (${deopt[1]}: ${deopt[2]})`;
       current.deopts.set(key, (current.deopts.get(key) ?? 0) + 1);
     }
   }
   return windows;
 }
 
+/** One function's compilations in two modes, over all their windows. */
+export interface CompiledVersus {
+  fn: string;
+  a: { count: number; ms: number };
+  b: { count: number; ms: number };
+}
+
+/** The compilations of modes `a` and `b` by function name, the largest difference in compile time (a − b) first. */
+export function compiledVersus(windows: Window[], a: string, b: string): CompiledVersus[] {
+  const rows = new Map<string, CompiledVersus>();
+  for (const w of windows) {
+    if (w.mode !== a && w.mode !== b) continue;
+    for (const job of w.jobs) {
+      let row = rows.get(job.fn);
+      if (row === undefined) {
+        row = { fn: job.fn, a: { count: 0, ms: 0 }, b: { count: 0, ms: 0 } };
+        rows.set(job.fn, row);
+      }
+      const side = w.mode === a ? row.a : row.b;
+      side.count++;
+      side.ms += job.ms;
+    }
+  }
+  return [...rows.values()].sort((x, y) => y.a.ms - y.b.ms - (x.a.ms - x.b.ms));
+}
+
+function printVersus(windows: Window[], a: string, b: string, top: number): void {
+  for (const mode of [a, b]) {
+    if (!windows.some((w) => w.mode === mode)) throw new Error(`--versus: no window of mode ${mode}`);
+  }
+  const rows = compiledVersus(windows, a, b);
+  const only = rows.filter((r) => r.b.count === 0);
+  const sum = (list: CompiledVersus[], side: 'a' | 'b') => list.reduce((t, r) => t + r[side].ms, 0);
+  console.log(
+    `${a} against ${b}, all windows: ${only.length} functions compiled only in ${a} ` +
+      `(${only.reduce((t, r) => t + r.a.count, 0)} compilations, ${sum(only, 'a').toFixed(1)} ms); ` +
+      `${rows.filter((r) => r.a.count === 0).length} only in ${b}`,
+  );
+  for (const r of rows.slice(0, top)) {
+    const d = r.a.ms - r.b.ms;
+    console.log(
+      `  ${(d >= 0 ? '+' : '') + d.toFixed(1).padStart(6)} ms  ${String(r.a.count).padStart(3)} vs ${String(r.b.count).padStart(3)}  ${r.fn}`,
+    );
+  }
+}
+
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string', default: '20' } },
+    options: { top: { type: 'string', default: '20' }, versus: { type: 'boolean', default: false } },
   });
   const top = Number(values.top);
-  if (positionals.length === 0) throw new Error('usage: node src/compile-summary.ts FILE… [--top N]');
+  if (values.versus) {
+    const [file, a, b] = positionals;
+    if (file === undefined || a === undefined || b === undefined)
+      throw new Error('usage: node src/compile-summary.ts FILE --versus MODE_A MODE_B [--top N]');
+    printVersus(summarize(readFileSync(file, 'utf8')), a, b, top);
+    return;
+  }
+  if (positionals.length === 0)
+    throw new Error('usage: node src/compile-summary.ts FILE… [--top N] | FILE --versus MODE_A MODE_B');
   for (const file of positionals) {
     const windows = summarize(readFileSync(file, 'utf8'));
     if (windows.length === 0)

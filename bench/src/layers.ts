@@ -3,7 +3,7 @@
  * responses (a small chat completion, or an SSE stream of 500 chunks), measured in-process with one layer
  * at a time switched on or off. Each mode runs in its own process, modes interleaved over rounds; the
  * median CPU µs per call is printed with its difference to `raw`.
- *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--sdk 6|7] [--prompt-kb N] [--calls N] [--http] [--base DIR] MODE...
+ *   node src/layers.ts [--rounds N] [--stream | --concurrent] [--sdk 6|7] [--prompt-kb N] [--calls N] [--http] [--base DIR] [--against MODE] MODE...
  * `--sdk 6` runs openai 6 from a peer's folder instead of the workspace's openai 7, for the peer modes `contrib`
  * (@opentelemetry/instrumentation-openai, peers/otel-contrib/setup.cjs) and `traceloop` (OpenLLMetry,
  * peers/traceloop/setup.cjs), which patch openai < 7 only: our instrumentation and the peers on the same work,
@@ -15,6 +15,8 @@
  * `--base DIR` runs every mode a second time as `MODE@base` from DIR, a built checkout of another commit (this
  * script is copied to DIR/bench/src/layers-ab.ts and run from there, so it loads DIR's packages): an A/B of two
  * commits in interleaved rounds.
+ * `--against MODE` adds every other mode set against MODE round by round, as the bench judges ours against a peer: the
+ * median of the per-round differences and the rounds in which the mode measured below MODE.
  * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300); `--warmup N`
  * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles); `--gc`
  * runs the full collection the bench runs before each workload (`--warmup 300 --calls 2000 --gc`: what the bench measures).
@@ -458,6 +460,7 @@ async function main(): Promise<void> {
       calls: { type: 'string' },
       warmup: { type: 'string' },
       sdk: { type: 'string', default: '7' },
+      against: { type: 'string' },
       child: { type: 'string' },
     },
   });
@@ -480,6 +483,8 @@ async function main(): Promise<void> {
   if (unknown.length > 0)
     throw new Error(`unknown mode(s) ${unknown.join(', ')}; known: ${MODES.join(', ')}`);
   if (!modes.includes('raw')) modes.unshift('raw');
+  if (values.against !== undefined && !modes.includes(values.against))
+    throw new Error(`--against ${values.against}: not one of the modes run (${modes.join(', ')})`);
   const rounds = Number(values.rounds ?? 5);
   const script = fileURLToPath(import.meta.url);
   // Each run: a mode, and the script that runs it (this one, or its copy in the base checkout).
@@ -578,6 +583,27 @@ async function main(): Promise<void> {
     const mainDiff = median(mains.map((x, i) => x - (rawMains[i] as number)).filter(Number.isFinite));
     console.log(
       `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${d >= 0 ? '+' : ''}${d.toFixed(1)}${perChunk(d)}  (main thread ${median(finite(mains)).toFixed(1)}, ${mainDiff >= 0 ? '+' : ''}${mainDiff.toFixed(1)})`,
+    );
+  }
+  if (values.against !== undefined) printAgainst(results, values.against);
+}
+
+/**
+ * `--against MODE`: every other mode set against MODE round by round, as the bench judges a variant against a peer
+ * (processes of one round run side by side in time, so a slow spell weighs on both): the median of the per-round
+ * differences, and in how many rounds the mode measured below MODE.
+ */
+function printAgainst(results: Map<string, number[]>, against: string): void {
+  const ref = results.get(against)!;
+  console.log(`against ${against}, round by round (difference: median, min-max; rounds below it):`);
+  for (const [name, xs] of results) {
+    if (name === against || name === 'raw' || name === 'raw@base') continue;
+    const diffs = xs.map((x, i) => x - (ref[i] as number)).filter(Number.isFinite);
+    if (diffs.length === 0) continue;
+    const below = diffs.filter((x) => x < 0).length;
+    const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
+    console.log(
+      `  ${name.padEnd(22)} ${sign(median(diffs))} (${sign(Math.min(...diffs))} to ${sign(Math.max(...diffs))}); below in ${below} of ${diffs.length} rounds`,
     );
   }
 }

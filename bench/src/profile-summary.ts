@@ -2,8 +2,10 @@
  * Reads V8 .cpuprofile files (from `bench --profile ID`, i.e. node --cpu-prof) and prints where the time
  * went: self time by package (ours, each node_modules package, Node internals, GC) and the top functions
  * by self time with file and line. With `--base FILE` (the floor's profile of the same work) it prints the
- * differences instead, which is where an overhead lives.
- * Usage: node src/profile-summary.ts FILE [--base FILE] [--top N]
+ * differences instead, which is where an overhead lives. With `--by-name` a function is keyed by its name and package
+ * instead of its file and line: for two processes that run other builds (ESM, CommonJS) or versions of the same
+ * libraries, such as ours against a peer's own OTel SDK, whose same functions would otherwise never match.
+ * Usage: node src/profile-summary.ts FILE [--base FILE] [--top N] [--by-name]
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,7 +27,17 @@ interface Totals {
   byFunction: Map<string, number>;
 }
 
-function load(file: string): Totals {
+/** How a sampled frame is named in the by-function table: file and line, or (`byName`) name and package. */
+export function functionKey(frame: ProfileNode['callFrame'], byName: boolean): string {
+  const name = frame.functionName || '(anonymous)';
+  if (byName) return frame.url ? `${name}  ${packageOf(frame.url)}` : name;
+  const where = frame.url
+    ? `${frame.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, '')}:${frame.lineNumber + 1}`
+    : '';
+  return `${name}  ${where}`;
+}
+
+function load(file: string, byName: boolean): Totals {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const totals: Totals = { busyUs: 0, byPackage: new Map(), byFunction: new Map() };
@@ -36,10 +48,7 @@ function load(file: string): Totals {
     totals.busyUs += us;
     const pkg = frame.functionName === '(garbage collector)' ? '(garbage collector)' : packageOf(frame.url);
     totals.byPackage.set(pkg, (totals.byPackage.get(pkg) ?? 0) + us);
-    const where = frame.url
-      ? `${frame.url.replace(/^file:\/\//, '').replace(/.*\/node_modules\//, '')}:${frame.lineNumber + 1}`
-      : '';
-    const key = `${frame.functionName || '(anonymous)'}  ${where}`;
+    const key = functionKey(frame, byName);
     totals.byFunction.set(key, (totals.byFunction.get(key) ?? 0) + us);
   });
   return totals;
@@ -53,13 +62,15 @@ function diff(a: Map<string, number>, b: Map<string, number> | undefined): Array
 function main(): void {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { top: { type: 'string' }, base: { type: 'string' } },
+    options: { top: { type: 'string' }, base: { type: 'string' }, 'by-name': { type: 'boolean' } },
   });
   const file = positionals[0];
-  if (!file) throw new Error('usage: node src/profile-summary.ts FILE.cpuprofile [--base FILE] [--top N]');
+  if (!file)
+    throw new Error('usage: node src/profile-summary.ts FILE.cpuprofile [--base FILE] [--top N] [--by-name]');
+  const byName = values['by-name'] === true;
   const top = Number(values.top ?? 30);
-  const t = load(file);
-  const base = values.base ? load(values.base) : undefined;
+  const t = load(file, byName);
+  const base = values.base ? load(values.base, byName) : undefined;
   const ms = (us: number) => `${(us / 1000).toFixed(0).padStart(6)} ms`;
   console.log(
     base
@@ -80,4 +91,4 @@ function main(): void {
   }
 }
 
-main();
+if (import.meta.main) main();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summarize } from '../src/compile-summary.ts';
+import { compiledVersus, summarize } from '../src/compile-summary.ts';
 
 // Lines as Node 24's V8 prints them with --trace-opt --trace-deopt --trace-gc (from a layers.ts run).
 const COMPILED =
@@ -48,5 +48,43 @@ describe('compile-summary', () => {
     expect(instr?.jobs).toEqual([]);
     expect(instr?.gc.scavenges).toBe(0);
     expect(instr?.gc.markCompacts).toBe(1);
+  });
+});
+
+describe('compile-summary --versus', () => {
+  const compiled = (fn: string, ms: number) =>
+    `[completed compiling 0x1 <JSFunction ${fn}(sfi = 0x2)> (target TURBOFAN_JS) - took 0.000, ${ms.toFixed(3)}, 0.000 ms]`;
+
+  it('names anonymous functions as such, not by the sfi V8 prints', () => {
+    const [w] = summarize(['[bench window start raw]', compiled('', 1), '[bench window end raw]'].join('\n'));
+    expect(w?.jobs.map((j) => j.fn)).toEqual(['(anonymous)']);
+  });
+
+  it("sets one mode's compilations against another's by function, over all their windows", () => {
+    const windows = summarize(
+      [
+        '[bench window start instr]',
+        compiled('finish ', 3),
+        compiled('startSpan ', 2),
+        '[bench window end instr]',
+        '[bench window start contrib]',
+        compiled('startSpan ', 1.5),
+        compiled('patchedCreate ', 1),
+        '[bench window end contrib]',
+        '[bench window start instr]',
+        compiled('finish ', 2),
+        '[bench window end instr]',
+        '[bench window start raw]',
+        compiled('finish ', 50),
+        '[bench window end raw]',
+      ].join('\n'),
+    );
+    const rows = compiledVersus(windows, 'instr', 'contrib');
+    // Largest difference first; the raw window is neither side.
+    expect(rows.map((r) => r.fn)).toEqual(['finish', 'startSpan', 'patchedCreate']);
+    expect(rows[0]).toEqual({ fn: 'finish', a: { count: 2, ms: 5 }, b: { count: 0, ms: 0 } });
+    expect(rows[1]?.a).toEqual({ count: 1, ms: 2 });
+    expect(rows[1]?.b).toEqual({ count: 1, ms: 1.5 });
+    expect(rows[2]).toEqual({ fn: 'patchedCreate', a: { count: 0, ms: 0 }, b: { count: 1, ms: 1 } });
   });
 });
