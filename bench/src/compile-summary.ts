@@ -120,10 +120,10 @@ function printVersus(windows: Window[], a: string, b: string, top: number): void
   }
   const rows = compiledVersus(windows, a, b);
   const only = rows.filter((r) => r.b.count === 0);
-  const sum = (list: CompiledVersus[], side: 'a' | 'b') => list.reduce((t, r) => t + r[side].ms, 0);
+  const onlyMs = only.reduce((t, r) => t + r.a.ms, 0);
   console.log(
     `${a} against ${b}, all windows: ${only.length} functions compiled only in ${a} ` +
-      `(${only.reduce((t, r) => t + r.a.count, 0)} compilations, ${sum(only, 'a').toFixed(1)} ms); ` +
+      `(${only.reduce((t, r) => t + r.a.count, 0)} compilations, ${onlyMs.toFixed(1)} ms); ` +
       `${rows.filter((r) => r.a.count === 0).length} only in ${b}`,
   );
   for (const r of rows.slice(0, top)) {
