@@ -582,7 +582,7 @@ async function main(): Promise<void> {
     const rawMains = mainThread.get(name.endsWith('@base') ? 'raw@base' : 'raw')!;
     const mainDiff = median(mains.map((x, i) => x - (rawMains[i] as number)).filter(Number.isFinite));
     console.log(
-      `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${d >= 0 ? '+' : ''}${d.toFixed(1)}${perChunk(d)}  (main thread ${median(finite(mains)).toFixed(1)}, ${mainDiff >= 0 ? '+' : ''}${mainDiff.toFixed(1)})`,
+      `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${signed(d)}${perChunk(d)}  (main thread ${median(finite(mains)).toFixed(1)}, ${signed(mainDiff)})`,
     );
   }
   if (values.against !== undefined) printAgainst(results, values.against);
@@ -601,11 +601,15 @@ function printAgainst(results: Map<string, number[]>, against: string): void {
     const diffs = xs.map((x, i) => x - (ref[i] as number)).filter(Number.isFinite);
     if (diffs.length === 0) continue;
     const below = diffs.filter((x) => x < 0).length;
-    const sign = (x: number) => `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
     console.log(
-      `  ${name.padEnd(22)} ${sign(median(diffs))} (${sign(Math.min(...diffs))} to ${sign(Math.max(...diffs))}); below in ${below} of ${diffs.length} rounds`,
+      `  ${name.padEnd(22)} ${signed(median(diffs))} (${signed(Math.min(...diffs))} to ${signed(Math.max(...diffs))}); below in ${below} of ${diffs.length} rounds`,
     );
   }
+}
+
+/** A difference in µs with its sign, one decimal. */
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(1)}`;
 }
 
 main().then(
