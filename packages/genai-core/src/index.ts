@@ -1,3 +1,4 @@
+export { contextWithSpan } from './context-with-span.js';
 export {
   isCredentialHeader,
   isSecretName,

@@ -1,4 +1,5 @@
 import { usageFromOpenAI } from '@aiotel/cost';
+import { contextWithSpan } from '@aiotel/genai-core';
 import {
   type Attributes,
   type Context,
@@ -6,7 +7,6 @@ import {
   type Span,
   SpanKind,
   SpanStatusCode,
-  trace,
 } from '@opentelemetry/api';
 import { businessAttributesOf, metricBusinessAttributes } from './attribution.js';
 import { recordCallCost } from './call-cost.js';
@@ -97,7 +97,7 @@ export class GenAICallRecorder {
       start.describeRequest(request);
       span.setAttributes(request);
     }
-    this.context = trace.setSpan(parent, this.span);
+    this.context = contextWithSpan(parent, this.span);
   }
 
   /** Whether the call has ended (its span is closed). */

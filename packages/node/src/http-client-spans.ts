@@ -1,5 +1,5 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
-import type { Redactor } from '@aiotel/genai-core';
+import { contextWithSpan, type Redactor } from '@aiotel/genai-core';
 import {
   type Attributes,
   context,
@@ -165,7 +165,7 @@ export class HttpClientSpans {
       // always-on, `OTEL_TRACES_SAMPLER` is not read) does not look at attributes.
       const span = tracer.startSpan(method === '_OTHER' ? 'HTTP' : method, START_OPTIONS, active);
       span.setAttributes(attributes);
-      propagation.inject(trace.setSpan(active, span), request, REQUEST_HEADERS);
+      propagation.inject(contextWithSpan(active, span), request, REQUEST_HEADERS);
       request[ATTEMPT] = {
         span,
         origin,

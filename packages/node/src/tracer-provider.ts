@@ -1,3 +1,4 @@
+import { contextWithSpan } from '@aiotel/genai-core';
 import {
   type Context,
   context,
@@ -5,7 +6,6 @@ import {
   type SpanOptions,
   type Tracer,
   type TracerOptions,
-  trace,
 } from '@opentelemetry/api';
 import { TracerProvider, type TracerProviderOptions } from '@opentelemetry/sdk-trace';
 
@@ -79,6 +79,6 @@ class AttributesAfterStart implements Tracer {
     const options = args.length > 1 ? (args[0] as SpanOptions | undefined) : undefined;
     const parent = (args.length > 2 ? (args[1] as Context | undefined) : undefined) ?? context.active();
     const span = this.startSpan(name, options, parent);
-    return context.with(trace.setSpan(parent, span), fn, undefined, span);
+    return context.with(contextWithSpan(parent, span), fn, undefined, span);
   }
 }
