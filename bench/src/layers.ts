@@ -16,7 +16,8 @@
  * script is copied to DIR/bench/src/layers-ab.ts and run from there, so it loads DIR's packages): an A/B of two
  * commits in interleaved rounds.
  * `--against MODE` adds every other mode set against MODE round by round, as the bench judges ours against a peer: the
- * median of the per-round differences and the rounds in which the mode measured below MODE.
+ * median of the per-round differences and the rounds in which the mode measured below MODE; with `--base`, MODE may be
+ * a mode of the base checkout (`--against instr@base`: the A/B of a change, round by round).
  * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300); `--warmup N`
  * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles); `--gc`
  * runs the full collection the bench runs before each workload (`--warmup 300 --calls 2000 --gc`: what the bench measures).
@@ -31,7 +32,8 @@
  * exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg (metrics through
  * @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer or meter provider:
  * the patch over the API's no-op providers); ctx (the context manager alone), ctx-with (each
- * call run in a new context, as a patch does); resil (bulkhead 50), resil-off (every policy off: the fetch wrapper
+ * call run in a new context made by the API, as a peer's patch does), ctx-with-span (each call run in a context made
+ * by @aiotel/genai-core's contextWithSpan, as ours do); resil (bulkhead 50), resil-off (every policy off: the fetch wrapper
  * alone), resil-nobulkhead, resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to
  * the sink, and `resilient()` with its defaults but a bulkhead of 50, as the bench's full7: the full kit, with
  * HTTP spans only under `--http`, since with the stub no request reaches undici), full-nohttp (full with
@@ -70,6 +72,7 @@ const MODES = [
   'instr-noop',
   'ctx',
   'ctx-with',
+  'ctx-with-span',
   'contrib',
   'traceloop',
   'contrib-noop',
@@ -302,12 +305,18 @@ async function child(
       : { baseURL: fakeUrl, apiKey: 'k' },
   );
   let around = <T>(fn: () => T): T => fn();
-  if (mode === 'ctx' || mode === 'ctx-with') {
+  if (mode === 'ctx' || mode.startsWith('ctx-with')) {
     const api = await import('@opentelemetry/api');
     const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
     api.context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
     const key = api.createContextKey('layers');
     if (mode === 'ctx-with') around = (fn) => api.context.with(api.context.active().setValue(key, 1), fn);
+    if (mode === 'ctx-with-span') {
+      // The context our instrumentations run a call in: @aiotel/genai-core's, not the API's (bench/README.md).
+      const { contextWithSpan } = await import('@aiotel/genai-core');
+      const span = api.trace.wrapSpanContext(api.INVALID_SPAN_CONTEXT);
+      around = (fn) => api.context.with(contextWithSpan(api.context.active(), span), fn);
+    }
   }
   const resilientMode = mode.startsWith('resil') || mode.startsWith('full');
   if (resilientMode) {
@@ -483,7 +492,9 @@ async function main(): Promise<void> {
   if (unknown.length > 0)
     throw new Error(`unknown mode(s) ${unknown.join(', ')}; known: ${MODES.join(', ')}`);
   if (!modes.includes('raw')) modes.unshift('raw');
-  if (values.against !== undefined && !modes.includes(values.against))
+  // With --base, a mode of the base checkout (`instr@base`) can be the reference too.
+  const againstMode = values.base !== undefined ? values.against?.replace(/@base$/, '') : values.against;
+  if (againstMode !== undefined && !modes.includes(againstMode))
     throw new Error(`--against ${values.against}: not one of the modes run (${modes.join(', ')})`);
   const rounds = Number(values.rounds ?? 5);
   const script = fileURLToPath(import.meta.url);
