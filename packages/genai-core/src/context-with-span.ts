@@ -31,27 +31,30 @@ const SPAN_KEY: symbol | undefined = (() => {
  * context with the span set again, so chains of these never grow.
  */
 export function contextWithSpan(parent: Context, span: Span): Context {
-  return SPAN_KEY === undefined ? trace.setSpan(parent, span) : new ContextWithSpan(parent, span, SPAN_KEY);
+  return SPAN_KEY === undefined ? trace.setSpan(parent, span) : new ContextWithSpan(parent, span);
 }
 
+// Made only when SPAN_KEY is known.
 class ContextWithSpan implements Context {
   constructor(
     private readonly parent: Context,
     private readonly span: Span,
-    private readonly spanKey: symbol,
   ) {}
 
   getValue(key: symbol): unknown {
-    return key === this.spanKey ? this.span : this.parent.getValue(key);
+    return key === SPAN_KEY ? this.span : this.parent.getValue(key);
   }
 
   setValue(key: symbol, value: unknown): Context {
-    const derived = this.parent.setValue(key, value);
-    return key === this.spanKey ? derived : derived.setValue(this.spanKey, this.span);
+    return this.withSpan(key, this.parent.setValue(key, value));
   }
 
   deleteValue(key: symbol): Context {
-    const derived = this.parent.deleteValue(key);
-    return key === this.spanKey ? derived : derived.setValue(this.spanKey, this.span);
+    return this.withSpan(key, this.parent.deleteValue(key));
+  }
+
+  // The parent's derived context, with this span set again unless the change was to the span itself.
+  private withSpan(changed: symbol, derived: Context): Context {
+    return changed === SPAN_KEY ? derived : derived.setValue(SPAN_KEY as symbol, this.span);
   }
 }
