@@ -37,7 +37,7 @@ export const VARIANTS: readonly Variant[] = [
   {
     id: 'raw7',
     label: 'openai 7, raw',
-    description: 'the raw openai 7.57.0 SDK: the floor',
+    description: 'the raw openai 7.60.0 SDK: the floor',
     kind: 'floor',
     sdk: 'openai',
     sdkMajor: 7,
@@ -138,7 +138,7 @@ export const VARIANTS: readonly Variant[] = [
     id: 'contrib6',
     label: '@opentelemetry/instrumentation-openai 0.22.0',
     description:
-      'the official contrib instrumentation (openai < 7 only) with an OTel SDK 3.0 exporting to the sink',
+      'the official contrib instrumentation (openai < 7 only) with an OTel SDK 3.1 exporting to the sink',
     kind: 'peer',
     sdk: 'openai',
     sdkMajor: 6,

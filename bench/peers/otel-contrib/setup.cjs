@@ -1,6 +1,7 @@
 'use strict';
-// Variant setup for the official @opentelemetry/instrumentation-openai: its own OTel SDK 3.0, assembled
-// like bench/src/setups/sdk.ts (batch spans, periodic metrics every 5 s, OTLP/HTTP JSON to the sink).
+// Variant setup for the official @opentelemetry/instrumentation-openai: its own copy of the OTel SDK release our
+// rows use (3.1), assembled like bench/src/setups/sdk.ts (batch spans, periodic metrics every 5 s, OTLP/HTTP
+// JSON to the sink).
 const { context, metrics, trace } = require('@opentelemetry/api');
 const { AsyncLocalStorageContextManager } = require('@opentelemetry/context-async-hooks');
 const { OTLPMetricExporter } = require('@opentelemetry/exporter-metrics-otlp-http');

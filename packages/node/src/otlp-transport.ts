@@ -37,7 +37,7 @@ const JITTER = 0.2;
 const MAX_ANSWER_BYTES = 4 * 1024 * 1024;
 
 /** The exporter's name in the User-Agent header, as the OTLP exporter specification asks. */
-const USER_AGENT = 'aiotel-node OTel-OTLP-Exporter-JavaScript/0.301.0';
+const USER_AGENT = 'aiotel-node OTel-OTLP-Exporter-JavaScript/0.301.2';
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const RETRYABLE_KINDS = new Set<ExportError['kind']>(['refused', 'dns', 'network', 'timeout']);

@@ -176,7 +176,8 @@ export class ProtobufWriter {
 
   /** A length-prefixed UTF-8 string: short ASCII by a loop, the rest by one native write. */
   string(str: string): void {
-    // Upstream writes a number or boolean as an empty string (it has no length); null would throw there.
+    // A number or boolean (a span name set by untyped code) is written as an empty string, as upstream 0.301.0 did;
+    // 0.301.2 throws there, and null throws in both, losing the whole batch.
     if (typeof str !== 'string') {
       this.byte(0);
       return;

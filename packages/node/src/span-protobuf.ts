@@ -149,9 +149,11 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     w.varint(span.droppedLinksCount);
     w.byte(0x7a); // status
     const status = w.begin(1);
-    if (span.status.message) {
+    const message = span.status.message;
+    // An empty message is the field's default (not written); so is one that is not a string.
+    if (typeof message === 'string' && message !== '') {
       w.byte(0x12); // Status.message
-      w.string(span.status.message);
+      w.string(message);
     }
     w.byte(0x18); // Status.code
     w.varint(span.status.code);

@@ -1,7 +1,7 @@
 import { isOpenAIInstrumented } from '@aiotel/instrumentation-openai';
 import { diag } from '@opentelemetry/api';
 
-/** The `User-Agent` the openai SDK sends (`OpenAI/JS 7.57.0`, `AzureOpenAI/JS …`), with its version. */
+/** The `User-Agent` the openai SDK sends (`OpenAI/JS 7.60.0`, `AzureOpenAI/JS …`), with its version. */
 const OPENAI_USER_AGENT = /OpenAI\/JS (\S+)/;
 
 let lastUserAgent = '';

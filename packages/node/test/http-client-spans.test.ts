@@ -154,7 +154,7 @@ describe('an HTTP attempt made with fetch', () => {
         method: 'POST',
         body: '{}',
         headers: {
-          'user-agent': 'OpenAI/JS 7.57.0',
+          'user-agent': 'OpenAI/JS 7.60.0',
           'x-stainless-retry-count': '2',
           authorization: 'Bearer header-credential-1234',
         },
@@ -178,7 +178,7 @@ describe('an HTTP attempt made with fetch', () => {
       'url.scheme': 'http',
       'server.address': '127.0.0.1',
       'server.port': port,
-      'user_agent.original': 'OpenAI/JS 7.57.0',
+      'user_agent.original': 'OpenAI/JS 7.60.0',
       'http.request.resend_count': 2,
       'network.peer.address': '127.0.0.1',
       'network.peer.port': port,

@@ -127,7 +127,7 @@ beforeAll(async () => {
       '--no-fund',
       '--loglevel=error',
       ...tarballs.map((t) => join(tarballDir, t)),
-      'openai@7.57.0',
+      'openai@7.60.0',
       '@anthropic-ai/sdk@1.16.0',
     ],
     {
