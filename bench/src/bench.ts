@@ -16,6 +16,7 @@ import { machineInfo, packageVersions } from './machine.ts';
 import { ensurePeer } from './peers.ts';
 import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
 import { renderChart } from './report/chart.ts';
+import { renderNoise } from './report/noise.ts';
 import { replaceBetweenMarkers } from './report/readme.ts';
 import { checkTargets, type RoundRecord, summarise } from './report/summary.ts';
 import { renderFlushes, renderTable, renderTargets } from './report/table.ts';
@@ -235,6 +236,7 @@ async function main(): Promise<void> {
     const table = renderTable(summaries);
     const targetTable = renderTargets(targets);
     const flushTable = renderFlushes(summaries);
+    const noise = renderNoise(summaries);
     const machine = machineInfo();
     const results = {
       date: date.toISOString(),
@@ -252,7 +254,7 @@ async function main(): Promise<void> {
       fakeServer: fakeStats.stats,
       perRound: Object.fromEntries(records),
     };
-    console.log(`\n${table}\n\n${flushTable}\n\n${targetTable}\n`);
+    console.log(`\n${table}\n\n${flushTable}\n\n${noise ? `${noise}\n\n` : ''}${targetTable}\n`);
     for (const s of skipped) console.log(`skipped ${s.variant}: ${s.reason}`);
 
     const resultsDir = official ? join(BENCH_DIR, 'results') : join(BENCH_DIR, '.tmp');
@@ -292,6 +294,7 @@ async function main(): Promise<void> {
             ]
           : []),
         ...(storeCost ? storeCostLines(storeCost) : []),
+        ...(noise ? [noise, ''] : []),
         targetTable,
         ...(skipped.length > 0 ? ['', ...skipped.map((s) => `Not run: ${s.variant} (${s.reason}).`)] : []),
       ].join('\n');

@@ -6,8 +6,11 @@ export interface Variant {
   readonly label: string;
   /** One line on what the process runs. */
   readonly description: string;
-  /** Who wrote the telemetry: nobody (a floor), us, or a peer. */
-  readonly kind: 'floor' | 'aiotel' | 'peer';
+  /**
+   * Who wrote the telemetry: nobody (a floor, or the control: the floor again in its own process, whose ratio to
+   * the floor is the run's noise), us, or a peer.
+   */
+  readonly kind: 'floor' | 'control' | 'aiotel' | 'peer';
   /** The AI SDK the workloads call: `openai` (Chat Completions) or `@anthropic-ai/sdk` (Messages). */
   readonly sdk: 'openai' | 'anthropic';
   /** The SDK release the variant runs on. */
@@ -161,6 +164,21 @@ export const VARIANTS: readonly Variant[] = [
     resilient: false,
     floor: 'raw6',
     peer: 'traceloop',
+  },
+  {
+    // Runs after the peers, as far from its floor in the round as the farthest of them: what its ratio shows
+    // beside 1 is how far the run's noise alone moves a variant that adds nothing.
+    id: 'raw6again',
+    label: 'openai 6, raw again (control)',
+    description:
+      'the raw openai 6.30.1 SDK in a second process: the control, whose ratio to the floor is noise',
+    kind: 'control',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/otel-contrib',
+    resilient: false,
+    floor: 'raw6',
+    peer: 'otel-contrib',
   },
   {
     id: 'rawA0',

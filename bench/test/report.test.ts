@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { WorkerResult, WorkloadResult } from '../src/protocol.ts';
 import { renderChart } from '../src/report/chart.ts';
+import { renderNoise } from '../src/report/noise.ts';
 import { README_END, README_START, replaceBetweenMarkers } from '../src/report/readme.ts';
 import { checkTargets, type RoundRecord, summarise } from '../src/report/summary.ts';
 import { renderFlushes, renderTable, renderTargets } from '../src/report/table.ts';
@@ -120,6 +121,33 @@ describe('summary and table', () => {
     const nonStreaming = checkTargets(peers).find((t) => t.name.includes('(non-streaming'));
     expect(nonStreaming?.met).toBe(true);
     expect(nonStreaming?.rounds).toEqual({ met: 2, of: 3 });
+  });
+
+  it("states the run's noise from the control against its floor, and nothing without a control", () => {
+    const raw6 = VARIANTS.find((v) => v.id === 'raw6')!;
+    const control = VARIANTS.find((v) => v.kind === 'control')!;
+    expect(control.floor).toBe('raw6');
+    const run = summarise(
+      [raw6, control],
+      new Map([
+        ['raw6', [0, 1, 2].map((i) => round('raw6', i, 100, 10))],
+        // The control below its floor in round 1 only; per chunk below in rounds 0 and 2.
+        [
+          'raw6again',
+          [
+            [104, 9.5],
+            [97, 10.2],
+            [110, 9.9],
+          ].map(([c, k], i) => round('raw6again', i, c!, k!)),
+        ],
+      ]),
+    );
+    const noise = renderNoise(run);
+    expect(noise).toContain('openai 6, raw again (control), openai 6, raw run a second time');
+    expect(noise).toContain('1.040× (0.970–1.100) its floor per call');
+    expect(noise).toContain('-0.10 µs (-0.50 to +0.20) per chunk');
+    expect(noise).toContain('below its floor in 1 of 3, 2 of 3 and 1 of 3 rounds');
+    expect(renderNoise(summaries)).toBeUndefined();
   });
 
   it('reports the flush share of telemetry variants only', () => {
