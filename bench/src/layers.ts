@@ -27,7 +27,8 @@
  * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts); `--alloc` a sampling heap profile of what they allocate,
  * `--promoted` of what of it outlived the young generation (for src/alloc-summary.ts, `--base` the raw run's file).
  * Modes: raw; raw-usage (the raw SDK asking for stream usage itself: what the API's `"usage": null` fields cost it);
- * raw-exporting (raw plus a node:http POST to the sink every 500 ms, as any OTLP/HTTP exporter sends); instr (our
+ * raw-exporting (raw plus a node:http POST to the sink every 500 ms, as any OTLP/HTTP exporter sends); raw-heap (raw
+ * keeping BENCH_HEAP_MB, default 5, more alive in small objects); instr (our
  * instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace, instr-noexport (spans made, not
  * exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg (metrics through
  * @aiotel/aggregating-meter-provider in front of the SDK's MeterProvider), instr-noop (no tracer or meter provider:
@@ -62,6 +63,7 @@ const MODES = [
   'raw',
   'raw-usage',
   'raw-exporting',
+  'raw-heap',
   'instr',
   'instr-nometrics',
   'instr-notrace',
@@ -398,6 +400,17 @@ async function child(
     if (!gc) throw new Error('--gc needs the child to run with --expose-gc');
     gc();
     gc();
+  }
+  if (mode === 'raw-heap') {
+    // The raw SDK in a process that keeps BENCH_HEAP_MB (default 5) more alive, in small objects like a price table's:
+    // what a larger live heap costs a process whose collections are full mark-compacts (openai 6 streams, bench/README.md).
+    const entries = Math.round((Number(process.env.BENCH_HEAP_MB ?? 5) * 1024 * 1024) / 200);
+    const kept = Array.from({ length: entries }, (_, i) => ({
+      id: `model-${i}`,
+      match: { starts_with: `model-${i}` },
+      prices: { input_mtok: i / 7, output_mtok: i / 3 },
+    }));
+    (globalThis as { benchKept?: unknown }).benchKept = kept;
   }
   if (mode === 'raw-exporting') {
     // What any OTLP/HTTP exporter adds to a process that otherwise only fetches: a node:http POST to the sink every
