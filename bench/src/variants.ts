@@ -35,6 +35,20 @@ export interface Variant {
 /** Folder whose node_modules hold the workspace's `openai` 7. */
 const WORKSPACE = 'src';
 
+/** The raw openai 6 SDK: the floor of the peers that patch openai < 7 only, and (run again) the control. */
+const RAW6: Variant = {
+  id: 'raw6',
+  label: 'openai 6, raw',
+  description: 'the raw openai 6.30.1 SDK: the floor of the peers that patch openai < 7 only',
+  kind: 'floor',
+  sdk: 'openai',
+  sdkMajor: 6,
+  sdkFrom: 'peers/otel-contrib',
+  resilient: false,
+  floor: 'raw6',
+  peer: 'otel-contrib',
+};
+
 /** Every variant, in the order the rounds run them and the table prints them. */
 export const VARIANTS: readonly Variant[] = [
   {
@@ -98,18 +112,7 @@ export const VARIANTS: readonly Variant[] = [
     floor: 'raw7',
     peer: 'openlit',
   },
-  {
-    id: 'raw6',
-    label: 'openai 6, raw',
-    description: 'the raw openai 6.30.1 SDK: the floor of the peers that patch openai < 7 only',
-    kind: 'floor',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/otel-contrib',
-    resilient: false,
-    floor: 'raw6',
-    peer: 'otel-contrib',
-  },
+  RAW6,
   {
     id: 'instr6',
     label: '+ @aiotel/instrumentation-openai (openai 6)',
@@ -168,17 +171,12 @@ export const VARIANTS: readonly Variant[] = [
   {
     // Runs after the peers, as far from its floor in the round as the farthest of them: what its ratio shows
     // beside 1 is how far the run's noise alone moves a variant that adds nothing.
+    ...RAW6,
     id: 'raw6again',
     label: 'openai 6, raw again (control)',
     description:
       'the raw openai 6.30.1 SDK in a second process: the control, whose ratio to the floor is noise',
     kind: 'control',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/otel-contrib',
-    resilient: false,
-    floor: 'raw6',
-    peer: 'otel-contrib',
   },
   {
     id: 'rawA0',
