@@ -1,11 +1,11 @@
 import type { Spread } from '../stats.ts';
-import type { VariantSummary } from './summary.ts';
+import { roundsMet, type VariantSummary } from './summary.ts';
 import { formatSpread } from './table.ts';
 
-/** How many of the finite values are below `limit`, and of how many. */
+/** In how many of the rounds (those with a figure) the value was below `limit`: `2 of 5`. */
 function below(values: readonly number[], limit: number): string {
-  const finite = values.filter(Number.isFinite);
-  return `${finite.filter((v) => v < limit).length} of ${finite.length}`;
+  const { rounds } = roundsMet(values, (v) => v < limit);
+  return `${rounds?.met ?? 0} of ${rounds?.of ?? 0}`;
 }
 
 function signedSpread(s: Spread): string {

@@ -145,7 +145,7 @@ export interface TargetCheck {
 }
 
 /** `{ rounds: { met, of } }` over the finite per-round values, or nothing when there are none. */
-function roundsMet(
+export function roundsMet(
   values: readonly number[],
   holds: (value: number) => boolean,
 ): Pick<TargetCheck, 'rounds'> {
