@@ -1,4 +1,14 @@
 export { type LoadedOverrides, loadPriceOverridesFile, validatePriceOverrides } from './overrides.js';
+export { type PriceDataResult, setPriceData } from './price-data.js';
+export type {
+  ConditionalPrices,
+  MatchRule,
+  ModelPrices,
+  PriceConstraint,
+  PriceDataModel,
+  PriceDataProvider,
+  PriceValue,
+} from './price-data-format.js';
 export {
   createPricer,
   getDefaultPricer,

@@ -35,7 +35,7 @@ function collect(
 ): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     problems.push(
-      `aiotel cost: ${origin}: expected an object of model name → prices, e.g. {"my-model": ${EXAMPLE}}; ignored`,
+      `aiotel cost: ${origin}: expected an object of model names to prices, e.g. {"my-model": ${EXAMPLE}}; ignored`,
     );
     return;
   }

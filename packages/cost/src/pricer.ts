@@ -1,9 +1,10 @@
-import { calcPrice } from '@pydantic/genai-prices';
 import { BoundedCache } from './bounded-cache.js';
 import { resolveMarkup } from './markup.js';
 import { loadPriceOverridesFile, shown, validatePriceOverrides } from './overrides.js';
+import { activePriceData, priceDataGeneration } from './price-data.js';
 import { inferProvider } from './provider.js';
 import { compileModelRates, computeCost, isFixed, type ModelRates, overrideRates, ratesAt } from './rates.js';
+import { findTableEntry } from './table-match.js';
 import type { CallCost, PriceCallOptions, PriceOverride, PricerOptions, TokenUsage } from './types.js';
 
 /** Prices calls with one configuration (overrides, markup) and its own lookup cache. */
@@ -19,7 +20,7 @@ export interface Pricer {
   readonly markup: number;
   /** Number of (provider, model) lookups cached now (at most the `cacheSize` option). */
   readonly cachedLookups: number;
-  /** Forgets cached lookups (e.g. after `updatePrices` of `@pydantic/genai-prices` loaded new data). */
+  /** Forgets cached lookups (`setPriceData` does it for every pricer). */
   clearCache(): void;
 }
 
@@ -42,16 +43,10 @@ const SEMCONV_TO_PRICING: Readonly<Record<string, string>> = {
   'aws.bedrock': 'aws',
 };
 
-const PROBE_USAGE = { input_tokens: 0, output_tokens: 0 };
-
 function tableEntry(model: string, provider: string | undefined): Resolved | undefined {
   try {
-    const found = calcPrice(
-      PROBE_USAGE,
-      model,
-      provider === undefined ? undefined : { providerId: provider },
-    );
-    if (found === null) return undefined;
+    const found = findTableEntry(activePriceData(), model, provider);
+    if (found === undefined) return undefined;
     return {
       pricedBy: 'table',
       provider: found.provider.id,
@@ -59,16 +54,16 @@ function tableEntry(model: string, provider: string | undefined): Resolved | und
       rates: compileModelRates(found.model),
     };
   } catch {
-    // Table data the library itself cannot price: treated as unpriced rather than a wrong number.
+    // Table data that cannot be priced (a bad price, constraint or rule): unpriced rather than a wrong number.
     return undefined;
   }
 }
 
 /**
  * Creates a pricer. Price lookup order for a model: user overrides (option, then prices file; exact name, else
- * the longest key that is a prefix of it, case-insensitive), then the `@pydantic/genai-prices` table for the
+ * the longest key that is a prefix of it, case-insensitive), then the price table (`@pydantic/genai-prices`'s) for the
  * provider (given, or inferred from `baseUrl` and the model name), retried with the part after the last `/`
- * for vendor-prefixed names (`anthropic/claude-…`). Configuration problems go to `onWarning` once, here.
+ * for vendor-prefixed names (`anthropic/claude-sonnet-4-5`). Configuration problems go to `onWarning` once, here.
  */
 export function createPricer(options: PricerOptions = {}): Pricer {
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
@@ -114,6 +109,8 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   const cache = new BoundedCache<string, string, Resolved | null>(
     cacheSizeOk ? (options.cacheSize ?? 1000) : 1000,
   );
+  // The price data the cached lookups were made on: `setPriceData` changes it for every pricer of the process.
+  let dataGeneration = priceDataGeneration();
 
   function overrideEntry(model: string, provider: string | undefined): Resolved | undefined {
     if (overrideKeys.size === 0) return undefined;
@@ -140,6 +137,11 @@ export function createPricer(options: PricerOptions = {}): Pricer {
   }
 
   function lookup(model: string, options: PriceCallOptions | undefined): Resolved | undefined {
+    const generation = priceDataGeneration();
+    if (generation !== dataGeneration) {
+      cache.clear();
+      dataGeneration = generation;
+    }
     const given = options?.provider;
     const provider =
       typeof given === 'string' && given !== ''

@@ -1,4 +1,4 @@
-import type { ConditionalPrice, ModelInfo, ModelPrice } from '@pydantic/genai-prices';
+import type { ModelPrices, PriceConstraint, PriceDataModel, PriceValue } from './price-data-format.js';
 import type { CostBreakdown, TokenUsage } from './types.js';
 
 // The arithmetic of `@pydantic/genai-prices` `calcPrice`, restricted to the usage units a chat or embeddings
@@ -65,22 +65,43 @@ const PRICE_KEYS: Readonly<Record<string, { slot: Slot; per: number }>> = {
   requests_kcount: { slot: REQUEST, per: 1e3 },
 };
 
-function isTiered(value: unknown): value is { base: number; tiers: { start: number; price: number }[] } {
-  return typeof value === 'object' && value !== null && 'base' in value && 'tiers' in value;
+function isPrice(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+}
+
+/** A valid tiered price (the library's rule: a valid base, tiers starting at whole token counts). */
+function isTiered(value: unknown): value is Exclude<PriceValue, number> {
+  if (typeof value !== 'object' || value === null || !('base' in value) || !('tiers' in value)) return false;
+  const { base, tiers } = value as { base: unknown; tiers: unknown };
+  return (
+    isPrice(base) &&
+    Array.isArray(tiers) &&
+    tiers.every(
+      (t: unknown) =>
+        typeof t === 'object' &&
+        t !== null &&
+        Number.isSafeInteger((t as { start: unknown }).start) &&
+        (t as { start: number }).start >= 0 &&
+        isPrice((t as { price: unknown }).price),
+    )
+  );
 }
 
 /**
- * Compiles one price record. Keys for usage a chat call never reports (audio, images, web searches, …) are left
- * out: the library prices them at 0 tokens, which adds exactly 0.
+ * Compiles one price record. Keys for usage a chat call never reports (audio, images, web searches) are left
+ * out: the library prices them at 0 tokens, which adds exactly 0. Throws on a price that is not a finite
+ * non-negative number or valid tiers, under any key (the library refuses to price such a record).
  */
-export function compileRates(prices: ModelPrice): Rates {
+export function compileRates(prices: ModelPrices): Rates {
   const parts: Part[] = [];
   for (const [key, value] of Object.entries(prices)) {
+    if (value === undefined) continue;
+    if (!isPrice(value) && !isTiered(value)) throw new Error(`invalid price for ${key}`);
     const unit = Object.hasOwn(PRICE_KEYS, key) ? PRICE_KEYS[key] : undefined;
-    if (unit === undefined || value === undefined) continue;
+    if (unit === undefined) continue;
     if (typeof value === 'number') {
       parts.push({ slot: unit.slot, flat: value, tiers: undefined, per: unit.per });
-    } else if (isTiered(value)) {
+    } else {
       const tiers = [...value.tiers]
         .sort((a, b) => a.start - b.start)
         .map((t) => ({ start: t.start, price: t.price }));
@@ -90,8 +111,6 @@ export function compileRates(prices: ModelPrice): Rates {
         tiers: [{ start: -1, price: value.base }, ...tiers],
         per: unit.per,
       });
-    } else {
-      throw new Error(`unsupported price value for ${key}`);
     }
   }
   const has = (slot: Slot) => parts.some((p) => p.slot === slot);
@@ -108,24 +127,40 @@ function secondOfDay(time: string): number {
   const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/.exec(time);
   if (!m) throw new Error(`invalid time-of-day constraint ${time}`);
   const [, h, min, s, frac = '', zone, sign, oh = '00', om = '00'] = m;
+  if (Number(h) > 23 || Number(min) > 59 || Number(s) > 59 || Number(oh) > 23 || Number(om) > 59) {
+    throw new Error(`invalid time-of-day constraint ${time}`);
+  }
   const offset = (Number(oh) * 60 + Number(om)) * 60;
   const local = Number(h) * 3600 + Number(min) * 60 + Number(s) + Number(`0.${frac}`);
   const shift = zone === 'Z' ? 0 : sign === '+' ? offset : -offset;
   return (local - shift + 86400) % 86400;
 }
 
+/** A `YYYY-MM-DD` date in epoch ms (UTC midnight), or throws. */
+function dayStart(date: unknown): number {
+  const ms =
+    typeof date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
+  if (!Number.isFinite(ms)) throw new Error(`invalid start_date constraint ${String(date)}`);
+  return ms;
+}
+
+/** One constraint, with or without its `type` (the remote data format leaves it out). */
+function compileConstraint(rates: Rates, c: PriceConstraint): TimedRates {
+  const type = c.type ?? (c.start_date !== undefined ? 'start_date' : 'time_of_date');
+  if (type === 'start_date') return { rates, fromMs: dayStart(c.start_date) };
+  if (type === 'time_of_date' && typeof c.start_time === 'string' && typeof c.end_time === 'string') {
+    return { rates, fromSecond: secondOfDay(c.start_time), toSecond: secondOfDay(c.end_time) };
+  }
+  throw new Error(`unknown price constraint ${JSON.stringify(c)}`);
+}
+
 /** Compiles a table model's prices (fixed or conditional). Throws on shapes the library would reject. */
-export function compileModelRates(model: ModelInfo): ModelRates {
-  if (!Array.isArray(model.prices)) return compileRates(model.prices as ModelPrice);
-  return (model.prices as ConditionalPrice[]).map((entry): TimedRates => {
+export function compileModelRates(model: PriceDataModel): ModelRates {
+  if (!Array.isArray(model.prices)) return compileRates(model.prices as ModelPrices);
+  if (model.prices.length === 0) throw new Error('no prices');
+  return model.prices.map((entry): TimedRates => {
     const rates = compileRates(entry.prices);
-    const c = entry.constraint;
-    if (c === undefined) return { rates };
-    if (c.type === 'start_date') return { rates, fromMs: new Date(c.start_date).getTime() };
-    if (c.type === 'time_of_date') {
-      return { rates, fromSecond: secondOfDay(c.start_time), toSecond: secondOfDay(c.end_time) };
-    }
-    throw new Error(`unknown price constraint ${JSON.stringify(c)}`);
+    return entry.constraint === undefined ? { rates } : compileConstraint(rates, entry.constraint);
   });
 }
 
@@ -248,7 +283,7 @@ export function overrideRates(o: {
   cachedInput?: number | undefined;
   cacheWrite?: number | undefined;
 }): Rates {
-  const prices: ModelPrice = { input_mtok: o.input, output_mtok: o.output };
+  const prices: Record<string, number> = { input_mtok: o.input, output_mtok: o.output };
   if (o.cachedInput !== undefined) prices.cache_read_mtok = o.cachedInput;
   if (o.cacheWrite !== undefined) prices.cache_write_mtok = o.cacheWrite;
   return compileRates(prices);

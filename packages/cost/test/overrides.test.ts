@@ -48,7 +48,7 @@ describe('loadPriceOverridesFile', () => {
   it('reports a file that is not an object of models', () => {
     const path = file('array.json', '[1, 2]');
     expect(loadPriceOverridesFile(path).problems).toEqual([
-      `aiotel cost: prices file ${path}: expected an object of model name → prices, e.g. {"my-model": {"input": 2.5, "output": 10, "cachedInput": 1.25}}; ignored`,
+      `aiotel cost: prices file ${path}: expected an object of model names to prices, e.g. {"my-model": {"input": 2.5, "output": 10, "cachedInput": 1.25}}; ignored`,
     ]);
   });
 
