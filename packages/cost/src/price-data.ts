@@ -28,11 +28,9 @@ const SHARED = Symbol.for('aiotel.cost.priceData');
 
 type WithShared = typeof globalThis & { [SHARED]?: SharedPriceData };
 
-function shared(): SharedPriceData {
-  const holder = globalThis as WithShared;
-  holder[SHARED] ??= { data: undefined, generation: 0 };
-  return holder[SHARED];
-}
+// Found (or made) once, at import: every priced call reads the generation through this binding, not through a
+// symbol-keyed property of the global object.
+const shared: SharedPriceData = ((globalThis as WithShared)[SHARED] ??= { data: undefined, generation: 0 });
 
 let bundled: readonly PriceDataProvider[] | undefined;
 let bundledModels = 0;
@@ -70,12 +68,12 @@ export function bundledPriceData(): readonly PriceDataProvider[] {
 
 /** The table in force: the app's data, else the bundled one. */
 export function activePriceData(): readonly PriceDataProvider[] {
-  return (globalThis as WithShared)[SHARED]?.data ?? bundledPriceData();
+  return shared.data ?? bundledPriceData();
 }
 
 /** Changes whenever `setPriceData` changes the table in force. Cheap: read on every priced call. */
 export function priceDataGeneration(): number {
-  return (globalThis as WithShared)[SHARED]?.generation ?? 0;
+  return shared.generation;
 }
 
 /**
@@ -85,7 +83,7 @@ export function priceDataGeneration(): number {
  * shape is refused with the reason, and the table in force stays.
  */
 export function setPriceData(providers: unknown): PriceDataResult {
-  const state = shared();
+  const state = shared;
   if (providers === null || providers === undefined) {
     state.data = undefined;
     state.generation++;
