@@ -44,7 +44,8 @@
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
  * BENCH_INSTR_MODULE_NAME set to that path. BENCH_NODE_FLAGS adds Node flags to every child (`--trace-gc`, …);
  * BENCH_MARK_WINDOW=1 marks the measured window in each child's output (for src/compile-summary.ts); BENCH_AGG=1 has
- * every instr mode with metrics record through the aggregating provider (as instr-agg); BENCH_TOKEN_MS=N (with
+ * every instr mode with metrics record through the aggregating provider (as instr-agg); BENCH_HEAP_SNAPSHOT=DIR writes
+ * a heap snapshot of each child after its window to DIR (for src/heap-summary.ts); BENCH_TOKEN_MS=N (with
  * `--http`, and in the bench) asks the fake API to send a stream's token frames N ms apart, as a real API does, instead
  * of all at once.
  */
@@ -54,6 +55,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { writeHeapSnapshot } from 'node:v8';
 import { type ServerProcess, startServerProcess } from './child.ts';
 import { limitConcurrency } from './limiter.ts';
 import { median } from './stats.ts';
@@ -444,6 +446,12 @@ async function child(
   const main = process.threadCpuUsage(mainStart);
   if (mark) process.stdout.write(`[bench window end ${mode}]\n`);
   await profiler?.();
+  // BENCH_HEAP_SNAPSHOT=DIR: what the process keeps alive after its window (src/heap-summary.ts compares two).
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOT;
+  if (snapshots) {
+    mkdirSync(snapshots, { recursive: true });
+    writeHeapSnapshot(join(snapshots, `${mode}-${process.pid}.heapsnapshot`));
+  }
   return { usPerCall: (cpu.user + cpu.system) / n, mainUsPerCall: (main.user + main.system) / n };
 }
 

@@ -30,7 +30,9 @@ type WithShared = typeof globalThis & { [SHARED]?: SharedPriceData };
 
 // Found (or made) once, at import: every priced call reads the generation through this binding, not through a
 // symbol-keyed property of the global object.
-const shared: SharedPriceData = ((globalThis as WithShared)[SHARED] ??= { data: undefined, generation: 0 });
+const holder = globalThis as WithShared;
+holder[SHARED] ??= { data: undefined, generation: 0 };
+const shared: SharedPriceData = holder[SHARED];
 
 let bundled: readonly PriceDataProvider[] | undefined;
 let bundledModels = 0;
@@ -83,10 +85,9 @@ export function priceDataGeneration(): number {
  * shape is refused with the reason, and the table in force stays.
  */
 export function setPriceData(providers: unknown): PriceDataResult {
-  const state = shared;
   if (providers === null || providers === undefined) {
-    state.data = undefined;
-    state.generation++;
+    shared.data = undefined;
+    shared.generation++;
     return { ok: true, providers: bundledPriceData().length, models: bundledModels };
   }
   let compact: ReturnType<typeof compactPriceData>;
@@ -102,8 +103,8 @@ export function setPriceData(providers: unknown): PriceDataResult {
       problem: `aiotel cost: setPriceData: ${compact.problem}; the table in force is kept`,
     };
   }
-  state.data = compact.providers;
-  state.generation++;
+  shared.data = compact.providers;
+  shared.generation++;
   return { ok: true, providers: compact.providers.length, models: countModels(compact.providers) };
 }
 
