@@ -5,4 +5,7 @@ export const packageBuild = {
   platform: 'node',
   target: 'node22',
   sourcemap: true,
+  // JSDoc stays in the .d.ts files (editors read it there) and the source maps, not in the JavaScript: V8 keeps every
+  // module's source alive, two bytes a character once a comment has one `…` or `→`. 532 -> 429 KB of ESM in all.
+  outputOptions: { comments: { legal: true, annotation: true, jsdoc: false } },
 } as const;
