@@ -11,6 +11,8 @@ import { findProvider, type Provider } from '@pydantic/genai-prices';
 export interface LibraryPriceData {
   /** `@pydantic/genai-prices <version>` */
   readonly source: string;
+  /** The library's LICENSE file: its notice goes with the data. */
+  readonly license: string;
   readonly providers: Provider[];
 }
 
@@ -51,5 +53,6 @@ export function libraryPriceData(): LibraryPriceData {
         `findProvider gave ${providers.length} and ${found}`,
     );
   }
-  return { source: `@pydantic/genai-prices ${version}`, providers };
+  const license = readFileSync(join(root, 'LICENSE'), 'utf8').trim();
+  return { source: `@pydantic/genai-prices ${version}`, license, providers };
 }
