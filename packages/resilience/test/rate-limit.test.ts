@@ -8,14 +8,15 @@ const otel = useTelemetry();
 
 describe('rate limit', () => {
   it('calls within the limit go at once, without a wait event', async () => {
+    // No wall-clock bound: a wrongful wait here lasts the 60 s window (past the test's timeout) and is
+    // recorded as an event and a wait metric, while a stalled CI host once took 25 s over three calls.
     const c = client(ctx.fake, { rateLimit: { requestsPerMinute: 6 } });
-    const started = Date.now();
     const { span } = await otel.inSpan(async () => {
       await Promise.all(Array.from({ length: 3 }, () => c.chat.completions.create(CHAT)));
     });
     expect(chatRequests(ctx.fake)).toHaveLength(3);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(span.events.filter((e) => e.name === 'aiotel.rate_limit.wait')).toHaveLength(0);
+    expect(await otel.points('aiotel.resilience.rate_limit.wait')).toHaveLength(0);
   });
 
   it('waits, and the server never sees more than the limit in any minute', async () => {
