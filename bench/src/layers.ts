@@ -23,6 +23,10 @@
  * runs the full collection the bench runs before each workload (`--warmup 300 --calls 2000 --gc`: what the bench measures).
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
+ * `--instructions` counts instructions instead of CPU time: each child runs under valgrind's cachegrind twice, N and 2N
+ * calls after the same warm-up, and the difference over N is its instructions per call; repeatable to about 0.1 %
+ * where CPU time on a shared host is not (src/cachegrind.ts; needs valgrind; `--calls` defaults to 20 streams or 500
+ * calls, a child takes a minute or two).
  * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
  * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts); `--alloc` a sampling heap profile of what they allocate,
  * `--promoted` of what of it outlived the young generation (for src/alloc-summary.ts, `--base` the raw run's file).
@@ -56,8 +60,15 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
+import {
+  COUNTED_EXPORT_INTERVAL_MS,
+  instructionsIn,
+  requireValgrind,
+  underCachegrind,
+} from './cachegrind.ts';
 import { type ServerProcess, startServerProcess } from './child.ts';
 import { limitConcurrency } from './limiter.ts';
+import { EXPORT_INTERVAL_MS, type SetupContext } from './protocol.ts';
 import { median } from './stats.ts';
 import { streamOptions } from './workloads.ts';
 
@@ -89,6 +100,8 @@ const MODES = [
 ];
 const CONCURRENCY = 50;
 const PROFILES = fileURLToPath(new URL('../.tmp/layers-profiles', import.meta.url));
+/** `--instructions`: cachegrind's output files, one per child. */
+const INSTRUCTIONS = fileURLToPath(new URL('../.tmp/layers-instructions', import.meta.url));
 const CHUNKS = 500;
 
 const COMPLETION = JSON.stringify({
@@ -206,6 +219,8 @@ async function child(
 ): Promise<{ usPerCall: number; mainUsPerCall: number }> {
   if (sdk !== '7' && sdk !== '6') throw new Error(`--sdk ${sdk}: 6 or 7`);
   if (PEER_FOLDERS[mode] !== undefined && sdk !== '6') throw new Error(`mode ${mode} needs --sdk 6`);
+  // How long span processors and metric readers wait between exports (`--instructions` sets an hour).
+  const exportIntervalMs = Number(process.env.BENCH_EXPORT_INTERVAL_MS || EXPORT_INTERVAL_MS);
   const SSE_WITH = sse(true);
   const SSE_WITHOUT = sse(false);
   const stub = async (_url: unknown, init: { body: string }): Promise<Response> => {
@@ -243,9 +258,9 @@ async function child(
     registerInstrumentations({ instrumentations: [new OpenAIInstrumentation()] });
   } else if (peer !== undefined) {
     const { setup } = createRequire(join(sdkFolder, 'setup.cjs'))('./setup.cjs') as {
-      setup: (ctx: { sinkUrl: string; serviceName: string }) => Promise<{ flush: () => Promise<void> }>;
+      setup: (ctx: SetupContext) => Promise<{ flush: () => Promise<void> }>;
     };
-    const telemetry = await setup({ sinkUrl, serviceName: `layers-${mode}` });
+    const telemetry = await setup({ sinkUrl, serviceName: `layers-${mode}`, exportIntervalMs });
     flush = () => telemetry.flush();
   } else if (mode.startsWith('instr')) {
     const api = await import('@opentelemetry/api');
@@ -266,7 +281,10 @@ async function child(
       mode === 'instr-notrace' || mode === 'instr-noop'
         ? undefined
         : new TracerProvider({
-            spanProcessors: mode === 'instr-noexport' ? [] : [new BatchSpanProcessor({ exporter })],
+            spanProcessors:
+              mode === 'instr-noexport'
+                ? []
+                : [new BatchSpanProcessor({ exporter, scheduledDelayMillis: exportIntervalMs })],
           });
     const withMetrics = mode !== 'instr-nometrics' && mode !== 'instr-noop';
     // BENCH_AGG=1: every instr mode with metrics records through the aggregating provider (as instr-agg does).
@@ -277,7 +295,7 @@ async function child(
     const producer = aggregating?.addReader();
     const reader = new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({ url: `${sinkUrl}/v1/metrics` }),
-      exportIntervalMillis: 5000,
+      exportIntervalMillis: exportIntervalMs,
       ...(producer ? { metricProducers: [producer] } : {}),
     });
     producer?.useReader(reader);
@@ -492,6 +510,7 @@ async function main(): Promise<void> {
       sdk: { type: 'string', default: '7' },
       against: { type: 'string' },
       child: { type: 'string' },
+      instructions: { type: 'boolean', default: false },
     },
   });
   const stream = values.stream === true;
@@ -545,46 +564,83 @@ async function main(): Promise<void> {
     '--sdk',
     values.sdk ?? '7',
   ];
+  /** One child process running `run` over `calls` calls (BENCH_CALLS; 0: the default), and what it measured. */
+  const runChild = (
+    run: (typeof runs)[number],
+    calls: string,
+    counted?: { outFile: string; warmup: string },
+  ) =>
+    new Promise<{ usPerCall: number; mainUsPerCall: number }>((resolve, reject) => {
+      const nodeFlags = [
+        ...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : []),
+        ...(values.gc ? ['--expose-gc'] : []),
+        ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
+      ];
+      const exportMs = counted ? String(COUNTED_EXPORT_INTERVAL_MS) : '';
+      const proc = fork(run.script, ['--child', run.mode, ...workload], {
+        env: {
+          ...process.env,
+          ...variantModules(run.variant),
+          BENCH_SINK: sink.url,
+          BENCH_FAKE: fake?.url ?? '',
+          BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
+          BENCH_CALLS: calls,
+          BENCH_WARMUP: counted?.warmup ?? values.warmup ?? '',
+          BENCH_GC_FIRST: values.gc ? '1' : '',
+          BENCH_EXPORT_INTERVAL_MS: exportMs,
+          BENCH_PROFILE_DIR:
+            values.profile || values.alloc || values.promoted ? join(PROFILES, run.name) : '',
+          BENCH_PROFILE_KIND: values.alloc ? 'alloc' : values.promoted ? 'promoted' : 'cpu',
+          ...(run.mode.startsWith('full') ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+          ...(run.mode.startsWith('full') && counted
+            ? { OTEL_METRIC_EXPORT_INTERVAL: exportMs, OTEL_BSP_SCHEDULE_DELAY: exportMs }
+            : {}),
+          ...(run.mode === 'full-nohttp' ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' } : {}),
+        },
+        // The preload is resolved from the working directory: the bench folder of the run's checkout.
+        cwd: dirname(dirname(run.script)),
+        ...(counted ? underCachegrind(counted.outFile, nodeFlags) : { execArgv: nodeFlags }),
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      });
+      let measured: { usPerCall: number; mainUsPerCall: number } | undefined;
+      proc.on('message', (msg: { usPerCall: number; mainUsPerCall: number }) => {
+        measured = msg;
+      });
+      proc.on('exit', (code) =>
+        measured === undefined ? reject(new Error(`${run.name} exited ${code}`)) : resolve(measured),
+      );
+    });
+  /**
+   * `--instructions`: the instructions of N calls, from two children under cachegrind that run N and 2N calls after
+   * the same warm-up (src/cachegrind.ts).
+   */
+  const countInstructions = async (run: (typeof runs)[number], round: number): Promise<number> => {
+    const n = Number(values.calls ?? (stream ? 20 : 500));
+    const warmup = values.warmup ?? String(Math.floor(n / 2));
+    const counts: number[] = [];
+    for (const calls of [n, 2 * n]) {
+      const outFile = join(INSTRUCTIONS, `${process.pid}-${run.name}-r${round}-${calls}.cachegrind`);
+      await runChild(run, String(calls), { outFile, warmup });
+      counts.push(instructionsIn(outFile));
+    }
+    return (counts[1]! - counts[0]!) / n;
+  };
+  if (values.instructions) {
+    requireValgrind();
+    mkdirSync(INSTRUCTIONS, { recursive: true });
+  }
   try {
     for (let r = 0; r < rounds; r++) {
       // Alternate which side goes first, so neither always runs right after the other.
       const order = values.base !== undefined && r % 2 === 1 ? [...runs].reverse() : runs;
       for (const run of order) {
-        const usPerCall = await new Promise<number>((resolve, reject) => {
-          const proc = fork(run.script, ['--child', run.mode, ...workload], {
-            env: {
-              ...process.env,
-              ...variantModules(run.variant),
-              BENCH_SINK: sink.url,
-              BENCH_FAKE: fake?.url ?? '',
-              BENCH_PROMPT_KB: values['prompt-kb'] ?? '0',
-              BENCH_CALLS: values.calls ?? '0',
-              BENCH_WARMUP: values.warmup ?? '',
-              BENCH_GC_FIRST: values.gc ? '1' : '',
-              BENCH_PROFILE_DIR:
-                values.profile || values.alloc || values.promoted ? join(PROFILES, run.name) : '',
-              BENCH_PROFILE_KIND: values.alloc ? 'alloc' : values.promoted ? 'promoted' : 'cpu',
-              ...(run.mode.startsWith('full') ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
-              ...(run.mode === 'full-nohttp' ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' } : {}),
-            },
-            // The preload is resolved from the working directory: the bench folder of the run's checkout.
-            cwd: dirname(dirname(run.script)),
-            execArgv: [
-              ...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : []),
-              ...(values.gc ? ['--expose-gc'] : []),
-              ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
-            ],
-            stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-          });
-          let value = Number.NaN;
-          proc.on('message', (msg: { usPerCall: number; mainUsPerCall: number }) => {
-            value = msg.usPerCall;
-            mainThread.get(run.name)!.push(msg.mainUsPerCall);
-          });
-          proc.on('exit', (code) =>
-            Number.isNaN(value) ? reject(new Error(`${run.name} exited ${code}`)) : resolve(value),
-          );
-        }).catch((err: unknown) => {
+        const usPerCall = await (values.instructions
+          ? countInstructions(run, r)
+          : runChild(run, values.calls ?? '0').then((measured) => {
+              mainThread.get(run.name)!.push(measured.mainUsPerCall);
+              return measured.usPerCall;
+            })
+        ).catch((err: unknown) => {
           console.error(String(err));
           return Number.NaN;
         });
@@ -596,25 +652,27 @@ async function main(): Promise<void> {
     await fake?.stop();
   }
   const finite = (xs: number[]) => xs.filter(Number.isFinite);
-  const unit = stream
-    ? `µs per stream of ${CHUNKS} chunks`
-    : concurrent
-      ? 'µs per concurrent call'
-      : 'µs per call';
+  // `--instructions` counts instructions (all threads, in one) instead of CPU µs.
+  const measure = values.instructions ? 'instructions' : 'CPU µs';
+  const perChunkUnit = values.instructions ? 'instructions/chunk' : 'µs/chunk';
+  const unit = stream ? `per stream of ${CHUNKS} chunks` : concurrent ? 'per concurrent call' : 'per call';
   console.log(
-    `CPU ${unit}, median of ${rounds} rounds; × and difference to raw of the same side, round by round (median, min-max)${stream ? '; per chunk' : ''}; the main thread's own CPU and difference:`,
+    `${measure} ${unit}, median of ${rounds} rounds; × and difference to raw of the same side, round by round (median, min-max)${stream ? '; per chunk' : ''}${values.instructions ? '' : "; the main thread's own CPU and difference"}:`,
   );
   for (const [name, xs] of results) {
     const raws = results.get(name.endsWith('@base') ? 'raw@base' : 'raw')!;
     const ratios = xs.map((x, i) => x / (raws[i] as number)).filter(Number.isFinite);
     const diffs = xs.map((x, i) => x - (raws[i] as number)).filter(Number.isFinite);
-    const perChunk = (d: number) => (stream ? ` = ${(d / CHUNKS).toFixed(2)} µs/chunk` : '');
+    const perChunk = (d: number) => (stream ? ` = ${(d / CHUNKS).toFixed(2)} ${perChunkUnit}` : '');
     const d = median(diffs);
     const mains = mainThread.get(name)!;
     const rawMains = mainThread.get(name.endsWith('@base') ? 'raw@base' : 'raw')!;
     const mainDiff = median(mains.map((x, i) => x - (rawMains[i] as number)).filter(Number.isFinite));
+    const main = values.instructions
+      ? ''
+      : `  (main thread ${median(finite(mains)).toFixed(1)}, ${signed(mainDiff)})`;
     console.log(
-      `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${signed(d)}${perChunk(d)}  (main thread ${median(finite(mains)).toFixed(1)}, ${signed(mainDiff)})`,
+      `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${signed(d)}${perChunk(d)}${main}`,
     );
   }
   if (values.against !== undefined) printAgainst(results, values.against);

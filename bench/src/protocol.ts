@@ -64,4 +64,12 @@ export interface Telemetry {
 export interface SetupContext {
   readonly sinkUrl: string;
   readonly serviceName: string;
+  /**
+   * Delay between span exports and interval between metric exports, ms; default {@link EXPORT_INTERVAL_MS}.
+   * The layer tool's `--instructions` sets an hour (src/cachegrind.ts).
+   */
+  readonly exportIntervalMs?: number;
 }
+
+/** Export interval of every hand-assembled SDK in the bench (the preload gets it by environment). */
+export const EXPORT_INTERVAL_MS = 5000;

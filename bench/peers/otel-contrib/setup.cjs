@@ -17,7 +17,10 @@ exports.setup = async function setup(ctx) {
   const tracerProvider = new TracerProvider({
     resource,
     spanProcessors: [
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }) }),
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }),
+        scheduledDelayMillis: ctx.exportIntervalMs ?? 5000,
+      }),
     ],
   });
   const meterProvider = new MeterProvider({
@@ -25,7 +28,7 @@ exports.setup = async function setup(ctx) {
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
-        exportIntervalMillis: 5000,
+        exportIntervalMillis: ctx.exportIntervalMs ?? 5000,
       }),
     ],
   });

@@ -16,14 +16,18 @@ function startWith(ctx, instrumentation) {
   const resource = resourceFromAttributes({ 'service.name': ctx.serviceName });
   const tracerProvider = new BasicTracerProvider({
     resource,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }))],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }), {
+        scheduledDelayMillis: ctx.exportIntervalMs ?? 5000,
+      }),
+    ],
   });
   const meterProvider = new MeterProvider({
     resource,
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
-        exportIntervalMillis: 5000,
+        exportIntervalMillis: ctx.exportIntervalMs ?? 5000,
       }),
     ],
   });

@@ -7,10 +7,7 @@ import { type Instrumentation, registerInstrumentations } from '@opentelemetry/i
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { SetupContext, Telemetry } from '../protocol.ts';
-
-/** Metric export interval of every hand-assembled SDK in the bench (the preload gets it by environment). */
-export const METRIC_EXPORT_INTERVAL_MS = 5000;
+import { EXPORT_INTERVAL_MS, type SetupContext, type Telemetry } from '../protocol.ts';
 
 /**
  * The OTel SDK 3.1 assembled by hand, the way a user without our preload would: batch span processor and
@@ -24,17 +21,21 @@ export function startSdk(
   { aggregate = true }: { aggregate?: boolean } = {},
 ): Telemetry {
   const resource = resourceFromAttributes({ 'service.name': ctx.serviceName });
+  const exportIntervalMs = ctx.exportIntervalMs ?? EXPORT_INTERVAL_MS;
   const tracerProvider = new TracerProvider({
     resource,
     spanProcessors: [
-      new BatchSpanProcessor({ exporter: new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }) }),
+      new BatchSpanProcessor({
+        exporter: new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }),
+        scheduledDelayMillis: exportIntervalMs,
+      }),
     ],
   });
   const aggregating = aggregate ? new AggregatingMeterProvider() : undefined;
   const producer = aggregating?.addReader();
   const reader = new PeriodicExportingMetricReader({
     exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
-    exportIntervalMillis: METRIC_EXPORT_INTERVAL_MS,
+    exportIntervalMillis: exportIntervalMs,
     ...(producer ? { metricProducers: [producer] } : {}),
   });
   producer?.useReader(reader);

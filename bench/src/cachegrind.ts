@@ -1,0 +1,78 @@
+/**
+ * Counting a child's instructions with valgrind's cachegrind: a measure of work that a shared host's noise does not
+ * move. On the AMD EPYC hosts of runs 4–8 the bench's control (the raw SDK run again) spread up to a fifth of its
+ * floor in CPU time, wider than the gaps between ours and the peers; the instruction count of the same child,
+ * run twice, differs by about 0.1 % (bench/README.md, "Instructions").
+ *
+ * What it counts: every instruction the process executes, in all its threads, start-up included. Callers run
+ * each child twice, N and 2N calls after the same warm-up, and take the difference: the work of N calls, start-up,
+ * module loading and warm-up cancelled. Instructions are not time (cache misses, branch mispredictions and the
+ * memory a larger heap touches are not in them): a proxy for CPU work, quiet where CPU time is not.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/**
+ * Node flags that make the count repeat: V8's compilers and collector work on the main thread (their helper
+ * threads' timing, under valgrind's serialized threads, moved when optimized code arrived: 20 % differences between
+ * two runs of one child), and no memory reducer (it starts collections on wall-clock timers, and valgrind runs
+ * the process about 50 times slower), and fixed seeds for V8's random numbers and hashes (object hashes, which
+ * weak maps and object-keyed maps probe by, come from the random seed). The work is the same; only where it runs
+ * and which random numbers it draws change.
+ */
+export const REPEATABLE_NODE_FLAGS = [
+  '--single-threaded',
+  '--no-memory-reducer',
+  '--random-seed=1',
+  '--hash-seed=1',
+] as const;
+
+/**
+ * Export interval for the children's span processors and metric readers: an hour, so no timer export lands in the
+ * measured window of a process that valgrind slows fifty-fold (it would export fifty times as often per call as
+ * the same process at full speed); the flush at the window's end exports everything, as in the bench.
+ */
+export const COUNTED_EXPORT_INTERVAL_MS = 3_600_000;
+
+/** Fails with how to get valgrind when it is missing. */
+export function requireValgrind(): void {
+  const probe = spawnSync('valgrind', ['--version'], { encoding: 'utf8' });
+  if (probe.error !== undefined || probe.status !== 0)
+    throw new Error(
+      '--instructions counts with valgrind (cachegrind), which was not found: install it (Debian/Ubuntu: apt-get install valgrind)',
+    );
+}
+
+/**
+ * `execPath` and the arguments before the script that run `node` under cachegrind, counting instructions only
+ * (`--cache-sim=no`: no cache simulation, about twice as fast) into `outFile`.
+ */
+export function underCachegrind(
+  outFile: string,
+  nodeFlags: readonly string[],
+): { execPath: string; execArgv: string[] } {
+  return {
+    execPath: 'valgrind',
+    execArgv: [
+      '--tool=cachegrind',
+      '--cache-sim=no',
+      `--cachegrind-out-file=${outFile}`,
+      '-q',
+      process.execPath,
+      ...nodeFlags,
+      ...REPEATABLE_NODE_FLAGS,
+    ],
+  };
+}
+
+/** The instructions a cachegrind output file counted (its `summary:` line). */
+export function instructionsIn(outFile: string): number {
+  return parseSummary(readFileSync(outFile, 'utf8'), outFile);
+}
+
+/** The total of a cachegrind output's `summary:` line (the first event: instructions, `Ir`). */
+export function parseSummary(text: string, where = 'cachegrind output'): number {
+  const line = /^summary:\s+(\d+)/m.exec(text);
+  if (line === null) throw new Error(`${where}: no "summary:" line (did valgrind finish?)`);
+  return Number(line[1]);
+}
