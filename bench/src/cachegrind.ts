@@ -15,11 +15,13 @@ import { readFileSync } from 'node:fs';
 /**
  * Node flags that make the count repeat: V8's compilers and collector work on the main thread (their helper
  * threads' timing, under valgrind's serialized threads, moved when optimized code arrived: 20 % differences between
- * two runs of one child), and no memory reducer (it starts collections on wall-clock timers, and valgrind runs
- * the process about 50 times slower), and fixed seeds for V8's random numbers and hashes (object hashes, which
+ * two runs of one child); no memory reducer (it starts collections on wall-clock timers, in a process valgrind
+ * slows about 50 times); and fixed seeds for V8's random numbers and hashes (object hashes, which
  * weak maps and object-keyed maps probe by, come from the random seed). The work is the same; only where it runs
  * and which random numbers it draws change.
  */
+// Not `--predictable-gc-schedule`: it made counts repeat to 0.1 %, but by holding the heap small, so that full
+// collections took a third of ours' instructions per chunk and a sixth of contrib's: a regime no app runs in.
 export const REPEATABLE_NODE_FLAGS = [
   '--single-threaded',
   '--no-memory-reducer',
@@ -75,4 +77,59 @@ export function parseSummary(text: string, where = 'cachegrind output'): number 
   const line = /^summary:\s+(\d+)/m.exec(text);
   if (line === null) throw new Error(`${where}: no "summary:" line (did valgrind finish?)`);
   return Number(line[1]);
+}
+
+/**
+ * Instructions by function in a cachegrind output (`fn=` blocks; JIT-compiled JavaScript has no symbol and is
+ * counted under `???`, V8's builtins and C++ by name).
+ */
+export function functionCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  let fn = '???';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('fn=')) {
+      fn = line.slice(3);
+    } else if (line.charCodeAt(0) >= 48 && line.charCodeAt(0) <= 57) {
+      // "<line> <Ir>": the count is the second number.
+      const space = line.indexOf(' ');
+      if (space > 0) counts.set(fn, (counts.get(fn) ?? 0) + Number(line.slice(space + 1)));
+    }
+  }
+  return counts;
+}
+
+/**
+ * Per unit (a call, a chunk), what one mode's calls cost by function beyond another's: `(a2 − a1) − (b2 − b1)`
+ * over `units`, where a1/a2 (b1/b2) are a mode's counts after N and 2N calls. Largest differences first.
+ */
+export function functionDifference(
+  a1: Map<string, number>,
+  a2: Map<string, number>,
+  b1: Map<string, number>,
+  b2: Map<string, number>,
+  units: number,
+): { fn: string; perUnit: number }[] {
+  const names = new Set([...a1.keys(), ...a2.keys(), ...b1.keys(), ...b2.keys()]);
+  const at = (m: Map<string, number>, k: string) => m.get(k) ?? 0;
+  return [...names]
+    .map((fn) => ({
+      fn,
+      perUnit: (at(a2, fn) - at(a1, fn) - (at(b2, fn) - at(b1, fn))) / units,
+    }))
+    .sort((x, y) => Math.abs(y.perUnit) - Math.abs(x.perUnit));
+}
+
+/**
+ * V8's garbage collector, told by function name (scavenges, marking, sweeping, evacuation, the heap's own
+ * bookkeeping). Its share of a window moves more than the rest: a full collection is one large event that falls in a
+ * window or does not.
+ */
+const COLLECTOR =
+  /Scaveng|MarkCompact|Marking|MarkingVisitor|Sweep|Evacuat|RememberedSet|SlotSet|PointersUpdating|GCTracer|ProcessStrongHeapObject|ProcessWeakHeapObject|v8::internal::Heap::/;
+
+/** Instructions counted in the collector's functions ({@link COLLECTOR}). */
+export function collectorInstructions(counts: ReadonlyMap<string, number>): number {
+  let sum = 0;
+  for (const [fn, count] of counts) if (COLLECTOR.test(fn)) sum += count;
+  return sum;
 }

@@ -24,9 +24,9 @@
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
  * `--instructions` counts instructions instead of CPU time: each child runs under valgrind's cachegrind twice, N and 2N
- * calls after the same warm-up, and the difference over N is its instructions per call; repeatable to about 0.1 %
- * where CPU time on a shared host is not (src/cachegrind.ts; needs valgrind; `--calls` defaults to 20 streams or 500
- * calls, a child takes a minute or two).
+ * calls after the same warm-up, and the difference over N is its instructions per call: repeatable where CPU time
+ * on a shared host is not (src/cachegrind.ts; needs valgrind; `--calls` defaults to 20 streams or 500 calls and
+ * `--warmup` to as many, a child takes a minute or two).
  * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
  * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts); `--alloc` a sampling heap profile of what they allocate,
  * `--promoted` of what of it outlived the young generation (for src/alloc-summary.ts, `--base` the raw run's file).
@@ -54,7 +54,7 @@
  * of all at once.
  */
 import { fork } from 'node:child_process';
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -62,6 +62,8 @@ import { parseArgs } from 'node:util';
 import { writeHeapSnapshot } from 'node:v8';
 import {
   COUNTED_EXPORT_INTERVAL_MS,
+  collectorInstructions,
+  functionCounts,
   instructionsIn,
   requireValgrind,
   underCachegrind,
@@ -616,15 +618,22 @@ async function main(): Promise<void> {
    */
   const countInstructions = async (run: (typeof runs)[number], round: number): Promise<number> => {
     const n = Number(values.calls ?? (stream ? 20 : 500));
-    const warmup = values.warmup ?? String(Math.floor(n / 2));
+    // A warm-up as long as N: V8 still compiles a mode's hot functions after half of it, and that compilation,
+    // counted in the window, was most of what set two modes apart on streams (bench/README.md, "Instructions").
+    const warmup = values.warmup ?? String(n);
     const counts: number[] = [];
+    const collector: number[] = [];
     for (const calls of [n, 2 * n]) {
       const outFile = join(INSTRUCTIONS, `${process.pid}-${run.name}-r${round}-${calls}.cachegrind`);
       await runChild(run, String(calls), { outFile, warmup });
       counts.push(instructionsIn(outFile));
+      collector.push(collectorInstructions(functionCounts(readFileSync(outFile, 'utf8'))));
     }
+    collectorShare.get(run.name)!.push((collector[1]! - collector[0]!) / n);
     return (counts[1]! - counts[0]!) / n;
   };
+  // `--instructions`: the instructions per call of V8's collector, by mode (printed beside the totals).
+  const collectorShare = new Map<string, number[]>(runs.map((run) => [run.name, []]));
   if (values.instructions) {
     requireValgrind();
     mkdirSync(INSTRUCTIONS, { recursive: true });
@@ -674,6 +683,16 @@ async function main(): Promise<void> {
     console.log(
       `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${signed(d)}${perChunk(d)}${main}`,
     );
+  }
+  if (values.instructions) {
+    console.log(
+      `of which V8's collector (by function name; a full collection falls in a window or not), ${unit}, median (min-max):`,
+    );
+    for (const [name, xs] of collectorShare) {
+      console.log(
+        `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})${stream ? ` = ${(median(finite(xs)) / CHUNKS).toFixed(2)} ${perChunkUnit}` : ''}`,
+      );
+    }
   }
   if (values.against !== undefined) printAgainst(results, values.against);
 }
