@@ -2,20 +2,22 @@
  * Counting a child's instructions with valgrind's cachegrind: a measure of work that a shared host's noise does not
  * move. On the AMD EPYC hosts of runs 4–8 the bench's control (the raw SDK run again) spread up to a fifth of its
  * floor in CPU time, wider than the gaps between ours and the peers; the instruction count of the same child,
- * run twice, differs by about 0.1 % (bench/README.md, "Instructions").
+ * run twice, differs by about 0.1 % (bench/README.md, the session of 21:25 UTC, 2026-12-03).
  *
  * What it counts: every instruction the process executes, in all its threads, start-up included. Callers run
  * each child twice, N and 2N calls after the same warm-up, and take the difference: the work of N calls, start-up,
  * module loading and warm-up cancelled. Instructions are not time (cache misses, branch mispredictions and the
- * memory a larger heap touches are not in them): a proxy for CPU work, quiet where CPU time is not.
+ * memory a larger heap touches are not in them): a proxy for CPU work, quiet where CPU time is not. The difference
+ * of two counts is noisier than either: a full collection is one large event that lands in one window or the other,
+ * and a mode's rounds spread by 1–2 % of a streamed chunk's work, more for a non-streaming call's.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /**
  * Node flags that make the count repeat: V8's compilers and collector work on the main thread (their helper
- * threads' timing, under valgrind's serialized threads, moved when optimized code arrived: 20 % differences between
- * two runs of one child); no memory reducer (it starts collections on wall-clock timers, in a process valgrind
+ * threads' timing, under valgrind's serialized threads, moved when optimized code arrived: without this flag the
+ * per-chunk figures made no sense, the raw SDK above both instrumentations); no memory reducer (it starts collections on wall-clock timers, in a process valgrind
  * slows about 50 times); and fixed seeds for V8's random numbers and hashes (object hashes, which
  * weak maps and object-keyed maps probe by, come from the random seed). The work is the same; only where it runs
  * and which random numbers it draws change.

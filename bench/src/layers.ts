@@ -618,8 +618,9 @@ async function main(): Promise<void> {
    */
   const countInstructions = async (run: (typeof runs)[number], round: number): Promise<number> => {
     const n = Number(values.calls ?? (stream ? 20 : 500));
-    // A warm-up as long as N: V8 still compiles a mode's hot functions after half of it, and that compilation,
-    // counted in the window, was most of what set two modes apart on streams (bench/README.md, "Instructions").
+    // A warm-up as long as N: after 10 streams V8 was still optimizing the SDK's and the instrumentations' hot
+    // functions (compile-summary.ts: 32 compilations in the raw SDK's next 40 streams, 53 in ours), work that
+    // lands in one window and not the other.
     const warmup = values.warmup ?? String(n);
     const counts: number[] = [];
     const collector: number[] = [];
