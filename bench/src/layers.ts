@@ -70,7 +70,7 @@ import {
 } from './cachegrind.ts';
 import { type ServerProcess, startServerProcess } from './child.ts';
 import { limitConcurrency } from './limiter.ts';
-import { EXPORT_INTERVAL_MS, type SetupContext } from './protocol.ts';
+import type { SetupContext } from './protocol.ts';
 import { median } from './stats.ts';
 import { streamOptions } from './workloads.ts';
 
@@ -221,8 +221,9 @@ async function child(
 ): Promise<{ usPerCall: number; mainUsPerCall: number }> {
   if (sdk !== '7' && sdk !== '6') throw new Error(`--sdk ${sdk}: 6 or 7`);
   if (PEER_FOLDERS[mode] !== undefined && sdk !== '6') throw new Error(`mode ${mode} needs --sdk 6`);
-  // How long span processors and metric readers wait between exports (`--instructions` sets an hour).
-  const exportIntervalMs = Number(process.env.BENCH_EXPORT_INTERVAL_MS || EXPORT_INTERVAL_MS);
+  // How long span processors and metric readers wait between exports (`--instructions` sets an hour; unset, the
+  // setups' 5 s). Only a type comes from protocol.ts: `--base` runs this script in older checkouts.
+  const exportIntervalMs = Number(process.env.BENCH_EXPORT_INTERVAL_MS) || undefined;
   const SSE_WITH = sse(true);
   const SSE_WITHOUT = sse(false);
   const stub = async (_url: unknown, init: { body: string }): Promise<Response> => {
@@ -262,7 +263,11 @@ async function child(
     const { setup } = createRequire(join(sdkFolder, 'setup.cjs'))('./setup.cjs') as {
       setup: (ctx: SetupContext) => Promise<{ flush: () => Promise<void> }>;
     };
-    const telemetry = await setup({ sinkUrl, serviceName: `layers-${mode}`, exportIntervalMs });
+    const telemetry = await setup({
+      sinkUrl,
+      serviceName: `layers-${mode}`,
+      ...(exportIntervalMs ? { exportIntervalMs } : {}),
+    });
     flush = () => telemetry.flush();
   } else if (mode.startsWith('instr')) {
     const api = await import('@opentelemetry/api');
@@ -286,7 +291,12 @@ async function child(
             spanProcessors:
               mode === 'instr-noexport'
                 ? []
-                : [new BatchSpanProcessor({ exporter, scheduledDelayMillis: exportIntervalMs })],
+                : [
+                    new BatchSpanProcessor({
+                      exporter,
+                      ...(exportIntervalMs ? { scheduledDelayMillis: exportIntervalMs } : {}),
+                    }),
+                  ],
           });
     const withMetrics = mode !== 'instr-nometrics' && mode !== 'instr-noop';
     // BENCH_AGG=1: every instr mode with metrics records through the aggregating provider (as instr-agg does).
@@ -297,7 +307,7 @@ async function child(
     const producer = aggregating?.addReader();
     const reader = new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({ url: `${sinkUrl}/v1/metrics` }),
-      exportIntervalMillis: exportIntervalMs,
+      exportIntervalMillis: exportIntervalMs ?? 5000,
       ...(producer ? { metricProducers: [producer] } : {}),
     });
     producer?.useReader(reader);
@@ -548,6 +558,11 @@ async function main(): Promise<void> {
   if (values.base !== undefined) {
     const baseScript = join(values.base, 'bench', 'src', 'layers-ab.ts');
     copyFileSync(script, baseScript);
+    // The one module of this folder the script needs that an older checkout may lack (it imports no other).
+    copyFileSync(
+      fileURLToPath(new URL('./cachegrind.ts', import.meta.url)),
+      join(values.base, 'bench', 'src', 'cachegrind.ts'),
+    );
     runs.push(
       ...modes.map((mode) => ({ name: `${mode}@base`, mode, variant: undefined, script: baseScript })),
     );
