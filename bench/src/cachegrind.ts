@@ -9,7 +9,7 @@
  * module loading and warm-up cancelled. Instructions are not time (cache misses, branch mispredictions and the
  * memory a larger heap touches are not in them): a proxy for CPU work, quiet where CPU time is not. The difference
  * of two counts is noisier than either: a full collection is one large event that lands in one window or the other,
- * and a mode's rounds spread by 1–2 % of a streamed chunk's work, more for a non-streaming call's.
+ * and a mode's rounds spread by about 1 % of a streamed chunk's work, by 3 % of a non-streaming call's.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,13 +17,13 @@ import { readFileSync } from 'node:fs';
 /**
  * Node flags that make the count repeat: V8's compilers and collector work on the main thread (their helper
  * threads' timing, under valgrind's serialized threads, moved when optimized code arrived: without this flag the
- * per-chunk figures made no sense, the raw SDK above both instrumentations); no memory reducer (it starts collections on wall-clock timers, in a process valgrind
- * slows about 50 times); and fixed seeds for V8's random numbers and hashes (object hashes, which
- * weak maps and object-keyed maps probe by, come from the random seed). The work is the same; only where it runs
- * and which random numbers it draws change.
+ * per-chunk figures made no sense, the raw SDK above both instrumentations); no memory reducer (it starts
+ * collections on wall-clock timers, in a process valgrind slows about 50 times); and fixed seeds for V8's random
+ * numbers and hashes (object hashes, which weak maps and object-keyed maps probe by, come from the random seed).
+ * The work is the same; only where it runs and which random numbers it draws change.
  */
-// Not `--predictable-gc-schedule`: it made counts repeat to 0.1 %, but by holding the heap small, so that full
-// collections took a third of ours' instructions per chunk and a sixth of contrib's: a regime no app runs in.
+// Not `--predictable-gc-schedule`: counts repeated to 0.1 % with it, but it holds the heap small, which raised ours'
+// instructions per chunk by a quarter to a half and contrib's by a sixth, mostly in collections: no app runs so.
 export const REPEATABLE_NODE_FLAGS = [
   '--single-threaded',
   '--no-memory-reducer',
@@ -49,7 +49,7 @@ export function requireValgrind(): void {
 
 /**
  * `execPath` and the arguments before the script that run `node` under cachegrind, counting instructions only
- * (`--cache-sim=no`: no cache simulation, about twice as fast) into `outFile`.
+ * (`--cache-sim=no`: no cache simulation) into `outFile`.
  */
 export function underCachegrind(
   outFile: string,
