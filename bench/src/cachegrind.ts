@@ -12,7 +12,6 @@
  * and a mode's rounds spread by about 1 % of a streamed chunk's work, by 3 % of a non-streaming call's.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 
 /**
  * Node flags that make the count repeat: V8's compilers and collector work on the main thread (their helper
@@ -67,11 +66,6 @@ export function underCachegrind(
       ...REPEATABLE_NODE_FLAGS,
     ],
   };
-}
-
-/** The instructions a cachegrind output file counted (its `summary:` line). */
-export function instructionsIn(outFile: string): number {
-  return parseSummary(readFileSync(outFile, 'utf8'), outFile);
 }
 
 /** The total of a cachegrind output's `summary:` line (the first event: instructions, `Ir`). */

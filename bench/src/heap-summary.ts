@@ -6,6 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { packageOf } from './package-of.ts';
 
 interface Snapshot {
   snapshot: {
@@ -46,13 +47,6 @@ export function summarize(file: string): Map<string, number> {
         return edges[e + edgeToAt]! / nf;
     }
     return undefined;
-  };
-  const packageOf = (url: string): string => {
-    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\/(?!.*node_modules\/)/.exec(url);
-    if (m) return m[1]!;
-    if (url.startsWith('node:')) return 'node:*';
-    const ws = /\/(packages|bench)\/([^/]+)\//.exec(url);
-    return ws ? `${ws[1]}/${ws[2]}` : url === '' ? '(no script)' : 'other';
   };
   // Script of each SharedFunctionInfo, then of each closure, bytecode and code through it.
   const scriptName = new Map<number, string>();

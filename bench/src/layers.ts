@@ -64,7 +64,7 @@ import {
   COUNTED_EXPORT_INTERVAL_MS,
   collectorInstructions,
   functionCounts,
-  instructionsIn,
+  parseSummary,
   requireValgrind,
   underCachegrind,
 } from './cachegrind.ts';
@@ -221,9 +221,9 @@ async function child(
 ): Promise<{ usPerCall: number; mainUsPerCall: number }> {
   if (sdk !== '7' && sdk !== '6') throw new Error(`--sdk ${sdk}: 6 or 7`);
   if (PEER_FOLDERS[mode] !== undefined && sdk !== '6') throw new Error(`mode ${mode} needs --sdk 6`);
-  // How long span processors and metric readers wait between exports (`--instructions` sets an hour; unset, the
-  // setups' 5 s). Only a type comes from protocol.ts: `--base` runs this script in older checkouts.
-  const exportIntervalMs = Number(process.env.BENCH_EXPORT_INTERVAL_MS) || undefined;
+  // How long span processors and metric readers wait between exports (`--instructions` sets an hour; unset, 5 s,
+  // protocol.ts's EXPORT_INTERVAL_MS, written out: `--base` runs this script in older checkouts, which lack it).
+  const exportIntervalMs = Number(process.env.BENCH_EXPORT_INTERVAL_MS) || 5000;
   const SSE_WITH = sse(true);
   const SSE_WITHOUT = sse(false);
   const stub = async (_url: unknown, init: { body: string }): Promise<Response> => {
@@ -263,11 +263,7 @@ async function child(
     const { setup } = createRequire(join(sdkFolder, 'setup.cjs'))('./setup.cjs') as {
       setup: (ctx: SetupContext) => Promise<{ flush: () => Promise<void> }>;
     };
-    const telemetry = await setup({
-      sinkUrl,
-      serviceName: `layers-${mode}`,
-      ...(exportIntervalMs ? { exportIntervalMs } : {}),
-    });
+    const telemetry = await setup({ sinkUrl, serviceName: `layers-${mode}`, exportIntervalMs });
     flush = () => telemetry.flush();
   } else if (mode.startsWith('instr')) {
     const api = await import('@opentelemetry/api');
@@ -291,12 +287,7 @@ async function child(
             spanProcessors:
               mode === 'instr-noexport'
                 ? []
-                : [
-                    new BatchSpanProcessor({
-                      exporter,
-                      ...(exportIntervalMs ? { scheduledDelayMillis: exportIntervalMs } : {}),
-                    }),
-                  ],
+                : [new BatchSpanProcessor({ exporter, scheduledDelayMillis: exportIntervalMs })],
           });
     const withMetrics = mode !== 'instr-nometrics' && mode !== 'instr-noop';
     // BENCH_AGG=1: every instr mode with metrics records through the aggregating provider (as instr-agg does).
@@ -307,7 +298,7 @@ async function child(
     const producer = aggregating?.addReader();
     const reader = new PeriodicExportingMetricReader({
       exporter: new OTLPMetricExporter({ url: `${sinkUrl}/v1/metrics` }),
-      exportIntervalMillis: exportIntervalMs ?? 5000,
+      exportIntervalMillis: exportIntervalMs,
       ...(producer ? { metricProducers: [producer] } : {}),
     });
     producer?.useReader(reader);
@@ -627,6 +618,8 @@ async function main(): Promise<void> {
         measured === undefined ? reject(new Error(`${run.name} exited ${code}`)) : resolve(measured),
       );
     });
+  // `--instructions`: the instructions per call of V8's collector, by mode (printed beside the totals).
+  const collectorShare = new Map<string, number[]>(runs.map((run) => [run.name, []]));
   /**
    * `--instructions`: the instructions of N calls, from two children under cachegrind that run N and 2N calls after
    * the same warm-up (src/cachegrind.ts).
@@ -642,14 +635,13 @@ async function main(): Promise<void> {
     for (const calls of [n, 2 * n]) {
       const outFile = join(INSTRUCTIONS, `${process.pid}-${run.name}-r${round}-${calls}.cachegrind`);
       await runChild(run, String(calls), { outFile, warmup });
-      counts.push(instructionsIn(outFile));
-      collector.push(collectorInstructions(functionCounts(readFileSync(outFile, 'utf8'))));
+      const output = readFileSync(outFile, 'utf8');
+      counts.push(parseSummary(output, outFile));
+      collector.push(collectorInstructions(functionCounts(output)));
     }
     collectorShare.get(run.name)!.push((collector[1]! - collector[0]!) / n);
     return (counts[1]! - counts[0]!) / n;
   };
-  // `--instructions`: the instructions per call of V8's collector, by mode (printed beside the totals).
-  const collectorShare = new Map<string, number[]>(runs.map((run) => [run.name, []]));
   if (values.instructions) {
     requireValgrind();
     mkdirSync(INSTRUCTIONS, { recursive: true });

@@ -14,12 +14,13 @@ const { BatchSpanProcessor, TracerProvider } = require('@opentelemetry/sdk-trace
 
 exports.setup = async function setup(ctx) {
   const resource = resourceFromAttributes({ 'service.name': ctx.serviceName });
+  const exportIntervalMs = ctx.exportIntervalMs ?? 5000;
   const tracerProvider = new TracerProvider({
     resource,
     spanProcessors: [
       new BatchSpanProcessor({
         exporter: new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }),
-        scheduledDelayMillis: ctx.exportIntervalMs ?? 5000,
+        scheduledDelayMillis: exportIntervalMs,
       }),
     ],
   });
@@ -28,7 +29,7 @@ exports.setup = async function setup(ctx) {
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
-        exportIntervalMillis: ctx.exportIntervalMs ?? 5000,
+        exportIntervalMillis: exportIntervalMs,
       }),
     ],
   });

@@ -14,11 +14,12 @@ const { OpenAIInstrumentation } = require('@traceloop/instrumentation-openai');
 /** The SDK with `instrumentation` registered on it; shared by the OpenAI and Anthropic setups. */
 function startWith(ctx, instrumentation) {
   const resource = resourceFromAttributes({ 'service.name': ctx.serviceName });
+  const exportIntervalMs = ctx.exportIntervalMs ?? 5000;
   const tracerProvider = new BasicTracerProvider({
     resource,
     spanProcessors: [
       new BatchSpanProcessor(new OTLPTraceExporter({ url: `${ctx.sinkUrl}/v1/traces` }), {
-        scheduledDelayMillis: ctx.exportIntervalMs ?? 5000,
+        scheduledDelayMillis: exportIntervalMs,
       }),
     ],
   });
@@ -27,7 +28,7 @@ function startWith(ctx, instrumentation) {
     readers: [
       new PeriodicExportingMetricReader({
         exporter: new OTLPMetricExporter({ url: `${ctx.sinkUrl}/v1/metrics` }),
-        exportIntervalMillis: ctx.exportIntervalMs ?? 5000,
+        exportIntervalMillis: exportIntervalMs,
       }),
     ],
   });
