@@ -26,7 +26,9 @@
  * `--instructions` counts instructions instead of CPU time: each child runs under valgrind's cachegrind twice, N and 2N
  * calls after the same warm-up, and the difference over N is its instructions per call: repeatable where CPU time
  * on a shared host is not (src/cachegrind.ts; needs valgrind; `--calls` defaults to 20 streams or 500 calls and
- * `--warmup` to as many, a child takes a minute or two).
+ * `--warmup` to as many, a child takes a minute or two); with `--from-warmup` the two children run the warm-up alone and
+ * the warm-up and N calls: the count is the N calls right after the warm-up, compilation included (the bench's window);
+ * `--by-function` runs them under callgrind with V8's perf map, so src/instruction-summary.ts names the JavaScript.
  * `--profile` writes a V8 CPU profile of every child's measured calls (not its start or warm-up) to
  * .tmp/layers-profiles/RUN/ (for src/profile-summary.ts); `--alloc` a sampling heap profile of what they allocate,
  * `--promoted` of what of it outlived the young generation (for src/alloc-summary.ts, `--base` the raw run's file).
@@ -54,7 +56,7 @@
  * of all at once.
  */
 import { fork } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,9 +67,11 @@ import {
   collectorInstructions,
   functionCounts,
   parseSummary,
+  perfMapOf,
   requireValgrind,
   underCachegrind,
 } from './cachegrind.ts';
+import { callgrindCosts } from './callgrind.ts';
 import { type ServerProcess, startServerProcess } from './child.ts';
 import { limitConcurrency } from './limiter.ts';
 import type { SetupContext } from './protocol.ts';
@@ -394,7 +398,8 @@ async function child(
       // Read to the end.
     }
   };
-  const n = Number(process.env.BENCH_CALLS ?? 0) || (stream ? 300 : 5000);
+  // Unset: the default; `0` (`--instructions --from-warmup`): the warm-up alone.
+  const n = process.env.BENCH_CALLS ? Number(process.env.BENCH_CALLS) : stream ? 300 : 5000;
   const limit = limitConcurrency(CONCURRENCY);
   const run = async (calls: number): Promise<void> => {
     if (!concurrent) {
@@ -514,10 +519,16 @@ async function main(): Promise<void> {
       against: { type: 'string' },
       child: { type: 'string' },
       instructions: { type: 'boolean', default: false },
+      'from-warmup': { type: 'boolean', default: false },
+      'by-function': { type: 'boolean', default: false },
     },
   });
   const stream = values.stream === true;
   const concurrent = values.concurrent === true;
+  if ((values['from-warmup'] || values['by-function']) && !values.instructions)
+    throw new Error('--from-warmup and --by-function count instructions: use them with --instructions');
+  if (values.calls !== undefined && !(Number(values.calls) > 0))
+    throw new Error(`--calls ${values.calls}: give a number of calls above 0`);
   if (stream && concurrent) throw new Error('--stream and --concurrent are two workloads: pick one');
   if (values.child) {
     const measured = await child(
@@ -549,11 +560,13 @@ async function main(): Promise<void> {
   if (values.base !== undefined) {
     const baseScript = join(values.base, 'bench', 'src', 'layers-ab.ts');
     copyFileSync(script, baseScript);
-    // The one module of this folder the script needs that an older checkout may lack (it imports no other).
-    copyFileSync(
-      fileURLToPath(new URL('./cachegrind.ts', import.meta.url)),
-      join(values.base, 'bench', 'src', 'cachegrind.ts'),
-    );
+    // The modules of this folder the script needs that an older checkout may lack (they import no others).
+    for (const module of ['cachegrind.ts', 'callgrind.ts', 'package-of.ts']) {
+      copyFileSync(
+        fileURLToPath(new URL(`./${module}`, import.meta.url)),
+        join(values.base, 'bench', 'src', module),
+      );
+    }
     runs.push(
       ...modes.map((mode) => ({ name: `${mode}@base`, mode, variant: undefined, script: baseScript })),
     );
@@ -572,7 +585,7 @@ async function main(): Promise<void> {
     '--sdk',
     values.sdk ?? '7',
   ];
-  /** One child process running `run` over `calls` calls (BENCH_CALLS; 0: the default), and what it measured. */
+  /** One child process running `run` over `calls` calls (BENCH_CALLS; '': the default), and what it measured. */
   const runChild = (
     run: (typeof runs)[number],
     calls: string,
@@ -607,7 +620,9 @@ async function main(): Promise<void> {
         },
         // The preload is resolved from the working directory: the bench folder of the run's checkout.
         cwd: dirname(dirname(run.script)),
-        ...(counted ? underCachegrind(counted.outFile, nodeFlags) : { execArgv: nodeFlags }),
+        ...(counted
+          ? underCachegrind(counted.outFile, nodeFlags, { byFunction: values['by-function'] })
+          : { execArgv: nodeFlags }),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       let measured: { usPerCall: number; mainUsPerCall: number } | undefined;
@@ -632,12 +647,27 @@ async function main(): Promise<void> {
     const warmup = values.warmup ?? String(n);
     const counts: number[] = [];
     const collector: number[] = [];
-    for (const calls of [n, 2 * n]) {
-      const outFile = join(INSTRUCTIONS, `${process.pid}-${run.name}-r${round}-${calls}.cachegrind`);
+    // `--from-warmup`: a child that stops after its warm-up against one that runs N calls after it, so the difference
+    // is the N calls right after the warm-up, the compiler's work on them included (the bench's window).
+    const byFunction = values['by-function'] === true;
+    for (const calls of values['from-warmup'] ? [0, n] : [n, 2 * n]) {
+      const outFile = join(
+        INSTRUCTIONS,
+        `${process.pid}-${run.name}-r${round}-${calls}.${byFunction ? 'callgrind' : 'cachegrind'}`,
+      );
       await runChild(run, String(calls), { outFile, warmup });
       const output = readFileSync(outFile, 'utf8');
       counts.push(parseSummary(output, outFile));
-      collector.push(collectorInstructions(functionCounts(output)));
+      if (byFunction) {
+        // Kept beside the output: the names of the JavaScript in it (src/callgrind.ts, instruction-summary.ts).
+        const map = perfMapOf(output, outFile);
+        copyFileSync(map, `${outFile}.map`);
+        rmSync(map);
+        rmSync(`${outFile}.v8log`, { force: true });
+        collector.push(collectorInstructions(callgrindCosts(output).self));
+      } else {
+        collector.push(collectorInstructions(functionCounts(output)));
+      }
     }
     collectorShare.get(run.name)!.push((collector[1]! - collector[0]!) / n);
     return (counts[1]! - counts[0]!) / n;
@@ -653,7 +683,7 @@ async function main(): Promise<void> {
       for (const run of order) {
         const usPerCall = await (values.instructions
           ? countInstructions(run, r)
-          : runChild(run, values.calls ?? '0').then((measured) => {
+          : runChild(run, values.calls ?? '').then((measured) => {
               mainThread.get(run.name)!.push(measured.mainUsPerCall);
               return measured.usPerCall;
             })
