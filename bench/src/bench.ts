@@ -99,7 +99,10 @@ function runWorker(
     const child = fork(join(BENCH_DIR, 'src', 'worker.ts'), [], {
       cwd: BENCH_DIR,
       execArgv,
-      env: telemetryEnv(`aiotel-bench-${variant.id}`, task.sinkUrl, { BENCH_WORKER: JSON.stringify(task) }),
+      env: {
+        ...telemetryEnv(`aiotel-bench-${variant.id}`, task.sinkUrl, { BENCH_WORKER: JSON.stringify(task) }),
+        ...variant.env,
+      },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     let result: WorkerResult | undefined;

@@ -44,7 +44,8 @@
  * alone), resil-nobulkhead, resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to
  * the sink, and `resilient()` with its defaults but a bulkhead of 50, as the bench's full7: the full kit, with
  * HTTP spans only under `--http`, since with the stub no request reaches undici), full-nohttp (full with
- * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici).
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici); preload (our instrumentation as the kit runs it: the preload alone,
+ * no `resilient()`, HTTP spans off and OTLP/HTTP JSON as the peers' setups export, the bench's node6).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
@@ -103,7 +104,10 @@ const MODES = [
   'resil-notimeout',
   'full',
   'full-nohttp',
+  'preload',
 ];
+/** Modes whose child runs under `--import @aiotel/node/register`. */
+const preloaded = (mode: string): boolean => mode.startsWith('full') || mode === 'preload';
 const CONCURRENCY = 50;
 const PROFILES = fileURLToPath(new URL('../.tmp/layers-profiles', import.meta.url));
 /** `--instructions`: cachegrind's output files, one per child. */
@@ -413,7 +417,7 @@ async function child(
       await Promise.all(Array.from({ length: batch }, () => (resilientMode ? one() : limit(one))));
     }
   };
-  if (mode.startsWith('full')) {
+  if (preloaded(mode)) {
     // The preload started it: a second start returns the running instance (after one warning).
     const running = (await import('@aiotel/node')).startTelemetry();
     flush = () => running.forceFlush();
@@ -593,7 +597,7 @@ async function main(): Promise<void> {
   ) =>
     new Promise<{ usPerCall: number; mainUsPerCall: number }>((resolve, reject) => {
       const nodeFlags = [
-        ...(run.mode.startsWith('full') ? ['--import', '@aiotel/node/register'] : []),
+        ...(preloaded(run.mode) ? ['--import', '@aiotel/node/register'] : []),
         ...(values.gc ? ['--expose-gc'] : []),
         ...(process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean),
       ];
@@ -612,11 +616,18 @@ async function main(): Promise<void> {
           BENCH_PROFILE_DIR:
             values.profile || values.alloc || values.promoted ? join(PROFILES, run.name) : '',
           BENCH_PROFILE_KIND: values.alloc ? 'alloc' : values.promoted ? 'promoted' : 'cpu',
-          ...(run.mode.startsWith('full') ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
-          ...(run.mode.startsWith('full') && counted
-            ? { OTEL_METRIC_EXPORT_INTERVAL: exportMs, OTEL_BSP_SCHEDULE_DELAY: exportMs }
+          ...(preloaded(run.mode) ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
+          // As the bench's preloaded variants (src/env.ts): metrics every 5 s, spans at the SDK's 5 s.
+          ...(preloaded(run.mode)
+            ? {
+                OTEL_METRIC_EXPORT_INTERVAL: exportMs || '5000',
+                OTEL_BSP_SCHEDULE_DELAY: exportMs || '5000',
+              }
             : {}),
-          ...(run.mode === 'full-nohttp' ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' } : {}),
+          ...(run.mode === 'full-nohttp' || run.mode === 'preload'
+            ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' }
+            : {}),
+          ...(run.mode === 'preload' ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
         },
         // The preload is resolved from the working directory: the bench folder of the run's checkout.
         cwd: dirname(dirname(run.script)),

@@ -24,6 +24,8 @@ export interface Variant {
   readonly setup?: string;
   /** Extra Node flags, e.g. the preload. */
   readonly nodeArgs?: readonly string[];
+  /** Environment variables set over the bench's own (src/env.ts) in this variant's processes. */
+  readonly env?: Readonly<Record<string, string>>;
   /** Wrap the client with `resilient()` (and use its bulkhead instead of the harness limiter). */
   readonly resilient: boolean;
   /** The variant this one's ratios are taken against. */
@@ -48,6 +50,20 @@ const RAW6: Variant = {
   floor: 'raw6',
   peer: 'otel-contrib',
 };
+
+/**
+ * Our instrumentation as the kit runs it: the preload alone (no `resilient()`), with the peers' wire format
+ * (OTLP/HTTP JSON) and without its HTTP client spans (no peer makes them), so it records what the hand-assembled
+ * variant records. The preload's SDK takes GenAI spans' attributes by a shorter path than the SDK's own
+ * (`packages/node/src/span-attributes.ts`, `tracer-provider.ts`): that is the difference between the two rows.
+ */
+const PRELOADED_INSTRUMENTATION = {
+  kind: 'aiotel',
+  setup: 'src/setups/preload.ts',
+  nodeArgs: ['--import', '@aiotel/node/register'],
+  env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' },
+  resilient: false,
+} as const;
 
 /** Every variant, in the order the rounds run them and the table prints them. */
 export const VARIANTS: readonly Variant[] = [
@@ -141,6 +157,18 @@ export const VARIANTS: readonly Variant[] = [
     peer: 'otel-contrib',
   },
   {
+    ...PRELOADED_INSTRUMENTATION,
+    id: 'instr6node',
+    label: '+ @aiotel/instrumentation-openai via @aiotel/node (openai 6)',
+    description:
+      'our instrumentation on openai 6.30.1 through the preload (node --import @aiotel/node/register, no resilient()), OTLP/HTTP JSON, HTTP spans off',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/otel-contrib',
+    floor: 'raw6',
+    peer: 'otel-contrib',
+  },
+  {
     id: 'contrib6',
     label: '@opentelemetry/instrumentation-openai 0.22.0',
     description:
@@ -201,6 +229,18 @@ export const VARIANTS: readonly Variant[] = [
     sdkFrom: 'peers/traceloop',
     setup: 'src/setups/aiotel-anthropic.ts',
     resilient: false,
+    floor: 'rawA0',
+    peer: 'traceloop',
+  },
+  {
+    ...PRELOADED_INSTRUMENTATION,
+    id: 'instrA0node',
+    label: '+ @aiotel/instrumentation-anthropic via @aiotel/node',
+    description:
+      'our Anthropic instrumentation on @anthropic-ai/sdk 0.137.0 through the preload (no resilient()), OTLP/HTTP JSON, HTTP spans off',
+    sdk: 'anthropic',
+    sdkMajor: 0,
+    sdkFrom: 'peers/traceloop',
     floor: 'rawA0',
     peer: 'traceloop',
   },

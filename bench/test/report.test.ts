@@ -123,6 +123,40 @@ describe('summary and table', () => {
     expect(nonStreaming?.rounds).toEqual({ met: 2, of: 3 });
   });
 
+  it('judges our instrumentation as the kit runs it against the same peers as the hand-assembled one', () => {
+    const ids = ['raw6', 'instr6', 'instr6node', 'contrib6', 'traceloop6'];
+    const variants = ids.map((id) => VARIANTS.find((v) => v.id === id)!);
+    const perCall: Record<string, number> = {
+      raw6: 100,
+      instr6: 130,
+      instr6node: 110,
+      contrib6: 120,
+      traceloop6: 120,
+    };
+    const peers = summarise(
+      variants,
+      new Map(ids.map((id) => [id, [0, 1].map((i) => round(id, i, perCall[id]!, 10))])),
+    );
+    const verdicts = checkTargets(peers).filter((t) => t.name.includes('(non-streaming'));
+    const of = (mine: string, peer: string) =>
+      verdicts.find((t) => t.name.startsWith(`${mine} vs ${peer}`))?.met;
+    const node = VARIANTS.find((v) => v.id === 'instr6node')!;
+    expect(of(node.label, 'OpenLLMetry 0.27.0')).toBe(true);
+    expect(of(node.label, '@opentelemetry/instrumentation-openai 0.22.0')).toBe(true);
+    // The hand-assembled row keeps its own verdict beside it.
+    expect(of(variants[1]!.label, 'OpenLLMetry 0.27.0')).toBe(false);
+    // The preload alone, with what the peers' setups send and make: JSON over OTLP/HTTP, no HTTP client spans.
+    for (const id of ['instr6node', 'instrA0node']) {
+      const v = VARIANTS.find((x) => x.id === id)!;
+      expect(v.nodeArgs).toEqual(['--import', '@aiotel/node/register']);
+      expect(v.resilient).toBe(false);
+      expect(v.env).toEqual({
+        OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
+        OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici',
+      });
+    }
+  });
+
   it("states the run's noise from the control against its floor, and nothing without a control", () => {
     const raw6 = VARIANTS.find((v) => v.id === 'raw6')!;
     const control = VARIANTS.find((v) => v.kind === 'control')!;
