@@ -45,7 +45,7 @@
  * the sink, and `resilient()` with its defaults but a bulkhead of 50, as the bench's full7: the full kit, with
  * HTTP spans only under `--http`, since with the stub no request reaches undici), full-nohttp (full with
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici); preload (our instrumentation as the kit runs it: the preload alone,
- * no `resilient()`, HTTP spans off and OTLP/HTTP JSON as the peers' setups export, the bench's node6).
+ * no `resilient()`, HTTP spans off and OTLP/HTTP JSON as the peers' setups export, the bench's instr6node).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or

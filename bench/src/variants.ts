@@ -55,7 +55,8 @@ const RAW6: Variant = {
  * Our instrumentation as the kit runs it: the preload alone (no `resilient()`), with the peers' wire format
  * (OTLP/HTTP JSON) and without its HTTP client spans (no peer makes them), so it records what the hand-assembled
  * variant records. The preload's SDK takes GenAI spans' attributes by a shorter path than the SDK's own
- * (`packages/node/src/span-attributes.ts`, `tracer-provider.ts`): that is the difference between the two rows.
+ * (`packages/node/src/span-attributes.ts`, `tracer-provider.ts`) and scrubs secrets from every exported span: that
+ * is what sets the two rows apart.
  */
 const PRELOADED_INSTRUMENTATION = {
   kind: 'aiotel',
