@@ -108,6 +108,23 @@ const MODES = [
 ];
 /** Modes whose child runs under `--import @aiotel/node/register`. */
 const preloaded = (mode: string): boolean => mode.startsWith('full') || mode === 'preload';
+
+/**
+ * The preload's settings in a preloaded mode's child: the sink, the export interval (5 s as in the bench's
+ * src/env.ts, an hour under `--instructions`), and for `preload` the setup of the bench's instr6node
+ * (`PRELOADED_INSTRUMENTATION.env` in src/variants.ts, written out here: `--base` copies this script alone).
+ */
+function preloadEnv(mode: string, sinkUrl: string, exportMs: string): Record<string, string> {
+  return {
+    OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
+    OTEL_METRIC_EXPORT_INTERVAL: exportMs,
+    OTEL_BSP_SCHEDULE_DELAY: exportMs,
+    ...(mode === 'full-nohttp' || mode === 'preload'
+      ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' }
+      : {}),
+    ...(mode === 'preload' ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
+  };
+}
 const CONCURRENCY = 50;
 const PROFILES = fileURLToPath(new URL('../.tmp/layers-profiles', import.meta.url));
 /** `--instructions`: cachegrind's output files, one per child. */
@@ -616,18 +633,7 @@ async function main(): Promise<void> {
           BENCH_PROFILE_DIR:
             values.profile || values.alloc || values.promoted ? join(PROFILES, run.name) : '',
           BENCH_PROFILE_KIND: values.alloc ? 'alloc' : values.promoted ? 'promoted' : 'cpu',
-          ...(preloaded(run.mode) ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url } : {}),
-          // As the bench's preloaded variants (src/env.ts): metrics every 5 s, spans at the SDK's 5 s.
-          ...(preloaded(run.mode)
-            ? {
-                OTEL_METRIC_EXPORT_INTERVAL: exportMs || '5000',
-                OTEL_BSP_SCHEDULE_DELAY: exportMs || '5000',
-              }
-            : {}),
-          ...(run.mode === 'full-nohttp' || run.mode === 'preload'
-            ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' }
-            : {}),
-          ...(run.mode === 'preload' ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
+          ...(preloaded(run.mode) ? preloadEnv(run.mode, sink.url, exportMs || '5000') : {}),
         },
         // The preload is resolved from the working directory: the bench folder of the run's checkout.
         cwd: dirname(dirname(run.script)),
