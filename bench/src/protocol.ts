@@ -41,6 +41,12 @@ export interface WorkloadResult {
   readonly callsPerSec: number;
   /** Heap used after a full GC at the end of the workload. */
   readonly heapAfterGcBytes: number;
+  /**
+   * `performance.now()` of the process when the window started and ended (flush included), ms: where the window is
+   * in a `--trace-gc` log, whose times count from about the same instant (src/worker-window.ts).
+   */
+  readonly startMs?: number;
+  readonly endMs?: number;
 }
 
 /** Everything a worker reports back over IPC. */

@@ -14,6 +14,7 @@ async function measure(
   run: () => Promise<number>,
 ): Promise<WorkloadResult> {
   heapAfterGc();
+  const startMs = performance.now();
   const cpuStart = process.cpuUsage();
   const wallStart = process.hrtime.bigint();
   const chunks = await run();
@@ -23,6 +24,7 @@ async function measure(
   const beforeFlush = process.cpuUsage(cpuStart);
   await telemetry.flush();
   const cpu = process.cpuUsage(cpuStart);
+  const endMs = performance.now();
   const cpuUs = cpu.user + cpu.system;
   return {
     flushCpuUs: cpuUs - (beforeFlush.user + beforeFlush.system),
@@ -34,6 +36,8 @@ async function measure(
     cpuUsPerChunk: chunks > 0 ? cpuUs / chunks : Number.NaN,
     callsPerSec: calls / (wallMs / 1000),
     heapAfterGcBytes: heapAfterGc(),
+    startMs,
+    endMs,
   };
 }
 
