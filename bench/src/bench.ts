@@ -25,6 +25,7 @@ import type { SdkFloor } from './sdk-floor.ts';
 import type { SinkStats } from './servers/otlp-sink.ts';
 import type { StoreCost } from './store-cost.ts';
 import { selectVariants, type Variant } from './variants.ts';
+import { BENCH_SIZES } from './workloads.ts';
 
 const HELP = `usage: node src/bench.ts [options]
   --rounds N                 rounds (a fresh process per variant per round; default 5)
@@ -66,14 +67,14 @@ function intOption(name: keyof typeof opts, fallback: number): number {
 const quick = opts.quick === true;
 const rounds = intOption('rounds', quick ? 1 : 5);
 const sizes: WorkloadSizes = {
-  calls: intOption('calls', quick ? 200 : 2000),
-  warmupCalls: quick ? 50 : 300,
-  streamCalls: intOption('stream-calls', quick ? 5 : 60),
-  warmupStreamCalls: 2,
-  chunks: intOption('chunks', 500),
-  concurrentCalls: intOption('concurrent-calls', quick ? 200 : 1000),
-  concurrency: intOption('concurrency', 50),
-  warmupConcurrentCalls: quick ? 50 : 200,
+  calls: intOption('calls', quick ? 200 : BENCH_SIZES.calls),
+  warmupCalls: quick ? 50 : BENCH_SIZES.warmupCalls,
+  streamCalls: intOption('stream-calls', quick ? 5 : BENCH_SIZES.streamCalls),
+  warmupStreamCalls: BENCH_SIZES.warmupStreamCalls,
+  chunks: intOption('chunks', BENCH_SIZES.chunks),
+  concurrentCalls: intOption('concurrent-calls', quick ? 200 : BENCH_SIZES.concurrentCalls),
+  concurrency: intOption('concurrency', BENCH_SIZES.concurrency),
+  warmupConcurrentCalls: quick ? 50 : BENCH_SIZES.warmupConcurrentCalls,
 };
 // BENCH_TOKEN_MS (paced streams, src/workloads.ts) is another workload than the default one: not official either.
 const official =

@@ -13,6 +13,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { gcEvent } from './gc-trace.ts';
 
 export interface Window {
   mode: string;
@@ -25,8 +26,6 @@ export interface Window {
 
 const COMPILED =
   /completed compiling .*?<JSFunction ([^ >]*).*?\(target (\w+)\) - took ([\d.]+), ([\d.]+), ([\d.]+) ms/;
-// `--trace-gc`: `… ms: Scavenge 4.1 (6.0) -> 3.2 (6.0) MB, pooled: 0 MB, 1.23 / 0.00 ms  (…) reason`.
-const GC = /: (Scavenge|Mark-Compact)\b.*? MB, ([\d.]+) \/ [\d.]+ ms(.*)$/;
 const DEOPT = /bailout \(kind: ([\w-]+), reason: ([^)]*)\): begin\. deoptimizing .*?<JSFunction ([^ >]*)/;
 
 // V8 prints an anonymous function as `<JSFunction (sfi = 0x…)>`: what the patterns capture then is `(sfi`.
@@ -64,17 +63,15 @@ export function summarize(text: string): Window[] {
       current.jobs.push({ ms, tier, fn: functionName(fn) });
       continue;
     }
-    const gc = GC.exec(line);
+    const gc = gcEvent(line);
     if (gc) {
-      const pause = Number(gc[2]);
-      if (gc[1] === 'Scavenge') {
+      if (gc.kind === 'Scavenge') {
         current.gc.scavenges++;
-        current.gc.scavengeMs += pause;
+        current.gc.scavengeMs += gc.pauseMs;
       } else {
         current.gc.markCompacts++;
-        current.gc.markCompactMs += pause;
-        // The reason ends the line, after the last closing parenthesis.
-        const reason = (gc[3] ?? '').replace(/^.*\)\s*/, '').trim() || '(none given)';
+        current.gc.markCompactMs += gc.pauseMs;
+        const reason = gc.reason || '(none given)';
         current.gcReasons.set(reason, (current.gcReasons.get(reason) ?? 0) + 1);
       }
       continue;

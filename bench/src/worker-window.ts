@@ -1,6 +1,6 @@
 /**
  * The bench's windows as the bench runs them (its own worker, src/worker.ts, against the fake AI API over loopback
- * HTTP, a variant of src/variants.ts per process, rounds interleaving the variants), with what the bench does not
+ * HTTP, a variant of src/variants.ts per process, its floor added, rounds interleaving the variants), with what the bench does not
  * show: the collections that ran in the process (`--trace-gc`, src/gc-trace.ts), or, with `--instructions`, the
  * non-streaming window's work per call counted under cachegrind (two processes, N and 2N calls after the same
  * warm-up; needs valgrind).
@@ -27,8 +27,10 @@ import { positiveIntegerOption } from './cli.ts';
 import { telemetryEnv } from './env.ts';
 import { type GcSummary, gcSummary } from './gc-trace.ts';
 import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
+import { BENCH_DIR } from './runtime.ts';
 import { median } from './stats.ts';
-import { VARIANTS, type Variant } from './variants.ts';
+import { selectVariants, type Variant } from './variants.ts';
+import { BENCH_SIZES } from './workloads.ts';
 
 const { values } = parseArgs({
   options: {
@@ -45,12 +47,8 @@ if (values.variants === undefined)
   throw new Error(
     'usage: node src/worker-window.ts --variants a,b [--workloads W] [--rounds N] [--calls N] [--warmup N] [--concurrent-warmup N] [--instructions]',
   );
-const variants: Variant[] = values.variants.split(',').map((id) => {
-  const variant = VARIANTS.find((v) => v.id === id);
-  if (variant === undefined)
-    throw new Error(`--variants: no variant "${id}" (known: ${VARIANTS.map((v) => v.id).join(', ')})`);
-  return variant;
-});
+// As the bench's `--variants`: table order, each with its floor.
+const variants = selectVariants(values.variants);
 const WORKLOADS = ['non-streaming', 'streaming', 'concurrent'] as const;
 const workloads = values.workloads === 'all' ? [...WORKLOADS] : values.workloads.split(',');
 for (const w of workloads)
@@ -64,18 +62,6 @@ const warmup = positiveIntegerOption(values, 'warmup', 300);
 const concurrentWarmup = positiveIntegerOption(values, 'concurrent-warmup', 200);
 /** The windows a worker reports, by the name they are printed with. */
 const WINDOWS = ['nonStreaming', 'streaming', 'concurrent'] as const;
-const BENCH_DIR = join(import.meta.dirname, '..');
-/** `pnpm bench`'s default sizes (src/bench.ts). */
-const BENCH_SIZES: WorkloadSizes = {
-  calls: 2000,
-  warmupCalls: 300,
-  streamCalls: 60,
-  warmupStreamCalls: 2,
-  chunks: 500,
-  concurrentCalls: 1000,
-  concurrency: 50,
-  warmupConcurrentCalls: 200,
-};
 const OUT_DIR = join(BENCH_DIR, '.tmp', 'worker-window');
 
 /** One window that ran: its CPU per call and the collections logged inside it. */
@@ -200,11 +186,11 @@ try {
 } finally {
   await Promise.all([fake.stop(), sink.stop()]);
 }
-// Medians, each beside the same window's median of the variant's floor when the floor ran too.
+// Medians, each beside the same window's median of the variant's floor.
 for (const [key, perRound] of figures) {
   const [id, window] = key.split(' ') as [string, string];
   const floorId = variants.find((v) => v.id === id)?.floor;
-  const floor = floorId !== undefined && floorId !== id ? figures.get(`${floorId} ${window}`) : undefined;
+  const floor = floorId !== id ? figures.get(`${floorId} ${window}`) : undefined;
   const own = median(perRound);
   const ratio = floor ? ` (${(own / median(floor)).toFixed(3)}× ${floorId})` : '';
   const figure =

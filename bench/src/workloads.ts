@@ -1,4 +1,5 @@
 import { limitConcurrency } from './limiter.ts';
+import type { WorkloadSizes } from './protocol.ts';
 
 /**
  * The slice of the openai client the workloads use. Typed structurally so that openai 6 and 7, raw or
@@ -112,6 +113,18 @@ function apiOf(client: BenchClient): Api {
       Boolean((chunk as { choices: Array<{ delta?: { content?: string } }> }).choices[0]?.delta?.content),
   };
 }
+
+/** The sizes of `pnpm bench`'s workloads when no option changes them (src/bench.ts; src/worker-window.ts). */
+export const BENCH_SIZES: WorkloadSizes = {
+  calls: 2000,
+  warmupCalls: 300,
+  streamCalls: 60,
+  warmupStreamCalls: 2,
+  chunks: 500,
+  concurrentCalls: 1000,
+  concurrency: 50,
+  warmupConcurrentCalls: 200,
+};
 
 /** `calls` sequential non-streaming calls. */
 export async function runNonStreaming(client: BenchClient, calls: number): Promise<void> {
