@@ -1,8 +1,9 @@
 /**
  * `pnpm bench`: the overhead of aiotel against the raw `openai` SDK and peer instrumentations, side by
  * side in one run. The fake AI API and the OTLP sink run in their own processes; each variant runs in a
- * fresh process per round, rounds interleaving the variants (A B C … A B C …) so a slow spell of the
- * machine hits them all. Writes bench/results/<date>.json, bench/results/overhead.svg and the table in
+ * fresh process per round at the same time as a fresh process of its floor, their windows paced together
+ * (src/pacing.ts), so a slow spell of the machine hits both sides of each ratio; rounds interleave the
+ * variants (A B C … A B C …). Writes bench/results/<date>.json, bench/results/overhead.svg and the table in
  * bench/README.md. `node src/bench.ts --help` lists the options.
  */
 import { execFileSync, fork } from 'node:child_process';
@@ -13,6 +14,7 @@ import { type ServerProcess, startServerProcess } from './child.ts';
 import { positiveIntegerOption } from './cli.ts';
 import { telemetryEnv } from './env.ts';
 import { machineInfo, packageVersions } from './machine.ts';
+import { isPaceMessage, Pacer } from './pacing.ts';
 import { ensurePeer } from './peers.ts';
 import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
 import { renderChart } from './report/chart.ts';
@@ -37,6 +39,8 @@ const HELP = `usage: node src/bench.ts [options]
   --variants a,b             only these variants (their floors are added); default all
   --quick                    1 round of small workloads, to check the harness
   --profile ID               also write a --cpu-prof profile of variant ID per round to bench/.tmp/profiles
+  --one-at-a-time            run each process alone, one after another (the runs before 2026-12-04 14:00 UTC),
+                             instead of each variant beside its floor
   --help
 A run with default sizes and all variants writes bench/results/<date>.json, results/overhead.svg and the
 README table; any other run writes bench/.tmp/results-<date>.json only.`;
@@ -52,6 +56,7 @@ const { values: opts } = parseArgs({
     variants: { type: 'string' },
     quick: { type: 'boolean', default: false },
     profile: { type: 'string' },
+    'one-at-a-time': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
 });
@@ -81,6 +86,7 @@ const official =
   !quick &&
   !opts.variants &&
   !opts.profile &&
+  !opts['one-at-a-time'] &&
   !process.env.BENCH_TOKEN_MS &&
   ['rounds', 'calls', 'stream-calls', 'chunks', 'concurrent-calls', 'concurrency'].every(
     (k) => opts[k as keyof typeof opts] === undefined,
@@ -90,6 +96,7 @@ function runWorker(
   variant: Variant,
   task: WorkerTask,
   profileDir: string | undefined,
+  pacer: Pacer | undefined,
 ): Promise<WorkerResult> {
   const execArgv = ['--expose-gc', ...(variant.nodeArgs ?? [])];
   if (profileDir) {
@@ -106,11 +113,12 @@ function runWorker(
       },
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    pacer?.add(child);
     let result: WorkerResult | undefined;
     // Generous: OpenLIT tokenizes every stream that carries no usage, about a second per stream.
     const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
     child.on('message', (msg) => {
-      result = msg as WorkerResult;
+      if (!isPaceMessage(msg)) result = msg as WorkerResult;
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -153,15 +161,33 @@ function storeCostLines(cost: StoreCost): string[] {
   ];
 }
 
-function callsMade(s: WorkloadSizes): number {
+/** Every call a worker made: its workloads, their warm-ups, and the calls that kept it busy beside its floor. */
+function callsMade(s: WorkloadSizes, result: WorkerResult): number {
   return (
     s.warmupCalls +
     s.calls +
     s.warmupStreamCalls +
     s.streamCalls +
     s.warmupConcurrentCalls +
-    s.concurrentCalls
+    s.concurrentCalls +
+    (result.extraCalls ?? 0)
   );
+}
+
+/**
+ * The processes that run at the same time: each variant beside its floor (the control too: its ratio is then the
+ * noise of two processes side by side); a floor with no variant selected runs alone.
+ */
+function sideBySideGroups(variants: readonly Variant[]): Variant[][] {
+  const byId = new Map(variants.map((v) => [v.id, v]));
+  const groups: Variant[][] = [];
+  for (const v of variants) {
+    const floor = byId.get(v.floor);
+    if (v.id !== v.floor && floor) groups.push([floor, v]);
+    else if (v.id === v.floor && !variants.some((o) => o.id !== o.floor && o.floor === v.id))
+      groups.push([v]);
+  }
+  return groups;
 }
 
 async function main(): Promise<void> {
@@ -207,29 +233,77 @@ async function main(): Promise<void> {
     }
 
     const records = new Map<string, RoundRecord[]>(variants.map((v) => [v.id, []]));
+    const groups = opts['one-at-a-time'] ? variants.map((v) => [v]) : sideBySideGroups(variants);
     for (let round = 0; round < rounds; round++) {
-      for (const variant of variants) {
-        const task: WorkerTask = { variant, round, fakeUrl: fake.url, sinkUrl: sink.url, sizes };
+      const inRound = new Map<string, RoundRecord>();
+      for (const group of groups) {
+        // Which of the two is forked first alternates by round; the pacing starts their windows together anyway.
+        const ordered = round % 2 === 0 ? group : [...group].reverse();
+        const pacer = group.length > 1 ? new Pacer() : undefined;
         await sink.request('reset');
-        let record: RoundRecord;
         const workerStart = Date.now();
-        try {
-          const result = await runWorker(variant, task, opts.profile === variant.id ? profileDir : undefined);
-          const { stats } = await sink.request<{ stats: SinkStats }>('stats');
-          record = { result, sinkBytes: stats.bytes, callsMade: callsMade(sizes) };
+        const settled = await Promise.allSettled(
+          ordered.map((variant) =>
+            runWorker(
+              variant,
+              {
+                variant,
+                round,
+                fakeUrl: fake.url,
+                sinkUrl: sink.url,
+                sizes,
+                sideBySide: pacer !== undefined,
+              },
+              opts.profile === variant.id ? profileDir : undefined,
+              pacer,
+            ),
+          ),
+        );
+        // Only the variant exports telemetry: its floor is the raw SDK.
+        const { stats } = await sink.request<{ stats: SinkStats }>('stats');
+        const seconds = ((Date.now() - workerStart) / 1000).toFixed(1);
+        const results = new Map(ordered.map((v, i) => [v.id, settled[i]!]));
+        const [floor, variant] = group.length > 1 ? group : [undefined, group[0]!];
+        const floorOutcome = floor ? results.get(floor.id)! : undefined;
+        if (floor && floorOutcome?.status === 'fulfilled' && !inRound.has(floor.id))
+          inRound.set(floor.id, {
+            result: floorOutcome.value,
+            sinkBytes: 0,
+            callsMade: callsMade(sizes, floorOutcome.value),
+          });
+        const outcome = results.get(variant!.id)!;
+        if (
+          outcome.status === 'fulfilled' &&
+          (floorOutcome === undefined || floorOutcome.status === 'fulfilled')
+        ) {
+          const result = outcome.value;
+          inRound.set(variant!.id, {
+            result,
+            floorResult: floorOutcome?.value,
+            sinkBytes: stats.bytes,
+            callsMade: callsMade(sizes, result),
+          });
           console.log(
-            `round ${round + 1}/${rounds} ${variant.id.padEnd(10)} ${result.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ` +
+            `round ${round + 1}/${rounds} ${variant!.id.padEnd(11)} ${result.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ` +
               `${result.streaming.cpuUsPerChunk.toFixed(2)} µs/chunk, ${result.concurrent.cpuUsPerCall.toFixed(1)} µs/concurrent call, ` +
-              `${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, OTLP ${(stats.bytes / 1024).toFixed(0)} KiB, ` +
-              `process ${((Date.now() - workerStart) / 1000).toFixed(1)} s`,
+              `${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, OTLP ${(stats.bytes / 1024).toFixed(0)} KiB` +
+              (floorOutcome
+                ? `; beside ${floor!.id}: ${floorOutcome.value.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ` +
+                  `${floorOutcome.value.streaming.cpuUsPerChunk.toFixed(2)} µs/chunk, ${floorOutcome.value.concurrent.cpuUsPerCall.toFixed(1)} µs/concurrent call`
+                : '') +
+              `; ${seconds} s`,
           );
-        } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          console.error(`round ${round + 1}/${rounds} ${variant.id}: FAILED: ${message}`);
-          record = { error: message, sinkBytes: 0, callsMade: 0 };
+        } else {
+          const failed = [outcome, floorOutcome].find(
+            (o) => o?.status === 'rejected',
+          ) as PromiseRejectedResult;
+          const message = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+          console.error(`round ${round + 1}/${rounds} ${variant!.id}: FAILED: ${message}`);
+          inRound.set(variant!.id, { error: message, sinkBytes: 0, callsMade: 0 });
         }
-        records.get(variant.id)!.push(record);
       }
+      for (const v of variants)
+        records.get(v.id)!.push(inRound.get(v.id) ?? { error: 'did not run', sinkBytes: 0, callsMade: 0 });
     }
     const fakeStats = await fake.request<{ stats: unknown }>('stats');
 

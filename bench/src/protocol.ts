@@ -24,6 +24,8 @@ export interface WorkerTask {
   /** Base URL of the OTLP sink (the exporters append /v1/traces, /v1/metrics). */
   readonly sinkUrl: string;
   readonly sizes: WorkloadSizes;
+  /** Run beside another worker: each window starts and ends with the other's (src/pacing.ts). */
+  readonly sideBySide?: boolean;
 }
 
 /** One workload's figures in one process. CPU is user + system of the client process. */
@@ -58,6 +60,8 @@ export interface WorkerResult {
   readonly concurrent: WorkloadResult;
   /** Heap used after a full GC once the variant was set up and warmed up, before the first measurement. */
   readonly heapAfterWarmupBytes: number;
+  /** Calls made beside another worker after a window, to keep the load even until it measured too (src/pacing.ts). */
+  readonly extraCalls?: number;
 }
 
 /** Telemetry a setup module started; the worker flushes it inside each measurement. */

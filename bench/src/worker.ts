@@ -1,19 +1,25 @@
 /**
  * One variant, one round, in a fresh process: start the variant's telemetry, load `openai`, then run the
  * three workloads, each after its own warm-up, measuring the CPU of this process (process.cpuUsage: user +
- * system, so GC and exporter work count) and the heap after a full GC. Reports over IPC.
+ * system, so GC and exporter work count) and the heap after a full GC. Reports over IPC. Side by side
+ * (`task.sideBySide`), each window starts and ends with the other worker's (src/pacing.ts).
  * Forked by bench.ts with --expose-gc; not meant to be started by hand.
  */
+import { WindowPace } from './pacing.ts';
 import type { Telemetry, WorkerResult, WorkerTask, WorkloadResult } from './protocol.ts';
 import { heapAfterGc, makeClient, startVariantTelemetry } from './runtime.ts';
 import { runConcurrent, runNonStreaming, runStreaming } from './workloads.ts';
 
 async function measure(
   telemetry: Telemetry,
+  pace: WindowPace,
+  window: string,
   calls: number,
   run: () => Promise<number>,
+  more: () => Promise<number>,
 ): Promise<WorkloadResult> {
   heapAfterGc();
+  await pace.ready(window);
   const startMs = performance.now();
   const cpuStart = process.cpuUsage();
   const wallStart = process.hrtime.bigint();
@@ -26,6 +32,8 @@ async function measure(
   const cpu = process.cpuUsage(cpuStart);
   const endMs = performance.now();
   const cpuUs = cpu.user + cpu.system;
+  const heapAfterGcBytes = heapAfterGc();
+  await pace.keepBusy(window, more);
   return {
     flushCpuUs: cpuUs - (beforeFlush.user + beforeFlush.system),
     calls,
@@ -35,7 +43,7 @@ async function measure(
     cpuUsPerCall: cpuUs / calls,
     cpuUsPerChunk: chunks > 0 ? cpuUs / chunks : Number.NaN,
     callsPerSec: calls / (wallMs / 1000),
-    heapAfterGcBytes: heapAfterGc(),
+    heapAfterGcBytes,
     startMs,
     endMs,
   };
@@ -47,6 +55,7 @@ async function main(): Promise<void> {
   const task = JSON.parse(raw) as WorkerTask;
   const s = task.sizes;
   const ownLimit = task.variant.resilient;
+  const pace = new WindowPace(task.sideBySide === true);
 
   const telemetry = await startVariantTelemetry(task.variant, task.sinkUrl);
   const client = await makeClient(task.variant, task.fakeUrl, {
@@ -58,23 +67,42 @@ async function main(): Promise<void> {
   await runNonStreaming(client, s.warmupCalls);
   await telemetry.flush();
   const heapAfterWarmupBytes = heapAfterGc();
-  const nonStreaming = await measure(telemetry, s.calls, async () => {
-    await runNonStreaming(client, s.calls);
-    return 0;
-  });
+  const nonStreaming = await measure(
+    telemetry,
+    pace,
+    'nonStreaming',
+    s.calls,
+    async () => {
+      await runNonStreaming(client, s.calls);
+      return 0;
+    },
+    () => runNonStreaming(client, 20).then(() => 20),
+  );
 
   await runStreaming(client, s.warmupStreamCalls, s.chunks);
   await telemetry.flush();
-  const streaming = await measure(telemetry, s.streamCalls, () =>
-    runStreaming(client, s.streamCalls, s.chunks),
+  const streaming = await measure(
+    telemetry,
+    pace,
+    'streaming',
+    s.streamCalls,
+    () => runStreaming(client, s.streamCalls, s.chunks),
+    () => runStreaming(client, 1, s.chunks).then(() => 1),
   );
 
   await runConcurrent(client, s.warmupConcurrentCalls, s.concurrency, ownLimit);
   await telemetry.flush();
-  const concurrent = await measure(telemetry, s.concurrentCalls, async () => {
-    await runConcurrent(client, s.concurrentCalls, s.concurrency, ownLimit);
-    return 0;
-  });
+  const concurrent = await measure(
+    telemetry,
+    pace,
+    'concurrent',
+    s.concurrentCalls,
+    async () => {
+      await runConcurrent(client, s.concurrentCalls, s.concurrency, ownLimit);
+      return 0;
+    },
+    () => runConcurrent(client, s.concurrency, s.concurrency, ownLimit).then(() => s.concurrency),
+  );
 
   const result: WorkerResult = {
     variant: task.variant.id,
@@ -83,6 +111,7 @@ async function main(): Promise<void> {
     streaming,
     concurrent,
     heapAfterWarmupBytes,
+    extraCalls: pace.extraCalls,
   };
   await new Promise<void>((done) => process.send!(result, () => done()));
   await Promise.race([telemetry.shutdown(), new Promise((done) => setTimeout(done, 5000).unref())]);

@@ -63,6 +63,21 @@ describe('summary and table', () => {
     expect(full.telemetryBytesPerCall.median).toBe(100);
   });
 
+  it("takes a side-by-side variant's ratios to the floor process that ran beside it, not the floor's row", () => {
+    // The floor's row holds its process beside another variant (100 µs); this one ran beside a floor at 150 µs.
+    const beside = { ...round('full7', 0, 165, 16.5), floorResult: round('raw7', 0, 150, 15).result };
+    const [, paired] = summarise(
+      [raw7, full7],
+      new Map([
+        ['raw7', [round('raw7', 0, 100, 10)]],
+        ['full7', [beside]],
+      ]),
+    );
+    expect(paired!.nonStreaming.ratioToFloor.median).toBeCloseTo(1.1);
+    expect(paired!.streaming.overheadUsPerChunk.median).toBeCloseTo(1.5);
+    expect(paired!.concurrent.ratioToFloor.median).toBeCloseTo(1.1);
+  });
+
   it('judges the full-kit targets from the medians', () => {
     const targets = checkTargets(summaries);
     expect(targets.find((t) => t.name.startsWith('full kit CPU per non-streaming'))?.met).toBe(true);

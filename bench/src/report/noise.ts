@@ -15,7 +15,7 @@ function signedSpread(s: Spread): string {
 
 /**
  * What the run's noise alone does to a variant that adds nothing: the control (a floor run again in its own
- * process, later in each round) against its floor. A peer verdict that holds in no more rounds than the control
+ * process, later in each round; side by side, beside a process of the floor) against its floor. A peer verdict that holds in no more rounds than the control
  * measured below its floor, or a difference its min–max covers, is not a measured difference. Undefined when the
  * run had no control.
  */
@@ -26,7 +26,7 @@ export function renderNoise(summaries: readonly VariantSummary[]): string | unde
   const { nonStreaming, streaming, concurrent } = control;
   return (
     `The run's noise: ${control.label}, ${floor?.label ?? control.floor} run a second time in its own process ` +
-    `after the peers, measured ${formatSpread(nonStreaming.ratioToFloor, 3, '×')} its floor per call, ` +
+    `(beside one of the floor's, unless the run was one at a time) after the peers, measured ${formatSpread(nonStreaming.ratioToFloor, 3, '×')} its floor per call, ` +
     `${signedSpread(streaming.overheadUsPerChunk)} per chunk and ${formatSpread(concurrent.ratioToFloor, 3, '×')} ` +
     `per concurrent call; below its floor in ${below(nonStreaming.ratioByRound, 1)}, ` +
     `${below(streaming.overheadByRound, 0)} and ${below(concurrent.ratioByRound, 1)} rounds. ` +

@@ -54,6 +54,8 @@ export interface VariantSummary {
 /** What one round of one variant produced: the worker's figures and what the sink received meanwhile. */
 export interface RoundRecord {
   readonly result?: WorkerResult;
+  /** The figures of the floor's process that ran beside this one (side by side), which its ratios are taken against. */
+  readonly floorResult?: WorkerResult;
   readonly error?: string;
   readonly sinkBytes: number;
   readonly callsMade: number;
@@ -63,7 +65,8 @@ const MiB = 1024 * 1024;
 
 /**
  * Summarises the rounds of every variant. `records` maps a variant id to its per-round records, index i
- * being round i for every variant, so per-round ratios pair the rounds that ran side by side.
+ * being round i for every variant; a variant's ratios in a round are to the floor's process that ran beside it
+ * (`floorResult`), or else to the floor's own record of that round.
  */
 export function summarise(
   variants: readonly Variant[],
@@ -72,6 +75,14 @@ export function summarise(
   const fig = (id: string, pick: (r: WorkerResult) => number): number[] =>
     (records.get(id) ?? []).map((rec) => (rec.result ? pick(rec.result) : Number.NaN));
   return variants.map((v) => {
+    // The floor's figures of each round: those of the floor's process beside this variant's, when it had one.
+    const floorFig = (pick: (r: WorkerResult) => number): number[] => {
+      const own = records.get(v.floor) ?? [];
+      return (records.get(v.id) ?? []).map((rec, i) => {
+        const floor = rec.floorResult ?? own[i]?.result;
+        return floor ? pick(floor) : Number.NaN;
+      });
+    };
     const recs = records.get(v.id) ?? [];
     const ok = recs.filter((r) => r.result);
     const nsCpu = fig(v.id, (r) => r.nonStreaming.cpuUsPerCall);
@@ -79,14 +90,14 @@ export function summarise(
     const ccCpu = fig(v.id, (r) => r.concurrent.cpuUsPerCall);
     const nsRatios = pairedRatios(
       nsCpu,
-      fig(v.floor, (r) => r.nonStreaming.cpuUsPerCall),
+      floorFig((r) => r.nonStreaming.cpuUsPerCall),
     );
-    const stFloor = fig(v.floor, (r) => r.streaming.cpuUsPerChunk);
+    const stFloor = floorFig((r) => r.streaming.cpuUsPerChunk);
     const stOverheads = pairedDifferences(stCpu, stFloor);
     const stRatios = pairedRatios(stCpu, stFloor);
     const ccRatios = pairedRatios(
       ccCpu,
-      fig(v.floor, (r) => r.concurrent.cpuUsPerCall),
+      floorFig((r) => r.concurrent.cpuUsPerCall),
     );
     return {
       id: v.id,
