@@ -39,8 +39,8 @@ const HELP = `usage: node src/bench.ts [options]
   --variants a,b             only these variants (their floors are added); default all
   --quick                    1 round of small workloads, to check the harness
   --profile ID               also write a --cpu-prof profile of variant ID per round to bench/.tmp/profiles
-  --one-at-a-time            run each process alone, one after another (the runs before 2026-12-04 14:00 UTC),
-                             instead of each variant beside its floor
+  --one-at-a-time            run each process alone, one after another (as runs 1–9 of bench/README.md did),
+                             instead of each variant beside a process of its floor
   --help
 A run with default sizes and all variants writes bench/results/<date>.json, results/overhead.svg and the
 README table; any other run writes bench/.tmp/results-<date>.json only.`;
@@ -91,6 +91,9 @@ const official =
   ['rounds', 'calls', 'stream-calls', 'chunks', 'concurrent-calls', 'concurrency'].every(
     (k) => opts[k as keyof typeof opts] === undefined,
   );
+
+/** Where `--profile ID` writes the profiles of ID's processes. */
+const profileDir = opts.profile ? join(BENCH_DIR, '.tmp', 'profiles') : undefined;
 
 function runWorker(
   variant: Variant,
@@ -190,6 +193,74 @@ function sideBySideGroups(variants: readonly Variant[]): Variant[][] {
   return groups;
 }
 
+/** A worker's CPU figures, for the progress lines. */
+function figures(r: WorkerResult): string {
+  return (
+    `${r.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ${r.streaming.cpuUsPerChunk.toFixed(2)} µs/chunk, ` +
+    `${r.concurrent.cpuUsPerCall.toFixed(1)} µs/concurrent call`
+  );
+}
+
+/**
+ * Runs one group of a round (a variant beside its floor, paced, or one process alone) and files what it measured in
+ * `inRound`: the variant's record, with the figures of the floor's process beside it; the floor's own record from
+ * the first group of the round that ran it. A failure of either process fails the variant's round.
+ */
+async function runGroup(
+  group: readonly Variant[],
+  round: number,
+  fakeUrl: string,
+  sink: ServerProcess,
+  inRound: Map<string, RoundRecord>,
+): Promise<void> {
+  const [floor, variant] = group.length > 1 ? [group[0], group[1]!] : [undefined, group[0]!];
+  // Which of the two is forked first alternates by round; the pacing starts their windows together anyway.
+  const ordered = round % 2 === 0 ? group : [...group].reverse();
+  const pacer = floor ? new Pacer() : undefined;
+  await sink.request('reset');
+  const started = Date.now();
+  const settled = await Promise.allSettled(
+    ordered.map((v) =>
+      runWorker(
+        v,
+        { variant: v, round, fakeUrl, sinkUrl: sink.url, sizes, sideBySide: pacer !== undefined },
+        opts.profile === v.id ? profileDir : undefined,
+        pacer,
+      ),
+    ),
+  );
+  // Only the variant exports telemetry: its floor is the raw SDK.
+  const { stats } = await sink.request<{ stats: SinkStats }>('stats');
+  const outcome = settled[ordered.indexOf(variant)]!;
+  const floorOutcome = floor ? settled[ordered.indexOf(floor)] : undefined;
+  if (floor && floorOutcome?.status === 'fulfilled' && !inRound.has(floor.id)) {
+    const result = floorOutcome.value;
+    inRound.set(floor.id, { result, sinkBytes: 0, callsMade: callsMade(sizes, result) });
+  }
+  const prefix = `round ${round + 1}/${rounds} ${variant.id.padEnd(11)}`;
+  if (outcome.status === 'rejected' || floorOutcome?.status === 'rejected') {
+    const failed = (outcome.status === 'rejected' ? outcome : floorOutcome) as PromiseRejectedResult;
+    const message = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
+    console.error(`${prefix} FAILED: ${message}`);
+    inRound.set(variant.id, { error: message, sinkBytes: 0, callsMade: 0 });
+    return;
+  }
+  const result = outcome.value;
+  const floorResult = floorOutcome?.value;
+  inRound.set(variant.id, {
+    result,
+    floorResult,
+    sinkBytes: stats.bytes,
+    callsMade: callsMade(sizes, result),
+  });
+  console.log(
+    `${prefix} ${figures(result)}, ${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, ` +
+      `OTLP ${(stats.bytes / 1024).toFixed(0)} KiB` +
+      (floor && floorResult ? `; beside ${floor.id}: ${figures(floorResult)}` : '') +
+      `; ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   let variants = selectVariants(opts.variants);
@@ -202,7 +273,6 @@ async function main(): Promise<void> {
     if (err) skipped.push({ variant: v.id, reason: err });
     return !err;
   });
-  const profileDir = opts.profile ? join(BENCH_DIR, '.tmp', 'profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
 
   const servers: ServerProcess[] = [];
@@ -236,72 +306,7 @@ async function main(): Promise<void> {
     const groups = opts['one-at-a-time'] ? variants.map((v) => [v]) : sideBySideGroups(variants);
     for (let round = 0; round < rounds; round++) {
       const inRound = new Map<string, RoundRecord>();
-      for (const group of groups) {
-        // Which of the two is forked first alternates by round; the pacing starts their windows together anyway.
-        const ordered = round % 2 === 0 ? group : [...group].reverse();
-        const pacer = group.length > 1 ? new Pacer() : undefined;
-        await sink.request('reset');
-        const workerStart = Date.now();
-        const settled = await Promise.allSettled(
-          ordered.map((variant) =>
-            runWorker(
-              variant,
-              {
-                variant,
-                round,
-                fakeUrl: fake.url,
-                sinkUrl: sink.url,
-                sizes,
-                sideBySide: pacer !== undefined,
-              },
-              opts.profile === variant.id ? profileDir : undefined,
-              pacer,
-            ),
-          ),
-        );
-        // Only the variant exports telemetry: its floor is the raw SDK.
-        const { stats } = await sink.request<{ stats: SinkStats }>('stats');
-        const seconds = ((Date.now() - workerStart) / 1000).toFixed(1);
-        const results = new Map(ordered.map((v, i) => [v.id, settled[i]!]));
-        const [floor, variant] = group.length > 1 ? group : [undefined, group[0]!];
-        const floorOutcome = floor ? results.get(floor.id)! : undefined;
-        if (floor && floorOutcome?.status === 'fulfilled' && !inRound.has(floor.id))
-          inRound.set(floor.id, {
-            result: floorOutcome.value,
-            sinkBytes: 0,
-            callsMade: callsMade(sizes, floorOutcome.value),
-          });
-        const outcome = results.get(variant!.id)!;
-        if (
-          outcome.status === 'fulfilled' &&
-          (floorOutcome === undefined || floorOutcome.status === 'fulfilled')
-        ) {
-          const result = outcome.value;
-          inRound.set(variant!.id, {
-            result,
-            floorResult: floorOutcome?.value,
-            sinkBytes: stats.bytes,
-            callsMade: callsMade(sizes, result),
-          });
-          console.log(
-            `round ${round + 1}/${rounds} ${variant!.id.padEnd(11)} ${result.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ` +
-              `${result.streaming.cpuUsPerChunk.toFixed(2)} µs/chunk, ${result.concurrent.cpuUsPerCall.toFixed(1)} µs/concurrent call, ` +
-              `${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, OTLP ${(stats.bytes / 1024).toFixed(0)} KiB` +
-              (floorOutcome
-                ? `; beside ${floor!.id}: ${floorOutcome.value.nonStreaming.cpuUsPerCall.toFixed(1)} µs/call, ` +
-                  `${floorOutcome.value.streaming.cpuUsPerChunk.toFixed(2)} µs/chunk, ${floorOutcome.value.concurrent.cpuUsPerCall.toFixed(1)} µs/concurrent call`
-                : '') +
-              `; ${seconds} s`,
-          );
-        } else {
-          const failed = [outcome, floorOutcome].find(
-            (o) => o?.status === 'rejected',
-          ) as PromiseRejectedResult;
-          const message = failed.reason instanceof Error ? failed.reason.message : String(failed.reason);
-          console.error(`round ${round + 1}/${rounds} ${variant!.id}: FAILED: ${message}`);
-          inRound.set(variant!.id, { error: message, sinkBytes: 0, callsMade: 0 });
-        }
-      }
+      for (const group of groups) await runGroup(group, round, fake.url, sink, inRound);
       for (const v of variants)
         records.get(v.id)!.push(inRound.get(v.id) ?? { error: 'did not run', sinkBytes: 0, callsMade: 0 });
     }
