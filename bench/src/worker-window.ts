@@ -4,7 +4,7 @@
  * show: the collections that ran in the process (`--trace-gc`, src/gc-trace.ts), or, with `--instructions`, the
  * non-streaming window's work per call counted under cachegrind (two processes, N and 2N calls after the same
  * warm-up; needs valgrind).
- *   node src/worker-window.ts --variants raw6,instr6node,traceloop6 [--workloads W] [--rounds N] [--calls N] [--warmup N] [--concurrent-warmup N] [--instructions]
+ *   node src/worker-window.ts --variants raw6,instr6node,traceloop6 [--workloads W] [--rounds N] [--calls N] [--warmup N] [--concurrent-warmup N] [--instructions | --side-by-side]
  * `--workloads`: which of the bench's three workloads the process runs, in the bench's order: a comma-separated list
  * of `non-streaming` (the default alone; `--calls` after `--warmup`, 2000 after 300 as in the bench), `streaming` (60
  * streams of 500 chunks after 2) and `concurrent` (1000 calls, 50 in flight, after 200), or `all` (the three: what a
@@ -12,6 +12,8 @@
  * `--concurrent-warmup N` sets the concurrent workload's warm-up (default 200, the bench's). Timed: CPU µs per call of each window
  * that ran (as the bench reports it) with the collections logged inside it, the heap after the last window, and the
  * collections of the whole process (the bench's forced `gc()` always left out).
+ * `--side-by-side`: as `pnpm bench` runs them, each variant at the same time as a process of its floor, their windows
+ * paced together (src/pacing.ts); printed per window, the median of its ratios to the floor's process beside it.
  * Counted, read the figure with care: valgrind runs the process on one thread (`--single-threaded`), so the
  * collector's marking, which V8 otherwise spreads over helper threads, falls in the window on the main thread, and
  * a slowed process runs its timers (the span batch, the metric reader) at other points of the work; the export
@@ -26,6 +28,7 @@ import { startServerProcess } from './child.ts';
 import { positiveIntegerOption } from './cli.ts';
 import { telemetryEnv } from './env.ts';
 import { type GcSummary, gcSummary } from './gc-trace.ts';
+import { isPaceMessage, Pacer } from './pacing.ts';
 import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
 import { BENCH_DIR } from './runtime.ts';
 import { median } from './stats.ts';
@@ -41,11 +44,12 @@ const { values } = parseArgs({
     'concurrent-warmup': { type: 'string' },
     workloads: { type: 'string', default: 'non-streaming' },
     instructions: { type: 'boolean', default: false },
+    'side-by-side': { type: 'boolean', default: false },
   },
 });
 if (values.variants === undefined)
   throw new Error(
-    'usage: node src/worker-window.ts --variants a,b [--workloads W] [--rounds N] [--calls N] [--warmup N] [--concurrent-warmup N] [--instructions]',
+    'usage: node src/worker-window.ts --variants a,b [--workloads W] [--rounds N] [--calls N] [--warmup N] [--concurrent-warmup N] [--instructions | --side-by-side]',
   );
 // As the bench's `--variants`: table order, each with its floor.
 const variants = selectVariants(values.variants);
@@ -56,6 +60,8 @@ for (const w of workloads)
     throw new Error(`--workloads ${values.workloads}: all, or a list of ${WORKLOADS.join(', ')}`);
 if (values.instructions && (workloads.length !== 1 || workloads[0] !== 'non-streaming'))
   throw new Error('--instructions counts the non-streaming window only');
+if (values.instructions && values['side-by-side'])
+  throw new Error('--instructions counts one process at a time: leave out --side-by-side');
 const rounds = positiveIntegerOption(values, 'rounds', values.instructions ? 1 : 3);
 const calls = positiveIntegerOption(values, 'calls', values.instructions ? 1000 : 2000);
 const warmup = positiveIntegerOption(values, 'warmup', 300);
@@ -79,7 +85,7 @@ interface Timed {
 }
 
 /** One worker process; the collections it traced or, counted, the instructions it ran. */
-function runWorker(variant: Variant, n: number, counted: boolean): Promise<Timed | number> {
+function runWorker(variant: Variant, n: number, counted: boolean, pacer?: Pacer): Promise<Timed | number> {
   const runs = (workload: string) => workloads.includes(workload);
   const sizes: WorkloadSizes = {
     ...BENCH_SIZES,
@@ -89,7 +95,14 @@ function runWorker(variant: Variant, n: number, counted: boolean): Promise<Timed
       ? { warmupConcurrentCalls: concurrentWarmup }
       : { concurrentCalls: 0, warmupConcurrentCalls: 0 }),
   };
-  const task: WorkerTask = { variant, round: 0, fakeUrl: fake.url, sinkUrl: sink.url, sizes };
+  const task: WorkerTask = {
+    variant,
+    round: 0,
+    fakeUrl: fake.url,
+    sinkUrl: sink.url,
+    sizes,
+    sideBySide: pacer !== undefined,
+  };
   const outFile = join(OUT_DIR, `${process.pid}-${variant.id}-${n}.cachegrind`);
   const nodeFlags = ['--expose-gc', ...(variant.nodeArgs ?? [])];
   const { execPath, execArgv } = counted
@@ -119,8 +132,9 @@ function runWorker(variant: Variant, n: number, counted: boolean): Promise<Timed
     child.stdout?.on('data', (chunk: Buffer) => {
       trace += chunk.toString();
     });
+    pacer?.add(child);
     child.on('message', (message) => {
-      result = message as WorkerResult;
+      if (!isPaceMessage(message)) result = message as WorkerResult;
     });
     child.on('error', reject);
     child.on('exit', (code, signal) => {
@@ -163,6 +177,27 @@ const add = (key: string, value: number): void => {
 };
 try {
   for (let round = 0; round < rounds; round++) {
+    if (values['side-by-side']) {
+      for (const variant of variants) {
+        const floor = variants.find((v) => v.id === variant.floor);
+        if (variant.id === variant.floor || !floor) continue;
+        const pacer = new Pacer();
+        const [own, beside] = (await Promise.all([
+          runWorker(variant, calls, false, pacer),
+          runWorker(floor, calls, false, pacer),
+        ])) as [Timed, Timed];
+        const windows = own.windows.map(({ name, cpuUsPerCall, gc }) => {
+          const floorCpu = beside.windows.find((w) => w.name === name)!.cpuUsPerCall;
+          add(`${variant.id} ${name}`, cpuUsPerCall);
+          add(`${variant.id} ${name} beside`, cpuUsPerCall / floorCpu);
+          return `${name} ${cpuUsPerCall.toFixed(1)} µs CPU a call (${floor.id} beside it ${floorCpu.toFixed(1)}), in it ${collections(gc)}`;
+        });
+        console.log(
+          `${variant.id} r${round}: ${windows.join('; ')}; heap after ${own.heapMiB.toFixed(1)} MiB`,
+        );
+      }
+      continue;
+    }
     for (const variant of variants) {
       if (values.instructions) {
         const first = (await runWorker(variant, calls, true)) as number;
@@ -188,7 +223,14 @@ try {
 }
 // Medians, each beside the same window's median of the variant's floor.
 for (const [key, perRound] of figures) {
-  const [id, window] = key.split(' ') as [string, string];
+  const [id, window, beside] = key.split(' ') as [string, string, string | undefined];
+  if (beside !== undefined) {
+    const line = perRound.map((r) => r.toFixed(3)).join(' ');
+    console.log(
+      `${id} ${window}: median ${median(perRound).toFixed(3)}× the floor beside it (rounds: ${line})`,
+    );
+    continue;
+  }
   const floorId = variants.find((v) => v.id === id)?.floor;
   const floor = floorId !== id ? figures.get(`${floorId} ${window}`) : undefined;
   const own = median(perRound);
