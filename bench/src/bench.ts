@@ -32,9 +32,9 @@ import { BENCH_SIZES } from './workloads.ts';
 const HELP = `usage: node src/bench.ts [options]
   --rounds N                 rounds (a fresh process per variant per round; default 5)
   --calls N                  measured non-streaming calls per process (default 2000)
-  --stream-calls N           measured streaming calls per process (default 60)
+  --stream-calls N           measured streaming calls per process (default 180; 60 beside OpenLIT)
   --chunks N                 content chunks per stream (default 500)
-  --concurrent-calls N       calls started at once in the concurrent workload (default 1000)
+  --concurrent-calls N       calls started at once in the concurrent workload (default 3000)
   --concurrency N            in flight at most (bulkhead / harness limiter; default 50)
   --variants a,b             only these variants (their floors are added); default all
   --quick                    1 round of small workloads, to check the harness
@@ -193,6 +193,12 @@ function sideBySideGroups(variants: readonly Variant[]): Variant[][] {
   return groups;
 }
 
+/** The variants (and so their floors' processes beside them) that ran fewer streams than the run's, said as a clause. */
+function fewerStreams(variants: readonly Variant[]): string {
+  const fewer = variants.filter((v) => (v.maxStreamCalls ?? sizes.streamCalls) < sizes.streamCalls);
+  return fewer.map((v) => ` (${v.label} and the floor beside it: ${v.maxStreamCalls})`).join('');
+}
+
 /** A worker's CPU figures, for the progress lines. */
 function figures(r: WorkerResult): string {
   return (
@@ -217,13 +223,23 @@ async function runGroup(
   // Which of the two is forked first alternates by round; the pacing starts their windows together anyway.
   const ordered = round % 2 === 0 ? group : [...group].reverse();
   const pacer = floor ? new Pacer() : undefined;
+  // A group runs the same work: the smallest stream count any of its variants allows.
+  const maxStreams = Math.min(...group.map((v) => v.maxStreamCalls ?? sizes.streamCalls));
+  const groupSizes = { ...sizes, streamCalls: Math.min(sizes.streamCalls, maxStreams) };
   await sink.request('reset');
   const started = Date.now();
   const settled = await Promise.allSettled(
     ordered.map((v) =>
       runWorker(
         v,
-        { variant: v, round, fakeUrl, sinkUrl: sink.url, sizes, sideBySide: pacer !== undefined },
+        {
+          variant: v,
+          round,
+          fakeUrl,
+          sinkUrl: sink.url,
+          sizes: groupSizes,
+          sideBySide: pacer !== undefined,
+        },
         opts.profile === v.id ? profileDir : undefined,
         pacer,
       ),
@@ -235,7 +251,7 @@ async function runGroup(
   const floorOutcome = floor ? settled[ordered.indexOf(floor)] : undefined;
   if (floor && floorOutcome?.status === 'fulfilled' && !inRound.has(floor.id)) {
     const result = floorOutcome.value;
-    inRound.set(floor.id, { result, sinkBytes: 0, callsMade: callsMade(sizes, result) });
+    inRound.set(floor.id, { result, sinkBytes: 0, callsMade: callsMade(groupSizes, result) });
   }
   const prefix = `round ${round + 1}/${rounds} ${variant.id.padEnd(11)}`;
   if (outcome.status === 'rejected' || floorOutcome?.status === 'rejected') {
@@ -251,7 +267,7 @@ async function runGroup(
     result,
     floorResult,
     sinkBytes: stats.bytes,
-    callsMade: callsMade(sizes, result),
+    callsMade: callsMade(groupSizes, result),
   });
   console.log(
     `${prefix} ${figures(result)}, ${result.nonStreaming.callsPerSec.toFixed(0)} calls/s, ` +
@@ -354,7 +370,7 @@ async function main(): Promise<void> {
       const gib = (machine.memoryBytes / 1024 ** 3).toFixed(1);
       const generated = [
         `Run of ${date.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine.cpuCount} × ${machine.cpuModel}, ${gib} GiB, Node ${machine.node}: ` +
-          `${rounds} rounds, per process ${sizes.calls} calls, ${sizes.streamCalls} streams of ${sizes.chunks} chunks, ` +
+          `${rounds} rounds, per process ${sizes.calls} calls, ${sizes.streamCalls} streams of ${sizes.chunks} chunks${fewerStreams(variants)}, ` +
           `${sizes.concurrentCalls} concurrent calls ${sizes.concurrency} at a time. Figures: median (min–max) over the rounds. ` +
           `Results file: [results/${day}.json](results/${day}.json).`,
         '',

@@ -6,8 +6,8 @@
  * warm-up; needs valgrind).
  *   node src/worker-window.ts --variants raw6,instr6node,traceloop6 [--workloads W] [--rounds N] [--calls N] [--warmup N] [--concurrent-warmup N] [--instructions | --side-by-side]
  * `--workloads`: which of the bench's three workloads the process runs, in the bench's order: a comma-separated list
- * of `non-streaming` (the default alone; `--calls` after `--warmup`, 2000 after 300 as in the bench), `streaming` (60
- * streams of 500 chunks after 2) and `concurrent` (1000 calls, 50 in flight, after 200), or `all` (the three: what a
+ * of `non-streaming` (the default alone; `--calls` after `--warmup`, 2000 after 300 as in the bench), `streaming` and
+ * `concurrent` at the bench's sizes (src/workloads.ts `BENCH_SIZES`), or `all` (the three: what a
  * process of `pnpm bench` runs); `streaming,concurrent` is the bench's process without its first workload.
  * `--concurrent-warmup N` sets the concurrent workload's warm-up (default 200, the bench's). Timed: CPU µs per call of each window
  * that ran (as the bench reports it) with the collections logged inside it, the heap after the last window, and the

@@ -118,10 +118,10 @@ function apiOf(client: BenchClient): Api {
 export const BENCH_SIZES: WorkloadSizes = {
   calls: 2000,
   warmupCalls: 300,
-  streamCalls: 60,
+  streamCalls: 180,
   warmupStreamCalls: 2,
   chunks: 500,
-  concurrentCalls: 1000,
+  concurrentCalls: 3000,
   concurrency: 50,
   warmupConcurrentCalls: 200,
 };
