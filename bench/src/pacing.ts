@@ -21,7 +21,7 @@ export function isPaceMessage(message: unknown): message is PaceMessage {
   return typeof (message as PaceMessage | null)?.pace === 'string';
 }
 
-/** The worker's side: one per process. Without an IPC channel or unpaced, every step returns at once. */
+/** The worker's side: one per process, forked with an IPC channel; unpaced, every step returns at once. */
 export class WindowPace {
   private waiting: { want: PaceMessage['pace']; done: () => void } | undefined;
   private stopped = false;
