@@ -14,7 +14,7 @@ import { type ServerProcess, startServerProcess } from './child.ts';
 import { positiveIntegerOption } from './cli.ts';
 import { telemetryEnv } from './env.ts';
 import { machineInfo, packageVersions } from './machine.ts';
-import { isPaceMessage, Pacer } from './pacing.ts';
+import { isPaceMessage, Pacer, sideBySideGroups } from './pacing.ts';
 import { ensurePeer } from './peers.ts';
 import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
 import { renderChart } from './report/chart.ts';
@@ -177,25 +177,14 @@ function callsMade(s: WorkloadSizes, result: WorkerResult): number {
   );
 }
 
-/**
- * The processes that run at the same time: each variant beside its floor (the control too: its ratio is then the
- * noise of two processes side by side); a floor with no variant selected runs alone.
- */
-function sideBySideGroups(variants: readonly Variant[]): Variant[][] {
-  const byId = new Map(variants.map((v) => [v.id, v]));
-  const groups: Variant[][] = [];
-  for (const v of variants) {
-    const floor = byId.get(v.floor);
-    if (v.id !== v.floor && floor) groups.push([floor, v]);
-    else if (v.id === v.floor && !variants.some((o) => o.id !== o.floor && o.floor === v.id))
-      groups.push([v]);
-  }
-  return groups;
+/** The streams a process of `variant` (or of the floor beside it) measures: the run's, or fewer if it allows fewer. */
+function streamCallsOf(variant: Variant): number {
+  return Math.min(sizes.streamCalls, variant.maxStreamCalls ?? sizes.streamCalls);
 }
 
 /** The variants (and so their floors' processes beside them) that ran fewer streams than the run's, said as a clause. */
 function fewerStreams(variants: readonly Variant[]): string {
-  const fewer = variants.filter((v) => (v.maxStreamCalls ?? sizes.streamCalls) < sizes.streamCalls);
+  const fewer = variants.filter((v) => streamCallsOf(v) < sizes.streamCalls);
   return fewer.map((v) => ` (${v.label} and the floor beside it: ${v.maxStreamCalls})`).join('');
 }
 
@@ -224,8 +213,7 @@ async function runGroup(
   const ordered = round % 2 === 0 ? group : [...group].reverse();
   const pacer = floor ? new Pacer() : undefined;
   // A group runs the same work: the smallest stream count any of its variants allows.
-  const maxStreams = Math.min(...group.map((v) => v.maxStreamCalls ?? sizes.streamCalls));
-  const groupSizes = { ...sizes, streamCalls: Math.min(sizes.streamCalls, maxStreams) };
+  const groupSizes = { ...sizes, streamCalls: Math.min(...group.map(streamCallsOf)) };
   await sink.request('reset');
   const started = Date.now();
   const settled = await Promise.allSettled(

@@ -10,6 +10,23 @@
  * `{ pace: 'measured', window }`, then keeps busy until `{ pace: 'stop' }`.
  */
 import type { ChildProcess } from 'node:child_process';
+import type { Variant } from './variants.ts';
+
+/**
+ * The processes that run at the same time: each variant beside its floor (the control too: its ratio is then the
+ * noise of two processes side by side); a floor with no variant selected runs alone.
+ */
+export function sideBySideGroups(variants: readonly Variant[]): Variant[][] {
+  const byId = new Map(variants.map((v) => [v.id, v]));
+  const groups: Variant[][] = [];
+  for (const v of variants) {
+    const floor = byId.get(v.floor);
+    if (v.id !== v.floor && floor) groups.push([floor, v]);
+    else if (v.id === v.floor && !variants.some((o) => o.id !== o.floor && o.floor === v.id))
+      groups.push([v]);
+  }
+  return groups;
+}
 
 /** A pacing message between the orchestrator and a worker. */
 export interface PaceMessage {

@@ -28,7 +28,7 @@ import { startServerProcess } from './child.ts';
 import { positiveIntegerOption } from './cli.ts';
 import { telemetryEnv } from './env.ts';
 import { type GcSummary, gcSummary } from './gc-trace.ts';
-import { isPaceMessage, Pacer } from './pacing.ts';
+import { isPaceMessage, Pacer, sideBySideGroups } from './pacing.ts';
 import type { WorkerResult, WorkerTask, WorkloadSizes } from './protocol.ts';
 import { BENCH_DIR } from './runtime.ts';
 import { median } from './stats.ts';
@@ -178,9 +178,8 @@ const add = (key: string, value: number): void => {
 try {
   for (let round = 0; round < rounds; round++) {
     if (values['side-by-side']) {
-      for (const variant of variants) {
-        const floor = variants.find((v) => v.id === variant.floor);
-        if (variant.id === variant.floor || !floor) continue;
+      for (const [floor, variant] of sideBySideGroups(variants)) {
+        if (floor === undefined || variant === undefined) continue;
         const pacer = new Pacer();
         const [own, beside] = (await Promise.all([
           runWorker(variant, calls, false, pacer),
