@@ -16,10 +16,19 @@ import {
   type MetricData,
   type MetricDescriptor,
 } from '@opentelemetry/sdk-metrics';
-import { SeriesStore } from './metric-series.js';
+import { type Series, SeriesStore } from './metric-series.js';
 
 /** The SDK's default histogram buckets, for a histogram created without advice. */
 const DEFAULT_BOUNDARIES = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
+
+/**
+ * The key of an aggregated histogram's batch record: `histogram[RECORD_BATCH](values, count, attributes)` records
+ * `values[0..count)` with one attribute set, as `count` calls of `record` would, with the set looked up once instead
+ * of per value. For an instrumentation that buffers many samples of one set (a stream's chunk gaps): it checks for
+ * the key and falls back to `record` on any other histogram. A `Symbol.for` key, so that two copies of this package
+ * in one process, or an instrumentation that does not import it, agree on it.
+ */
+export const RECORD_BATCH: unique symbol = Symbol.for('@aiotel/aggregating-meter-provider.recordBatch');
 
 /** The instrument types measured here; the rest goes to the SDK. */
 export type AggregatedType =
@@ -71,6 +80,22 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
 
   add(value: number, attributes?: Attributes, _context?: Context): void {
     this.measure(value, attributes);
+  }
+
+  [RECORD_BATCH](values: ArrayLike<number>, count: number, attributes?: Attributes): void {
+    const stores = this.stores;
+    // One store per reader, and nearly always one reader: its series found once for the whole batch.
+    const only = stores.length === 1 ? (stores[0] as SeriesStore).series(attributes) : undefined;
+    for (let i = 0; i < count; i++) {
+      const value = this.accepted(values[i] as number);
+      if (value === undefined) continue;
+      if (only !== undefined) {
+        this.addTo(only, value);
+        continue;
+      }
+      for (let s = 0; s < stores.length; s++)
+        this.addTo((stores[s] as SeriesStore).series(attributes), value);
+    }
   }
 
   /** The points of reader number `reader`'s collection, or `undefined` when there are none (the SDK then leaves the metric out). */
@@ -130,37 +155,50 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
   }
 
   private measure(input: number, attributes: Attributes | undefined): void {
+    const value = this.accepted(input);
+    if (value === undefined) return;
+    const stores = this.stores;
+    for (let s = 0; s < stores.length; s++) this.addTo((stores[s] as SeriesStore).series(attributes), value);
+  }
+
+  /** The value as the SDK would record it, or `undefined` (with the SDK's warning) when the SDK would drop it. */
+  private accepted(input: number): number | undefined {
     let value = input;
     if (typeof value !== 'number') {
       diag.warn(`non-number value provided to metric ${this.descriptor.name}: ${value}`);
-      return;
+      return undefined;
     }
     if (value < 0 && !this.negativeAllowed) {
       diag.warn(
         `negative value provided to ${this.histogram ? 'histogram' : 'counter'} ${this.descriptor.name}: ${value}`,
       );
-      return;
+      return undefined;
     }
     if (this.descriptor.valueType === ValueType.INT && !Number.isInteger(value)) {
+      diag.warn(
+        `INT value type cannot accept a floating-point value for ${this.descriptor.name}, ignoring the fractional digits.`,
+      );
       value = Math.trunc(value);
-      if (!Number.isInteger(value)) return;
+      if (!Number.isInteger(value)) return undefined;
     }
-    const bucket = this.histogram ? bucketIndex(this.boundaries, value) : 0;
-    for (const store of this.stores) {
-      const series = store.series(attributes);
-      series.updates++;
-      if (!this.histogram) {
-        series.sum += value;
-        continue;
-      }
-      if (Number.isNaN(value)) continue;
-      series.count++;
+    return value;
+  }
+
+  /** Adds an accepted value to one series. */
+  private addTo(series: Series, value: number): void {
+    series.updates++;
+    if (!this.histogram) {
       series.sum += value;
-      if (value < series.min) series.min = value;
-      if (value > series.max) series.max = value;
-      const counts = series.counts as number[];
-      counts[bucket] = (counts[bucket] as number) + 1;
+      return;
     }
+    if (Number.isNaN(value)) return;
+    series.count++;
+    series.sum += value;
+    if (value < series.min) series.min = value;
+    if (value > series.max) series.max = value;
+    const counts = series.counts as number[];
+    const bucket = bucketIndex(this.boundaries, value);
+    counts[bucket] = (counts[bucket] as number) + 1;
   }
 }
 

@@ -1,1 +1,2 @@
+export { RECORD_BATCH } from './aggregating-instruments.js';
 export { AggregatingMeterProvider, ReaderProducer } from './aggregating-meter-provider.js';

@@ -9,7 +9,7 @@ import {
   type MetricReaderOptions,
 } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { AggregatingMeterProvider } from '../src/index.js';
+import { AggregatingMeterProvider, RECORD_BATCH } from '../src/index.js';
 
 class TestReader extends MetricReader {
   protected async onShutdown(): Promise<void> {}
@@ -243,5 +243,59 @@ describe('AggregatingMeterProvider', () => {
     const keys = vi.spyOn(Object, 'keys');
     for (let i = 0; i < 100; i++) histogram.record(i, sharedOutput);
     expect(keys.mock.calls.filter(([target]) => target === sharedOutput).length).toBeLessThanOrEqual(1);
+  });
+
+  describe('a batch record (RECORD_BATCH)', () => {
+    // Values on bucket boundaries, between them, above the last, zero, NaN, negative (dropped with the warning).
+    const values = [0, 0.01, 0.015, 0.02, 0.16, 0.5, Number.NaN, -1, 3.7];
+    type Batch = {
+      [RECORD_BATCH]: (values: ArrayLike<number>, count: number, attributes?: Attributes) => void;
+    };
+    const advice = { advice: { explicitBucketBoundaries: [0.01, 0.02, 0.04, 0.08, 0.16] } };
+
+    it("exports the points of one record per value, and the SDK's warnings, up to `count`", async () => {
+      const warn = vi.spyOn(diag, 'warn').mockImplementation(() => {});
+      const pair = sides({});
+      const sdkHistogram = pair.sdk.meter.createHistogram('gap', advice);
+      const sdkCounter = pair.sdk.meter.createCounter('whole', { valueType: ValueType.INT });
+      for (const value of values) {
+        sdkHistogram.record(value, shared);
+        sdkCounter.add(value, shared);
+      }
+      const sdkWarnings = warn.mock.calls.length;
+      // Negative (histogram and counter) and fractional or NaN for the INT counter.
+      expect(sdkWarnings).toBe(9);
+      const buffer = new Float64Array(16);
+      buffer.set(values);
+      buffer[values.length] = 99; // past `count`: not recorded
+      const histogram = pair.aggregating.meter.createHistogram('gap', advice) as unknown as Batch;
+      const counter = pair.aggregating.meter.createCounter('whole', {
+        valueType: ValueType.INT,
+      }) as unknown as Batch;
+      histogram[RECORD_BATCH](buffer, values.length, shared);
+      counter[RECORD_BATCH](buffer, values.length, shared);
+      // The same warnings (the SDK's side interleaved the two instruments, the batches did not).
+      const sorted = (calls: unknown[][]) => calls.map((call) => String(call[0])).sort();
+      expect(sorted(warn.mock.calls.slice(sdkWarnings))).toEqual(
+        sorted(warn.mock.calls.slice(0, sdkWarnings)),
+      );
+      const [gap, whole] = (await collectBoth(pair)) as { name: string; points: unknown[] }[];
+      expect([gap?.name, gap?.points.length, whole?.name]).toEqual(['gap', 1, 'whole']);
+    });
+
+    it('records into every reader, each in its own temporality', async () => {
+      const delta = { aggregationTemporalitySelector: () => AggregationTemporality.DELTA };
+      const { provider, readers } = aggregating([delta, {}]);
+      const histogram = provider.getMeter('scope').createHistogram('gap', advice) as unknown as Batch;
+      const counts = async (reader: TestReader) =>
+        (await reader.collect()).resourceMetrics.scopeMetrics.flatMap((s) =>
+          s.metrics.flatMap((m) => m.dataPoints.map((p) => (p.value as { count: number }).count)),
+        );
+      histogram[RECORD_BATCH](new Float64Array([0.01, 0.02, 0.03]), 3, shared);
+      expect(await counts(readers[0] as TestReader)).toEqual([3]);
+      histogram[RECORD_BATCH](new Float64Array([0.5, 0.6]), 2, shared);
+      expect(await counts(readers[0] as TestReader)).toEqual([2]);
+      expect(await counts(readers[1] as TestReader)).toEqual([5]);
+    });
   });
 });
