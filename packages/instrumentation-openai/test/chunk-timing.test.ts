@@ -1,12 +1,12 @@
 import type { Attributes, Histogram } from '@opentelemetry/api';
-import { describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, type Mock, vi } from 'vitest';
 import { ChunkTiming } from '../src/chunk-timing.js';
 
 const RECORD_BATCH = Symbol.for('@aiotel/aggregating-meter-provider.recordBatch');
 const attributes: Attributes = Object.freeze({ 'gen_ai.request.model': 'gpt-4o-mini' });
 
-function histogram(): Histogram & { record: ReturnType<typeof vi.fn> } {
-  return { record: vi.fn() };
+function histogram(): Histogram & { record: Mock<Histogram['record']> } {
+  return { record: vi.fn<Histogram['record']>() };
 }
 
 /** A stream of `chunks` output chunks, 2 ms apart from 10 ms after the call's start, then its end. */
