@@ -28,6 +28,8 @@ let collectorMetricsUrl = '';
 let duringNextScrape: (() => Promise<void>) | undefined;
 
 function startScrapeProxy(): Promise<number> {
+  // A second call comes when the stack started over on other ports: the first proxy is not needed any more.
+  proxy?.close();
   const server = createServer(async (request, response) => {
     try {
       const task = duringNextScrape;

@@ -1,6 +1,6 @@
 // The suite's one way of waiting for the stack: it must end when its time is up, and say why.
 import { describe, expect, it } from 'vitest';
-import { waitFor } from './src/wait.js';
+import { StopWaiting, waitFor } from './src/wait.js';
 
 describe('waitFor', () => {
   it('returns the first value a probe finds', async () => {
@@ -38,5 +38,19 @@ describe('waitFor', () => {
     // Bounded by the timeout, not by the probe (which never ends); the margin is for a loaded machine.
     expect(performance.now() - startedAt).toBeLessThan(5_000);
     expect(aborted).toBe(true);
+  });
+
+  it('rejects at once when a probe says waiting cannot help (StopWaiting), naming what it waited for', async () => {
+    let tries = 0;
+    const startedAt = performance.now();
+    const exited = async () => {
+      tries++;
+      throw new StopWaiting('jaeger exited (1); see jaeger.log');
+    };
+    await expect(waitFor('Jaeger health', exited, { timeoutMs: 10_000 })).rejects.toThrow(
+      'gave up waiting for Jaeger health: jaeger exited (1); see jaeger.log',
+    );
+    expect(tries).toBe(1);
+    expect(performance.now() - startedAt).toBeLessThan(5_000);
   });
 });

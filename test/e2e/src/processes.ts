@@ -8,6 +8,8 @@ export interface Started {
   logFile: string;
   /** Resolves with the exit code (or signal name) when the process ends. */
   exited: Promise<number | string>;
+  /** Resolves when everything the process wrote is in its log file (its output closed, the file written). */
+  logged: Promise<void>;
 }
 
 /**
@@ -37,18 +39,35 @@ export class ProcessGroup {
       env: options.env ?? process.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // Two sources into one file: neither may end it (the other's last lines would be written after its end); the
+    // child's `close` (both outputs drained) does.
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    const logged = new Promise<void>((resolve) => {
+      log.once('close', resolve);
+      log.once('error', () => resolve());
+    });
+    child.once('close', () => log.end());
     const exited = new Promise<number | string>((resolve) => {
       child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown'));
       child.once('error', (error) => {
-        log.write(`\n[e2e] failed to start ${command}: ${error.message}\n`);
+        log.end(`\n[e2e] failed to start ${command}: ${error.message}\n`);
         resolve('spawn-error');
       });
     });
-    const started = { name, child, logFile: options.logFile, exited };
+    const started = { name, child, logFile: options.logFile, exited, logged };
     this.#started.push(started);
     return started;
+  }
+
+  /** Waits until every process's log file holds all it wrote, at most `timeoutMs` (a log is read after a failure). */
+  async logsWritten(timeoutMs = 2_000): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, timeoutMs);
+    });
+    await Promise.race([Promise.all(this.#started.map((p) => p.logged)), timeout]);
+    clearTimeout(timer);
   }
 
   /** SIGTERM to every process still running, then SIGKILL to those that have not exited after `graceMs`. */

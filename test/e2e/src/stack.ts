@@ -1,10 +1,10 @@
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StackBinaries } from './binaries.js';
 import { SHIPPED } from './paths.js';
 import { freePorts } from './ports.js';
 import { ProcessGroup } from './processes.js';
-import { getJson, waitFor } from './wait.js';
+import { getJson, StopWaiting, waitFor } from './wait.js';
 
 /** Where the running stack listens (all on 127.0.0.1, free ports). */
 export interface RunningStack {
@@ -52,14 +52,25 @@ export interface StackOptions {
   /**
    * Puts something between Prometheus and the collector: called with the collector's metrics URL before
    * Prometheus starts, returns the `host:port` Prometheus scrapes instead (e.g. a proxy that slows scrapes).
+   * Called again, with the new URL, when the stack starts over on other ports.
    */
   scrapeVia?: (collectorMetricsUrl: string) => Promise<string>;
 }
 
 /**
+ * How many times the stack starts over on other ports when one of its processes could not bind a port: the ports
+ * are picked free (listen on port 0, close), and another socket can take one before the process binds it (an
+ * outgoing connection's local port comes from the same range).
+ */
+const START_ATTEMPTS = 3;
+/** What Go's net package (the collector, Jaeger, Prometheus) logs when a port is taken. */
+const PORT_TAKEN = 'address already in use';
+
+/**
  * Starts Jaeger, the collector and Prometheus on loopback with the shipped configuration (ports through the
  * configs' environment variables) and waits until each says it is ready and Prometheus scrapes the collector.
- * On any failure, stops what it started before rethrowing.
+ * On any failure, stops what it started before rethrowing; when a process exited because a port was taken,
+ * starts over on other ports first (logs of a second attempt are `<name>-2.log`).
  */
 export async function startStack(
   binaries: StackBinaries,
@@ -67,6 +78,32 @@ export async function startStack(
   options: StackOptions = {},
 ): Promise<RunningStack> {
   mkdirSync(workDir, { recursive: true });
+  for (let attempt = 1; ; attempt++) {
+    const logs: string[] = [];
+    try {
+      return await startStackOnce(binaries, workDir, options, attempt, logs);
+    } catch (error) {
+      const taken = logs.find((log) => existsSync(log) && readFileSync(log, 'utf8').includes(PORT_TAKEN));
+      if (taken === undefined || attempt >= START_ATTEMPTS) throw error;
+      console.warn(
+        `e2e stack: a port was taken before its process bound it (${taken}); starting over on other ports`,
+      );
+    }
+  }
+}
+
+async function startStackOnce(
+  binaries: StackBinaries,
+  workDir: string,
+  options: StackOptions,
+  attempt: number,
+  logs: string[],
+): Promise<RunningStack> {
+  const logFile = (name: string) => {
+    const file = join(workDir, attempt === 1 ? `${name}.log` : `${name}-${attempt}.log`);
+    logs.push(file);
+    return file;
+  };
   const group = new ProcessGroup();
   const [otlpGrpc, otlpHttp, health, promExporter, jOtlpGrpc, jOtlpHttp, jQuery, jQueryGrpc, jHealth, prom] =
     await freePorts(10);
@@ -81,7 +118,7 @@ export async function startStack(
   };
   try {
     const jaeger = group.start('jaeger', binaries.jaeger, ['--config', SHIPPED.jaegerConfig], {
-      logFile: join(workDir, 'jaeger.log'),
+      logFile: logFile('jaeger'),
       env: {
         ...process.env,
         JAEGER_LISTEN_HOST: '127.0.0.1',
@@ -93,7 +130,7 @@ export async function startStack(
       },
     });
     const collector = group.start('collector', binaries.otelcol, ['--config', SHIPPED.collectorConfig], {
-      logFile: join(workDir, 'collector.log'),
+      logFile: logFile('collector'),
       env: {
         ...process.env,
         COLLECTOR_LISTEN_HOST: '127.0.0.1',
@@ -112,16 +149,16 @@ export async function startStack(
       binaries.prometheus,
       [
         `--config.file=${prometheusConfig}`,
-        `--storage.tsdb.path=${join(workDir, 'prometheus-data')}`,
+        `--storage.tsdb.path=${join(workDir, attempt === 1 ? 'prometheus-data' : `prometheus-data-${attempt}`)}`,
         `--web.listen-address=127.0.0.1:${prom}`,
         // What docker-compose.yml runs Prometheus with (see collector/README.md for why).
         ...PROMETHEUS_FEATURES,
       ],
-      { logFile: join(workDir, 'prometheus.log') },
+      { logFile: logFile('prometheus') },
     );
     const alive = (p: typeof jaeger) => {
       if (p.child.exitCode !== null)
-        throw new Error(`${p.name} exited (${p.child.exitCode}); see ${p.logFile}`);
+        throw new StopWaiting(`${p.name} exited (${p.child.exitCode}); see ${p.logFile}`);
     };
     await waitFor('Jaeger health', async (signal) => {
       alive(jaeger);
@@ -150,6 +187,8 @@ export async function startStack(
     return stack;
   } catch (error) {
     await group.stopAll();
+    // startStack reads the logs for why a process exited.
+    await group.logsWritten();
     throw error;
   }
 }

@@ -1,5 +1,11 @@
 /**
- * Calls `probe` until it returns a value other than undefined; after `timeoutMs` it rejects, saying what it waited
+ * What a probe throws when waiting longer cannot help (the process it waits for has exited): the wait rejects at
+ * once with it instead of trying until its time is up.
+ */
+export class StopWaiting extends Error {}
+
+/**
+ * Calls `probe` until it returns a value other than undefined, or throws {@link StopWaiting}; after `timeoutMs` it rejects, saying what it waited
  * for and what the last try gave. A probe that hangs cannot stretch the wait: each try gets the time that is left,
  * or one interval if less is (its `signal` aborts then, and the wait stops waiting for it). The pause between
  * tries is short and bounded: it only waits for real processes to become ready.
@@ -19,6 +25,8 @@ export async function waitFor<T>(
       if (value !== undefined) return value;
       last = 'the last try found nothing yet';
     } catch (error) {
+      if (error instanceof StopWaiting)
+        throw new StopWaiting(`gave up waiting for ${what}: ${error.message}`);
       last = signal.aborted ? 'the last try was still running' : `the last try failed: ${errorText(error)}`;
     }
     if (Date.now() >= deadline)
