@@ -83,18 +83,13 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
   }
 
   [RECORD_BATCH](values: ArrayLike<number>, count: number, attributes?: Attributes): void {
-    const stores = this.stores;
-    // One store per reader, and nearly always one reader: its series found once for the whole batch.
-    const only = stores.length === 1 ? (stores[0] as SeriesStore).series(attributes) : undefined;
+    // Each reader's series found once for the whole batch.
+    const series = this.stores.map((store) => store.series(attributes));
     for (let i = 0; i < count; i++) {
       const value = this.accepted(values[i] as number);
       if (value === undefined) continue;
-      if (only !== undefined) {
-        this.addTo(only, value);
-        continue;
-      }
-      for (let s = 0; s < stores.length; s++)
-        this.addTo((stores[s] as SeriesStore).series(attributes), value);
+      const bucket = this.bucketOf(value);
+      for (let s = 0; s < series.length; s++) this.addTo(series[s] as Series, value, bucket);
     }
   }
 
@@ -157,8 +152,15 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
   private measure(input: number, attributes: Attributes | undefined): void {
     const value = this.accepted(input);
     if (value === undefined) return;
+    const bucket = this.bucketOf(value);
     const stores = this.stores;
-    for (let s = 0; s < stores.length; s++) this.addTo((stores[s] as SeriesStore).series(attributes), value);
+    for (let s = 0; s < stores.length; s++)
+      this.addTo((stores[s] as SeriesStore).series(attributes), value, bucket);
+  }
+
+  /** The histogram bucket of an accepted value (0 for a sum). */
+  private bucketOf(value: number): number {
+    return this.histogram ? bucketIndex(this.boundaries, value) : 0;
   }
 
   /** The value as the SDK would record it, or `undefined` (with the SDK's warning) when the SDK would drop it. */
@@ -184,8 +186,8 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
     return value;
   }
 
-  /** Adds an accepted value to one series. */
-  private addTo(series: Series, value: number): void {
+  /** Adds an accepted value, in its bucket, to one series. */
+  private addTo(series: Series, value: number, bucket: number): void {
     series.updates++;
     if (!this.histogram) {
       series.sum += value;
@@ -197,7 +199,6 @@ export class AggregatedInstrument implements Histogram, Counter, UpDownCounter {
     if (value < series.min) series.min = value;
     if (value > series.max) series.max = value;
     const counts = series.counts as number[];
-    const bucket = bucketIndex(this.boundaries, value);
     counts[bucket] = (counts[bucket] as number) + 1;
   }
 }

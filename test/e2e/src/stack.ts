@@ -79,11 +79,12 @@ export async function startStack(
 ): Promise<RunningStack> {
   mkdirSync(workDir, { recursive: true });
   for (let attempt = 1; ; attempt++) {
-    const logs: string[] = [];
     try {
-      return await startStackOnce(binaries, workDir, options, attempt, logs);
+      return await startStackOnce(binaries, workDir, options, attempt);
     } catch (error) {
-      const taken = logs.find((log) => existsSync(log) && readFileSync(log, 'utf8').includes(PORT_TAKEN));
+      const taken = STACK_PROCESSES.map((name) => logPath(workDir, name, attempt)).find(
+        (log) => existsSync(log) && readFileSync(log, 'utf8').includes(PORT_TAKEN),
+      );
       if (taken === undefined || attempt >= START_ATTEMPTS) throw error;
       console.warn(
         `e2e stack: a port was taken before its process bound it (${taken}); starting over on other ports`,
@@ -92,18 +93,20 @@ export async function startStack(
   }
 }
 
+const STACK_PROCESSES = ['jaeger', 'collector', 'prometheus'] as const;
+
+/** A stack process's log: `<name>.log`, `<name>-<attempt>.log` when the stack started over. */
+function logPath(workDir: string, name: (typeof STACK_PROCESSES)[number], attempt: number): string {
+  return join(workDir, attempt === 1 ? `${name}.log` : `${name}-${attempt}.log`);
+}
+
 async function startStackOnce(
   binaries: StackBinaries,
   workDir: string,
   options: StackOptions,
   attempt: number,
-  logs: string[],
 ): Promise<RunningStack> {
-  const logFile = (name: string) => {
-    const file = join(workDir, attempt === 1 ? `${name}.log` : `${name}-${attempt}.log`);
-    logs.push(file);
-    return file;
-  };
+  const logFile = (name: (typeof STACK_PROCESSES)[number]) => logPath(workDir, name, attempt);
   const group = new ProcessGroup();
   const [otlpGrpc, otlpHttp, health, promExporter, jOtlpGrpc, jOtlpHttp, jQuery, jQueryGrpc, jHealth, prom] =
     await freePorts(10);
