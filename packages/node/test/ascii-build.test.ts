@@ -48,6 +48,7 @@ describe('the built JavaScript', () => {
     const offending = modules
       .map((module) => [module, firstNonAscii(readFileSync(join(PACKAGES_DIR, module), 'utf8'))])
       .filter(([, found]) => found !== undefined);
-    expect(offending).toEqual([]);
+    // A dist built before tsdown.base.ts asked for ASCII fails here too: `pnpm build` makes it again.
+    expect(offending, 'non-ASCII characters in built JavaScript (a stale dist? run `pnpm build`)').toEqual([]);
   });
 });
