@@ -49,6 +49,6 @@ describe('the built JavaScript', () => {
       .map((module) => [module, firstNonAscii(readFileSync(join(PACKAGES_DIR, module), 'utf8'))])
       .filter(([, found]) => found !== undefined);
     // A dist built before tsdown.base.ts asked for ASCII fails here too: `pnpm build` makes it again.
-    expect(offending, 'non-ASCII characters in built JavaScript (a stale dist? run `pnpm build`)').toEqual([]);
+    expect(offending, 'non-ASCII in built JavaScript (a stale dist? run `pnpm build`)').toEqual([]);
   });
 });
