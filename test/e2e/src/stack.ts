@@ -95,9 +95,14 @@ export async function startStack(
 
 const STACK_PROCESSES = ['jaeger', 'collector', 'prometheus'] as const;
 
+/** What an attempt writes under `name` (a log, Prometheus's data): `name`, or `name-<attempt>` when the stack started over. */
+function ofAttempt(name: string, attempt: number): string {
+  return attempt === 1 ? name : `${name}-${attempt}`;
+}
+
 /** A stack process's log: `<name>.log`, `<name>-<attempt>.log` when the stack started over. */
 function logPath(workDir: string, name: (typeof STACK_PROCESSES)[number], attempt: number): string {
-  return join(workDir, attempt === 1 ? `${name}.log` : `${name}-${attempt}.log`);
+  return join(workDir, `${ofAttempt(name, attempt)}.log`);
 }
 
 async function startStackOnce(
@@ -152,7 +157,7 @@ async function startStackOnce(
       binaries.prometheus,
       [
         `--config.file=${prometheusConfig}`,
-        `--storage.tsdb.path=${join(workDir, attempt === 1 ? 'prometheus-data' : `prometheus-data-${attempt}`)}`,
+        `--storage.tsdb.path=${join(workDir, ofAttempt('prometheus-data', attempt))}`,
         `--web.listen-address=127.0.0.1:${prom}`,
         // What docker-compose.yml runs Prometheus with (see collector/README.md for why).
         ...PROMETHEUS_FEATURES,
