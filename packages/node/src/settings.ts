@@ -135,6 +135,18 @@ const disabledInstrumentationsSetting: SettingParser<boolean> = {
 };
 
 /**
+ * `AIOTEL_ESM_HOOK_THREAD=true`: run the ESM loader hook on a loader thread of its own (`module.register`) even where
+ * Node can run it in the app's thread. Read by `@aiotel/node/register` before anything starts, so it has no option
+ * in code; the way back should the in-thread hook ever clash with another loader.
+ */
+export const ESM_HOOK_THREAD: Setting<boolean> = {
+  option: '—',
+  env: 'AIOTEL_ESM_HOOK_THREAD',
+  parser: booleanSetting,
+  default: false,
+};
+
+/**
  * Every setting of `@aiotel/node`: option of `startTelemetry()`, environment variable, parser and default. The GenAI
  * rows are the instrumentation's own ({@link INSTRUMENTATION_SETTINGS}): read once here and passed on as options.
  * The README's configuration table is checked against this one.

@@ -134,6 +134,43 @@ describe('an ESM app started with --import @aiotel/node/register', () => {
   });
 });
 
+describe('where the ESM loader hook runs', () => {
+  it("runs in the app's thread on this Node, and on a loader thread of its own with AIOTEL_ESM_HOOK_THREAD=true; both patch import 'openai'", async () => {
+    expect(process.platform, 'counts threads in /proc/self/task: run this suite on Linux').toBe('linux');
+    const inThreadOtlp = await receiver();
+    const inThread = await runApp({ file: 'chat.mjs', nodeArgs: IMPORT, env: appEnv(inThreadOtlp.url) });
+    const threadOtlp = await receiver();
+    const onThread = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(threadOtlp.url, { AIOTEL_ESM_HOOK_THREAD: 'true' }),
+    });
+    for (const run of [inThread, onThread]) {
+      expectCleanExit(run);
+      expect(aiotelLines(run.stderr)).toEqual([]);
+    }
+    expectAttemptChildren(inThreadOtlp.spans(), 1);
+    expectAttemptChildren(threadOtlp.spans(), 1);
+    const threads = (run: AppRun) => appResult(run.stdout)?.threads ?? Number.NaN;
+    // Node 24.21 runs import-in-the-middle's synchronous hooks (module.registerHooks): no thread starts for them.
+    expect(threads(onThread)).toBeGreaterThan(threads(inThread));
+  });
+
+  it('warns once about an AIOTEL_ESM_HOOK_THREAD that is not a boolean, and patches as by default', async () => {
+    const otlp = await receiver();
+    const run = await runApp({
+      file: 'chat.mjs',
+      nodeArgs: IMPORT,
+      env: appEnv(otlp.url, { AIOTEL_ESM_HOOK_THREAD: 'maybe' }),
+    });
+    expectCleanExit(run);
+    expect(aiotelLines(run.stderr)).toEqual([
+      '[aiotel] warn: AIOTEL_ESM_HOOK_THREAD="maybe" is not true or false; using false.',
+    ]);
+    expectAttemptChildren(otlp.spans(), 1);
+  });
+});
+
 describe('HTTP attempts', () => {
   it("carry http.request.resend_count on the SDK's retries, under the one GenAI span", async () => {
     const otlp = await receiver();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Setting } from '@aiotel/genai-core';
 import { INSTRUMENTATION_SETTINGS } from '@aiotel/instrumentation-openai';
 import { describe, expect, it } from 'vitest';
-import { NODE_SETTINGS } from '../src/settings.js';
+import { ESM_HOOK_THREAD, NODE_SETTINGS } from '../src/settings.js';
 import { PACKAGE_DIR } from './harness/app.js';
 
 interface DocumentedRow {
@@ -79,6 +79,10 @@ describe('the configuration tables of the READMEs', () => {
       default: 'Default',
     });
     expectDocumented(rows, NODE_SETTINGS);
+    // Read by the register entry alone (no option in code), so it is not in NODE_SETTINGS.
+    const hookRow = rows.find((row) => row.variables.includes(ESM_HOOK_THREAD.env));
+    expect(hookRow, `${ESM_HOOK_THREAD.env} has no README row`).toBeDefined();
+    expect(hookRow?.default).toBe(`\`${String(ESM_HOOK_THREAD.default)}\``);
   });
 
   it('@aiotel/instrumentation-openai: one row per setting, with its variable and default', () => {

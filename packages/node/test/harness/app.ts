@@ -69,7 +69,9 @@ export function aiotelLines(stderr: string): string[] {
 }
 
 /** The JSON result line the fixture apps print after their calls. */
-export function appResult(stdout: string): { done: boolean; results: string[] } | undefined {
+export function appResult(
+  stdout: string,
+): { done: boolean; results: string[]; threads?: number } | undefined {
   const line = stdout.split('\n').find((l) => l.startsWith('{"done"'));
   return line === undefined ? undefined : JSON.parse(line);
 }

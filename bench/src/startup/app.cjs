@@ -1,0 +1,18 @@
+// The app of the start-up bench (src/startup.ts), as CommonJS: `require('openai')`, one chat call to the fake API,
+// then exit; the same report as app.mjs.
+const firstLineMs = performance.now();
+const { default: OpenAI } = require('openai');
+const client = new OpenAI({ baseURL: process.env.FAKE_LLM_URL, apiKey: 'sk-startup', maxRetries: 0 });
+client.chat.completions
+  .create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+  .then(() => {
+    process.on('exit', () => {
+      const cpu = process.cpuUsage();
+      const report = {
+        firstLineMs,
+        cpuMs: (cpu.user + cpu.system) / 1000,
+        maxRssMiB: process.resourceUsage().maxRSS / 1024,
+      };
+      process.stdout.write(`${JSON.stringify(report)}\n`);
+    });
+  });
