@@ -6,7 +6,9 @@
  * app's first line ran (ms since the process started: Node's own start plus the preload), and peak RSS; and each
  * one's difference to the raw mode of the same app, median of the per-round differences.
  *   node src/startup.ts [--rounds N] [--runs N] [--modes a,b] [--json FILE]
- * Telemetry goes to the bench's OTLP sink (src/servers/otlp-sink.ts), so the exit flush is inside the figures.
+ * Telemetry goes to the bench's OTLP sink (src/servers/otlp-sink.ts), so the exit flush is inside the figures. The
+ * peers (`contrib6-cjs`, `traceloop6-cjs`) start their bench setups from `--require` (src/startup/peer-register.cjs)
+ * on the openai 6 of their folders, beside the preload on the same openai 6 (`preload6-cjs`) and its floor.
  */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startServerProcess } from './child.ts';
 import { machineInfo } from './machine.ts';
+import { ensurePeer } from './peers.ts';
 import { BENCH_DIR } from './runtime.ts';
 import { median } from './stats.ts';
 
@@ -26,6 +29,8 @@ export interface StartupMode {
   readonly env?: Readonly<Record<string, string>>;
   /** The mode this one's differences are taken against (the raw run of the same app). */
   readonly floor: string;
+  /** A peer folder under bench/peers/ that must be installed first (src/peers.ts). */
+  readonly peer?: string;
 }
 
 const IMPORT = ['--import', '@aiotel/node/register'];
@@ -76,6 +81,43 @@ export const STARTUP_MODES: readonly StartupMode[] = [
     nodeArgs: IMPORT,
     env: { AIOTEL_ESM_HOOK_THREAD: 'true' },
     floor: 'raw-cjs',
+  },
+  {
+    id: 'raw6-cjs',
+    description: "CommonJS app on openai 6 (the peers' folder), no telemetry",
+    app: 'app.cjs',
+    nodeArgs: [],
+    env: { STARTUP_SDK_FROM: 'peers/otel-contrib' },
+    floor: 'raw6-cjs',
+    peer: 'otel-contrib',
+  },
+  {
+    id: 'preload6-cjs',
+    description: 'the same, --require @aiotel/node/register',
+    app: 'app.cjs',
+    nodeArgs: ['--require', '@aiotel/node/register'],
+    env: { STARTUP_SDK_FROM: 'peers/otel-contrib' },
+    floor: 'raw6-cjs',
+    peer: 'otel-contrib',
+  },
+  {
+    id: 'contrib6-cjs',
+    description:
+      'the same with @opentelemetry/instrumentation-openai and its SDK (peers/otel-contrib/setup.cjs)',
+    app: 'app.cjs',
+    nodeArgs: ['--require', './src/startup/peer-register.cjs'],
+    env: { STARTUP_SDK_FROM: 'peers/otel-contrib', STARTUP_PEER_SETUP: './peers/otel-contrib/setup.cjs' },
+    floor: 'raw6-cjs',
+    peer: 'otel-contrib',
+  },
+  {
+    id: 'traceloop6-cjs',
+    description: 'the same with OpenLLMetry and its SDK (peers/traceloop/setup.cjs), on its own openai 6',
+    app: 'app.cjs',
+    nodeArgs: ['--require', './src/startup/peer-register.cjs'],
+    env: { STARTUP_SDK_FROM: 'peers/traceloop', STARTUP_PEER_SETUP: './peers/traceloop/setup.cjs' },
+    floor: 'raw6-cjs',
+    peer: 'traceloop',
   },
 ];
 
@@ -186,6 +228,10 @@ async function main(): Promise<void> {
   for (const mode of modes) {
     if (!modes.some((other) => other.id === mode.floor))
       throw new Error(`mode ${mode.id} needs its floor ${mode.floor} in --modes`);
+  }
+  for (const peer of new Set(modes.flatMap((mode) => (mode.peer ? [mode.peer] : [])))) {
+    const error = ensurePeer(peer);
+    if (error) throw new Error(`${error}; leave its modes out with --modes`);
   }
   const fake = await startServerProcess(join(BENCH_DIR, 'src', 'servers', 'fake-server.ts'));
   const sink = await startServerProcess(join(BENCH_DIR, 'src', 'servers', 'otlp-sink.ts'));
