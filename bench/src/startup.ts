@@ -1,10 +1,10 @@
 /**
- * `pnpm bench:startup`: what the preload adds to a short-lived process. Each run is a fresh `node` process that loads
- * `openai`, makes one chat call to the fake API and exits (src/startup/app.mjs or app.cjs), under each mode below;
- * the modes run interleaved, one process at a time, `--runs` processes of each per round, over `--rounds` rounds.
- * Per mode, median over every run: wall time from spawn to exit (the parent's clock), CPU of the process, when the
- * app's first line ran (ms since the process started: Node's own start plus the preload), and peak RSS; and each
- * one's difference to the raw mode of the same app, median of the per-round differences.
+ * `pnpm --filter ./bench bench:startup`: what the preload adds to a short-lived process. Each run is a fresh `node`
+ * process that loads `openai`, makes one chat call to the fake API and exits (src/startup/app.mjs or app.cjs), under
+ * each mode below; the modes run interleaved, one process at a time, `--runs` processes of each per round, over
+ * `--rounds` rounds. Per mode, median over every run: wall time from spawn to exit (the parent's clock), CPU of the
+ * process, when the app's first line ran (ms since the process started: Node's own start plus the preload), and peak
+ * RSS; and each one's difference to the raw mode of the same app, median of the per-round differences.
  *   node src/startup.ts [--rounds N] [--runs N] [--modes a,b] [--json FILE]
  * Telemetry goes to the bench's OTLP sink (src/servers/otlp-sink.ts), so the exit flush is inside the figures. The
  * peers (`contrib6-cjs`, `traceloop6-cjs`) start their bench setups from `--require` (src/startup/peer-register.cjs)
