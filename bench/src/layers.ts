@@ -44,7 +44,8 @@
  * alone), resil-nobulkhead, resil-notimeout; full (the preload, `--import @aiotel/node/register`, exporting to
  * the sink, and `resilient()` with its defaults but a bulkhead of 50, as the bench's full7: the full kit, with
  * HTTP spans only under `--http`, since with the stub no request reaches undici), full-nohttp (full with
- * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici); preload (our instrumentation as the kit runs it: the preload alone,
+ * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici), full-hookthread (full with AIOTEL_ESM_HOOK_THREAD=true: the ESM
+ * loader hook on its own thread instead of the app's); preload (our instrumentation as the kit runs it: the preload alone,
  * no `resilient()`, HTTP spans off and OTLP/HTTP JSON as the peers' setups export, the bench's instr6node).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
@@ -104,6 +105,7 @@ const MODES = [
   'resil-notimeout',
   'full',
   'full-nohttp',
+  'full-hookthread',
   'preload',
 ];
 /** Modes whose child runs under `--import @aiotel/node/register`. */
@@ -123,6 +125,9 @@ function preloadEnv(mode: string, sinkUrl: string, exportMs: string): Record<str
       ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' }
       : {}),
     ...(mode === 'preload' ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
+    // The ESM loader hook on its own thread, as on a Node without synchronous hooks: against `full`, what the hook's
+    // place costs once the app runs.
+    ...(mode === 'full-hookthread' ? { AIOTEL_ESM_HOOK_THREAD: 'true' } : {}),
   };
 }
 const CONCURRENCY = 50;
