@@ -744,6 +744,11 @@ async function main(): Promise<void> {
       `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${signed(d)}${perChunk(d)}${main}`,
     );
   }
+  // Round by round, to tell a spread that hits every mode of a round (the machine) from one mode's own processes.
+  console.log(`each round, ${measure} ${unit}:`);
+  for (const [name, xs] of results) {
+    console.log(`  ${name.padEnd(22)} ${xs.map((x) => x.toFixed(0).padStart(7)).join(' ')}`);
+  }
   if (values.instructions) {
     console.log(
       `of which V8's collector (by function name; a full collection falls in a window or not), ${unit}, median (min-max):`,
