@@ -1,7 +1,7 @@
 /**
  * One variant, one round, in a fresh process: start the variant's telemetry, load `openai`, then run the
- * three workloads, each after its own warm-up, measuring the CPU of this process (process.cpuUsage: user +
- * system, so GC and exporter work count) and the heap after a full GC. Reports over IPC. Side by side
+ * three workloads, each after a full GC and its own warm-up, measuring the CPU of this process (process.cpuUsage:
+ * user + system, so GC and exporter work count) and the heap after a full GC. Reports over IPC. Side by side
  * (`task.sideBySide`), each window starts and ends with the other worker's (src/pacing.ts).
  * Forked by bench.ts with --expose-gc; not meant to be started by hand.
  */
@@ -18,7 +18,7 @@ async function measure(
   run: () => Promise<number>,
   more: () => Promise<number>,
 ): Promise<WorkloadResult> {
-  heapAfterGc();
+  // No full collection here: the caller forced it before the warm-up (see `main`).
   await pace.ready(window);
   const startMs = performance.now();
   const cpuStart = process.cpuUsage();
@@ -64,9 +64,17 @@ async function main(): Promise<void> {
     queue: Math.max(s.concurrentCalls, s.warmupConcurrentCalls),
   });
 
+  // Each window starts from a collected heap, but not right after the collection: a full collection forced by
+  // `gc()` leaves V8's heap limits set from a compacted heap, and the next seconds of work then run mark-compacts the
+  // same process does not run in steady state (the full kit on its own loader thread: 4 to 12 in a 180-stream window
+  // right after `gc()`, 0 or 1 over 300 streams without it; bench/README.md, the session of 03:18 UTC, 2026-12-05).
+  // Each of them ages V8's bytecode, whose flush at the sixth then lands in some windows and not others. So: `gc()`,
+  // the warm-up (which absorbs them), the window.
   await runNonStreaming(client, s.warmupCalls);
   await telemetry.flush();
   const heapAfterWarmupBytes = heapAfterGc();
+  await runNonStreaming(client, s.warmupCalls);
+  await telemetry.flush();
   const nonStreaming = await measure(
     telemetry,
     pace,
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
     () => runNonStreaming(client, 20).then(() => 20),
   );
 
+  heapAfterGc();
   await runStreaming(client, s.warmupStreamCalls, s.chunks);
   await telemetry.flush();
   const streaming = await measure(
@@ -90,6 +99,7 @@ async function main(): Promise<void> {
     () => runStreaming(client, 1, s.chunks).then(() => 1),
   );
 
+  heapAfterGc();
   await runConcurrent(client, s.warmupConcurrentCalls, s.concurrency, ownLimit);
   await telemetry.flush();
   const concurrent = await measure(
