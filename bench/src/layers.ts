@@ -20,7 +20,8 @@
  * a mode of the base checkout (`--against instr@base`: the A/B of a change, round by round).
  * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300); `--warmup N`
  * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles); `--gc`
- * runs the full collection the bench runs before each workload (`--warmup 300 --calls 2000 --gc`: what the bench measures).
+ * runs a full collection right after the warm-up, before the window, as the bench did until its run 16
+ * (`--warmup 300 --calls 2000 --gc`: what the bench measured then; it now collects before the warm-up).
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
  * `--instructions` counts instructions instead of CPU time: each child runs under valgrind's cachegrind twice, N and 2N
@@ -447,8 +448,8 @@ async function child(
   const warmup = process.env.BENCH_WARMUP ? Number(process.env.BENCH_WARMUP) : n / 2;
   await run(warmup);
   await flush();
-  // `--gc`: the full collection the bench runs before each workload (to report the heap); what follows costs more
-  // after it, for every variant (bench/README.md).
+  // `--gc`: a full collection right before the window, as the bench ran until its run 16; the mark-compacts that follow
+  // a forced collection then fall in the window (bench/README.md, the session of 03:18 UTC, 2026-12-05).
   if (process.env.BENCH_GC_FIRST === '1') {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) throw new Error('--gc needs the child to run with --expose-gc');
