@@ -119,8 +119,8 @@ export const BENCH_SIZES: WorkloadSizes = {
   calls: 2000,
   warmupCalls: 300,
   streamCalls: 180,
-  // 2 until the session of 03:18 UTC (2026-12-05), when each warm-up came to follow the full collection forced before
-  // its window (src/worker.ts): 2 streams do not absorb the mark-compacts that follow a forced collection; 30 do.
+  // 2 until the session of 03:18 UTC (2026-12-05), which moved the full collection forced before each window to
+  // before its warm-up (src/worker.ts): 2 streams do not absorb the mark-compacts that follow it; 30 did.
   warmupStreamCalls: 30,
   chunks: 500,
   concurrentCalls: 3000,
