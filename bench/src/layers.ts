@@ -47,7 +47,8 @@
  * HTTP spans only under `--http`, since with the stub no request reaches undici), full-nohttp (full with
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici), full-hookthread (full with AIOTEL_ESM_HOOK_THREAD=true: the ESM
  * loader hook on its own thread instead of the app's); preload (our instrumentation as the kit runs it: the preload alone,
- * no `resilient()`, HTTP spans off and OTLP/HTTP JSON as the peers' setups export, the bench's instr6node).
+ * no `resilient()`, HTTP spans off and OTLP/HTTP JSON as the peers' setups export, the bench's instr6node);
+ * preload-noinject (preload with AIOTEL_GENAI_INJECT_STREAM_USAGE=false: streams without the usage ours asks for).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
@@ -108,9 +109,10 @@ const MODES = [
   'full-nohttp',
   'full-hookthread',
   'preload',
+  'preload-noinject',
 ];
 /** Modes whose child runs under `--import @aiotel/node/register`. */
-const preloaded = (mode: string): boolean => mode.startsWith('full') || mode === 'preload';
+const preloaded = (mode: string): boolean => mode.startsWith('full') || mode.startsWith('preload');
 
 /**
  * The preload's settings in a preloaded mode's child: the sink, the export interval (5 s as in the bench's
@@ -122,10 +124,12 @@ function preloadEnv(mode: string, sinkUrl: string, exportMs: string): Record<str
     OTEL_EXPORTER_OTLP_ENDPOINT: sinkUrl,
     OTEL_METRIC_EXPORT_INTERVAL: exportMs,
     OTEL_BSP_SCHEDULE_DELAY: exportMs,
-    ...(mode === 'full-nohttp' || mode === 'preload'
+    ...(mode === 'full-nohttp' || mode.startsWith('preload')
       ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'undici' }
       : {}),
-    ...(mode === 'preload' ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
+    ...(mode.startsWith('preload') ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
+    // Streams without the `stream_options.include_usage` ours adds: what asking for a stream's usage costs it.
+    ...(mode === 'preload-noinject' ? { AIOTEL_GENAI_INJECT_STREAM_USAGE: 'false' } : {}),
     // The ESM loader hook on its own thread, as on a Node without synchronous hooks: against `full`, what the hook's
     // place costs once the app runs.
     ...(mode === 'full-hookthread' ? { AIOTEL_ESM_HOOK_THREAD: 'true' } : {}),
