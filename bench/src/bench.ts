@@ -81,13 +81,15 @@ const sizes: WorkloadSizes = {
   concurrency: intOption('concurrency', BENCH_SIZES.concurrency),
   warmupConcurrentCalls: quick ? 50 : BENCH_SIZES.warmupConcurrentCalls,
 };
-// BENCH_TOKEN_MS (paced streams, src/workloads.ts) is another workload than the default one: not official either.
+// BENCH_TOKEN_MS (paced streams) and a global BENCH_STREAM_USAGE (every variant's app asking for its streams' usage,
+// src/workloads.ts) are other workloads than the default one: not official either.
 const official =
   !quick &&
   !opts.variants &&
   !opts.profile &&
   !opts['one-at-a-time'] &&
   !process.env.BENCH_TOKEN_MS &&
+  !process.env.BENCH_STREAM_USAGE &&
   ['rounds', 'calls', 'stream-calls', 'chunks', 'concurrent-calls', 'concurrency'].every(
     (k) => opts[k as keyof typeof opts] === undefined,
   );

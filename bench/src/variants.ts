@@ -71,6 +71,9 @@ const PRELOADED_INSTRUMENTATION = {
   resilient: false,
 } as const;
 
+/** What a `…u` variant's processes have set: the app asks for its streams' usage (src/workloads.ts). */
+const STREAM_USAGE = { BENCH_STREAM_USAGE: '1' } as const;
+
 /** Every variant, in the order the rounds run them and the table prints them. */
 export const VARIANTS: readonly Variant[] = [
   {
@@ -212,6 +215,46 @@ export const VARIANTS: readonly Variant[] = [
     description:
       'the raw openai 6.30.1 SDK in a second process: the control, whose ratio to the floor is noise',
     kind: 'control',
+  },
+  // The same work for all: the app asks for the stream's usage (BENCH_STREAM_USAGE, src/workloads.ts), as it must
+  // to get streamed tokens from contrib. Above, ours asks for it and contrib does not, so ours' streams carry the
+  // bytes that make streamed token counts (and cost) possible and contrib's do not; here they all carry them.
+  {
+    ...RAW6,
+    id: 'raw6u',
+    label: 'openai 6, raw, the app asks for stream usage',
+    description:
+      'the raw openai 6.30.1 SDK, its streams asking for usage (stream_options.include_usage): the floor of the variants below',
+    floor: 'raw6u',
+    env: STREAM_USAGE,
+  },
+  {
+    ...PRELOADED_INSTRUMENTATION,
+    id: 'instr6nodeu',
+    label: '+ @aiotel/instrumentation-openai via @aiotel/node (openai 6, the app asks for stream usage)',
+    description:
+      'instr6node with the app asking for its streams’ usage itself, so the instrumentation adds nothing to the request',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/otel-contrib',
+    env: { ...PRELOADED_INSTRUMENTATION.env, ...STREAM_USAGE },
+    floor: 'raw6u',
+    peer: 'otel-contrib',
+  },
+  {
+    id: 'contrib6u',
+    label: '@opentelemetry/instrumentation-openai 0.22.0 (the app asks for stream usage)',
+    description:
+      'contrib6 with the app asking for its streams’ usage, which contrib then records as the streams’ tokens',
+    kind: 'peer',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/otel-contrib',
+    setup: 'peers/otel-contrib/setup.cjs',
+    resilient: false,
+    floor: 'raw6u',
+    env: STREAM_USAGE,
+    peer: 'otel-contrib',
   },
   {
     id: 'rawA0',

@@ -35,13 +35,19 @@ export const CHAT_PARAMS = {
   max_tokens: 16,
 } as const;
 
-/** The streaming request; `chunks` content chunks are asked of the fake server. */
+/**
+ * The streaming request; `chunks` content chunks are asked of the fake server. With BENCH_STREAM_USAGE=1 (the `…u`
+ * variants, src/variants.ts) the app asks for the stream's usage itself (`stream_options.include_usage`), as an app
+ * must to get streamed token counts from the peers: every process of those variants then reads the same bytes,
+ * the `usage: null` on every chunk and the usage chunk, and our instrumentation adds nothing to the request.
+ */
 export function streamParams(chunks: number) {
   return {
     model: 'gpt-4o-mini',
     messages: [{ role: 'user', content: 'Tell me a long story.' }],
     max_tokens: chunks,
     stream: true,
+    ...(process.env.BENCH_STREAM_USAGE === '1' ? { stream_options: { include_usage: true } } : {}),
   } as const;
 }
 

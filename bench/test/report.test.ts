@@ -172,6 +172,40 @@ describe('summary and table', () => {
     }
   });
 
+  it('judges the variants whose app asks for stream usage against each other only, on their own floor', () => {
+    const ids = ['raw6', 'instr6node', 'contrib6', 'raw6u', 'instr6nodeu', 'contrib6u'];
+    const variants = ids.map((id) => VARIANTS.find((v) => v.id === id)!);
+    // Per chunk: ours above contrib on the default requests, below it when both read the same bytes.
+    const perChunk: Record<string, number> = {
+      raw6: 30,
+      instr6node: 36,
+      contrib6: 33,
+      raw6u: 32,
+      instr6nodeu: 34,
+      contrib6u: 35,
+    };
+    const peers = summarise(
+      variants,
+      new Map(ids.map((id) => [id, [0, 1].map((i) => round(id, i, 100, perChunk[id]!))])),
+    );
+    const streaming = checkTargets(peers).filter((t) => t.name.includes('(streaming'));
+    const label = (id: string) => VARIANTS.find((v) => v.id === id)!.label;
+    const of = (mine: string, peer: string) =>
+      streaming.filter((t) => t.name === `${label(mine)} vs ${label(peer)} (streaming, × floor)`);
+    expect(of('instr6node', 'contrib6').map((t) => t.met)).toEqual([false]);
+    expect(of('instr6nodeu', 'contrib6u').map((t) => t.met)).toEqual([true]);
+    expect(of('instr6nodeu', 'contrib6u')[0]?.rounds).toEqual({ met: 2, of: 2 });
+    // Not across the two kinds of request: their floors differ.
+    expect(of('instr6node', 'contrib6u')).toEqual([]);
+    expect(of('instr6nodeu', 'contrib6')).toEqual([]);
+    expect(streaming).toHaveLength(2);
+    for (const id of ['raw6u', 'instr6nodeu', 'contrib6u']) {
+      const v = VARIANTS.find((x) => x.id === id)!;
+      expect(v.floor).toBe('raw6u');
+      expect(v.env?.BENCH_STREAM_USAGE).toBe('1');
+    }
+  });
+
   it("states the run's noise from the control against its floor, and nothing without a control", () => {
     const raw6 = VARIANTS.find((v) => v.id === 'raw6')!;
     const control = VARIANTS.find((v) => v.kind === 'control')!;
