@@ -217,8 +217,8 @@ export const VARIANTS: readonly Variant[] = [
     kind: 'control',
   },
   // The same work for all: the app asks for the stream's usage (BENCH_STREAM_USAGE, src/workloads.ts), as it must
-  // to get streamed tokens from contrib. Above, ours asks for it and contrib does not, so ours' streams carry the
-  // bytes that make streamed token counts (and cost) possible and contrib's do not; here they all carry them.
+  // to get streamed tokens from the peers. Above, ours asks for it and the peers do not, so ours' streams carry the
+  // bytes that make streamed token counts (and cost) possible and theirs do not; here they all carry them.
   {
     ...RAW6,
     id: 'raw6u',
@@ -255,6 +255,21 @@ export const VARIANTS: readonly Variant[] = [
     floor: 'raw6u',
     env: STREAM_USAGE,
     peer: 'otel-contrib',
+  },
+  {
+    id: 'traceloop6u',
+    label: 'OpenLLMetry 0.27.0 (the app asks for stream usage)',
+    description:
+      'traceloop6 with the app asking for its streams’ usage, which OpenLLMetry then records as the streams’ tokens',
+    kind: 'peer',
+    sdk: 'openai',
+    sdkMajor: 6,
+    sdkFrom: 'peers/traceloop',
+    setup: 'peers/traceloop/setup.cjs',
+    resilient: false,
+    floor: 'raw6u',
+    env: STREAM_USAGE,
+    peer: 'traceloop',
   },
   {
     id: 'rawA0',

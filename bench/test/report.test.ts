@@ -199,7 +199,7 @@ describe('summary and table', () => {
     expect(of('instr6node', 'contrib6u')).toEqual([]);
     expect(of('instr6nodeu', 'contrib6')).toEqual([]);
     expect(streaming).toHaveLength(2);
-    for (const id of ['raw6u', 'instr6nodeu', 'contrib6u']) {
+    for (const id of ['raw6u', 'instr6nodeu', 'contrib6u', 'traceloop6u']) {
       const v = VARIANTS.find((x) => x.id === id)!;
       expect(v.floor).toBe('raw6u');
       expect(v.env?.BENCH_STREAM_USAGE).toBe('1');
