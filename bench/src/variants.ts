@@ -71,6 +71,52 @@ const PRELOADED_INSTRUMENTATION = {
   resilient: false,
 } as const;
 
+/** Our instrumentation on openai 6 as the kit runs it (the preload alone). */
+const INSTR6NODE: Variant = {
+  ...PRELOADED_INSTRUMENTATION,
+  id: 'instr6node',
+  label: '+ @aiotel/instrumentation-openai via @aiotel/node (openai 6)',
+  description:
+    'our instrumentation on openai 6.30.1 through the preload (node --import @aiotel/node/register, no resilient()), OTLP/HTTP JSON, HTTP spans off',
+  sdk: 'openai',
+  sdkMajor: 6,
+  sdkFrom: 'peers/otel-contrib',
+  floor: 'raw6',
+  peer: 'otel-contrib',
+};
+
+/** The official contrib instrumentation on openai 6. */
+const CONTRIB6: Variant = {
+  id: 'contrib6',
+  label: '@opentelemetry/instrumentation-openai 0.22.0',
+  description:
+    'the official contrib instrumentation (openai < 7 only) with an OTel SDK 3.1 exporting to the sink',
+  kind: 'peer',
+  sdk: 'openai',
+  sdkMajor: 6,
+  sdkFrom: 'peers/otel-contrib',
+  setup: 'peers/otel-contrib/setup.cjs',
+  resilient: false,
+  floor: 'raw6',
+  peer: 'otel-contrib',
+};
+
+/** OpenLLMetry on openai 6. */
+const TRACELOOP6: Variant = {
+  id: 'traceloop6',
+  label: 'OpenLLMetry 0.27.0',
+  description:
+    '@traceloop/instrumentation-openai (openai < 7 only) with an OTel SDK 2.6 exporting to the sink',
+  kind: 'peer',
+  sdk: 'openai',
+  sdkMajor: 6,
+  sdkFrom: 'peers/traceloop',
+  setup: 'peers/traceloop/setup.cjs',
+  resilient: false,
+  floor: 'raw6',
+  peer: 'traceloop',
+};
+
 /** What a `…u` variant's processes have set: the app asks for its streams' usage (src/workloads.ts). */
 const STREAM_USAGE = { BENCH_STREAM_USAGE: '1' } as const;
 
@@ -166,46 +212,9 @@ export const VARIANTS: readonly Variant[] = [
     floor: 'raw6',
     peer: 'otel-contrib',
   },
-  {
-    ...PRELOADED_INSTRUMENTATION,
-    id: 'instr6node',
-    label: '+ @aiotel/instrumentation-openai via @aiotel/node (openai 6)',
-    description:
-      'our instrumentation on openai 6.30.1 through the preload (node --import @aiotel/node/register, no resilient()), OTLP/HTTP JSON, HTTP spans off',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/otel-contrib',
-    floor: 'raw6',
-    peer: 'otel-contrib',
-  },
-  {
-    id: 'contrib6',
-    label: '@opentelemetry/instrumentation-openai 0.22.0',
-    description:
-      'the official contrib instrumentation (openai < 7 only) with an OTel SDK 3.1 exporting to the sink',
-    kind: 'peer',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/otel-contrib',
-    setup: 'peers/otel-contrib/setup.cjs',
-    resilient: false,
-    floor: 'raw6',
-    peer: 'otel-contrib',
-  },
-  {
-    id: 'traceloop6',
-    label: 'OpenLLMetry 0.27.0',
-    description:
-      '@traceloop/instrumentation-openai (openai < 7 only) with an OTel SDK 2.6 exporting to the sink',
-    kind: 'peer',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/traceloop',
-    setup: 'peers/traceloop/setup.cjs',
-    resilient: false,
-    floor: 'raw6',
-    peer: 'traceloop',
-  },
+  INSTR6NODE,
+  CONTRIB6,
+  TRACELOOP6,
   {
     // Runs after the peers, as far from its floor in the round as the farthest of them: what its ratio shows
     // beside 1 is how far the run's noise alone moves a variant that adds nothing.
@@ -229,47 +238,31 @@ export const VARIANTS: readonly Variant[] = [
     env: STREAM_USAGE,
   },
   {
-    ...PRELOADED_INSTRUMENTATION,
+    ...INSTR6NODE,
     id: 'instr6nodeu',
     label: '+ @aiotel/instrumentation-openai via @aiotel/node (openai 6, the app asks for stream usage)',
     description:
       'instr6node with the app asking for its streams’ usage itself, so the instrumentation adds nothing to the request',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/otel-contrib',
-    env: { ...PRELOADED_INSTRUMENTATION.env, ...STREAM_USAGE },
+    env: { ...INSTR6NODE.env, ...STREAM_USAGE },
     floor: 'raw6u',
-    peer: 'otel-contrib',
   },
   {
+    ...CONTRIB6,
     id: 'contrib6u',
     label: '@opentelemetry/instrumentation-openai 0.22.0 (the app asks for stream usage)',
     description:
       'contrib6 with the app asking for its streams’ usage, which contrib then records as the streams’ tokens',
-    kind: 'peer',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/otel-contrib',
-    setup: 'peers/otel-contrib/setup.cjs',
-    resilient: false,
-    floor: 'raw6u',
     env: STREAM_USAGE,
-    peer: 'otel-contrib',
+    floor: 'raw6u',
   },
   {
+    ...TRACELOOP6,
     id: 'traceloop6u',
     label: 'OpenLLMetry 0.27.0 (the app asks for stream usage)',
     description:
       'traceloop6 with the app asking for its streams’ usage, which OpenLLMetry then records as the streams’ tokens',
-    kind: 'peer',
-    sdk: 'openai',
-    sdkMajor: 6,
-    sdkFrom: 'peers/traceloop',
-    setup: 'peers/traceloop/setup.cjs',
-    resilient: false,
-    floor: 'raw6u',
     env: STREAM_USAGE,
-    peer: 'traceloop',
+    floor: 'raw6u',
   },
   {
     id: 'rawA0',
