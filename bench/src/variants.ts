@@ -117,8 +117,20 @@ const TRACELOOP6: Variant = {
   peer: 'traceloop',
 };
 
-/** What a `…u` variant's processes have set: the app asks for its streams' usage (src/workloads.ts). */
-const STREAM_USAGE = { BENCH_STREAM_USAGE: '1' } as const;
+/**
+ * `base`'s `…u` variant: the same process with the app asking for its streams' usage (BENCH_STREAM_USAGE,
+ * src/workloads.ts), on the floor that asks too (`raw6u`).
+ */
+function askingForUsage(base: Variant, label: string, description: string): Variant {
+  return {
+    ...base,
+    id: `${base.id}u`,
+    label,
+    description,
+    env: { ...base.env, BENCH_STREAM_USAGE: '1' },
+    floor: 'raw6u',
+  };
+}
 
 /** Every variant, in the order the rounds run them and the table prints them. */
 export const VARIANTS: readonly Variant[] = [
@@ -228,42 +240,26 @@ export const VARIANTS: readonly Variant[] = [
   // The same work for all: the app asks for the stream's usage (BENCH_STREAM_USAGE, src/workloads.ts), as it must
   // to get streamed tokens from the peers. Above, ours asks for it and the peers do not, so ours' streams carry the
   // bytes that make streamed token counts (and cost) possible and theirs do not; here they all carry them.
-  {
-    ...RAW6,
-    id: 'raw6u',
-    label: 'openai 6, raw, the app asks for stream usage',
-    description:
-      'the raw openai 6.30.1 SDK, its streams asking for usage (stream_options.include_usage): the floor of the variants below',
-    floor: 'raw6u',
-    env: STREAM_USAGE,
-  },
-  {
-    ...INSTR6NODE,
-    id: 'instr6nodeu',
-    label: '+ @aiotel/instrumentation-openai via @aiotel/node (openai 6, the app asks for stream usage)',
-    description:
-      'instr6node with the app asking for its streams’ usage itself, so the instrumentation adds nothing to the request',
-    env: { ...INSTR6NODE.env, ...STREAM_USAGE },
-    floor: 'raw6u',
-  },
-  {
-    ...CONTRIB6,
-    id: 'contrib6u',
-    label: '@opentelemetry/instrumentation-openai 0.22.0 (the app asks for stream usage)',
-    description:
-      'contrib6 with the app asking for its streams’ usage, which contrib then records as the streams’ tokens',
-    env: STREAM_USAGE,
-    floor: 'raw6u',
-  },
-  {
-    ...TRACELOOP6,
-    id: 'traceloop6u',
-    label: 'OpenLLMetry 0.27.0 (the app asks for stream usage)',
-    description:
-      'traceloop6 with the app asking for its streams’ usage, which OpenLLMetry then records as the streams’ tokens',
-    env: STREAM_USAGE,
-    floor: 'raw6u',
-  },
+  askingForUsage(
+    RAW6,
+    'openai 6, raw, the app asks for stream usage',
+    'the raw openai 6.30.1 SDK, its streams asking for usage (stream_options.include_usage): the floor of the variants below',
+  ),
+  askingForUsage(
+    INSTR6NODE,
+    '+ @aiotel/instrumentation-openai via @aiotel/node (openai 6, the app asks for stream usage)',
+    'instr6node with the app asking for its streams’ usage itself, so the instrumentation adds nothing to the request',
+  ),
+  askingForUsage(
+    CONTRIB6,
+    '@opentelemetry/instrumentation-openai 0.22.0 (the app asks for stream usage)',
+    'contrib6 with the app asking for its streams’ usage, which contrib then records as the streams’ tokens',
+  ),
+  askingForUsage(
+    TRACELOOP6,
+    'OpenLLMetry 0.27.0 (the app asks for stream usage)',
+    'traceloop6 with the app asking for its streams’ usage, which OpenLLMetry then records as the streams’ tokens',
+  ),
   {
     id: 'rawA0',
     label: '@anthropic-ai/sdk 0, raw',
