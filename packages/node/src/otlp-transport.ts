@@ -73,7 +73,7 @@ export class OtlpHttpTransport implements IExporterTransport {
     const deadline = Date.now() + timeoutMillis;
     let backoff = INITIAL_BACKOFF_MS;
     for (;;) {
-      const response = await this.#attempt(data, deadline - Date.now());
+      const response = await this.#attempt(data, deadline - Date.now(), timeoutMillis);
       if (response.status !== 'retryable' || this.#signals.closing.aborted) return response;
       const wait = response.retryInMillis ?? backoff * (1 + (Math.random() * 2 - 1) * JITTER);
       backoff = Math.min(backoff * BACKOFF_MULTIPLIER, MAX_BACKOFF_MS);
@@ -90,7 +90,12 @@ export class OtlpHttpTransport implements IExporterTransport {
     // Requests still open are destroyed through `abandoned`; idle keep-alive sockets are unref'd by the agent.
   }
 
-  async #attempt(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
+  /**
+   * One request, given what is left of the export's time; `configuredMillis` is the whole timeout the user set, the
+   * figure a timeout message names (what is left is a few ms less after gzip or a retry, and would not match the
+   * user's setting).
+   */
+  async #attempt(data: Uint8Array, timeoutMillis: number, configuredMillis: number): Promise<ExportResponse> {
     if (this.#signals.abandoned.aborted) return { status: 'failure', error: abandonedFailure() };
     const url = this.#url;
     const settings = this.#settings;
@@ -124,7 +129,7 @@ export class OtlpHttpTransport implements IExporterTransport {
         request.destroy();
       };
       const onAbandoned = (): void => fail(abandonedFailure());
-      const timer = setTimeout(() => fail(timeoutFailure(timeoutMillis, phase, url)), timeoutMillis);
+      const timer = setTimeout(() => fail(timeoutFailure(configuredMillis, phase, url)), timeoutMillis);
       timer.unref();
       this.#signals.abandoned.addEventListener('abort', onAbandoned, { once: true });
 
