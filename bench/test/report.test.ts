@@ -5,7 +5,7 @@ import { renderNoise } from '../src/report/noise.ts';
 import { README_END, README_START, replaceBetweenMarkers } from '../src/report/readme.ts';
 import { checkTargets, type RoundRecord, summarise } from '../src/report/summary.ts';
 import { renderFlushes, renderTable, renderTargets } from '../src/report/table.ts';
-import { VARIANTS } from '../src/variants.ts';
+import { VARIANTS, type Variant } from '../src/variants.ts';
 
 function workload(cpuUsPerCall: number, cpuUsPerChunk = Number.NaN): WorkloadResult {
   return {
@@ -34,8 +34,11 @@ function round(variant: string, i: number, perCall: number, perChunk: number): R
   return { result, sinkBytes: 1000, callsMade: 10 };
 }
 
-const raw7 = VARIANTS.find((v) => v.id === 'raw7')!;
-const full7 = VARIANTS.find((v) => v.id === 'full7')!;
+/** The variant of `src/variants.ts` with this id. */
+const byId = (id: string): Variant => VARIANTS.find((v) => v.id === id)!;
+
+const raw7 = byId('raw7');
+const full7 = byId('full7');
 
 describe('summary and table', () => {
   const records = new Map<string, RoundRecord[]>([
@@ -121,9 +124,9 @@ describe('summary and table', () => {
     expect(full?.rounds).toEqual({ met: 2, of: 2 });
     expect(renderTargets([full!]).split('\n')[2]).toContain('| yes | 2 of 2 |');
 
-    const raw6 = VARIANTS.find((v) => v.id === 'raw6')!;
-    const instr6 = VARIANTS.find((v) => v.id === 'instr6')!;
-    const contrib6 = VARIANTS.find((v) => v.id === 'contrib6')!;
+    const raw6 = byId('raw6');
+    const instr6 = byId('instr6');
+    const contrib6 = byId('contrib6');
     const peers = summarise(
       [raw6, instr6, contrib6],
       new Map([
@@ -140,7 +143,7 @@ describe('summary and table', () => {
 
   it('judges our instrumentation as the kit runs it against the same peers as the hand-assembled one', () => {
     const ids = ['raw6', 'instr6', 'instr6node', 'contrib6', 'traceloop6'];
-    const variants = ids.map((id) => VARIANTS.find((v) => v.id === id)!);
+    const variants = ids.map(byId);
     const perCall: Record<string, number> = {
       raw6: 100,
       instr6: 130,
@@ -155,14 +158,14 @@ describe('summary and table', () => {
     const verdicts = checkTargets(peers).filter((t) => t.name.includes('(non-streaming'));
     const of = (mine: string, peer: string) =>
       verdicts.find((t) => t.name.startsWith(`${mine} vs ${peer}`))?.met;
-    const node = VARIANTS.find((v) => v.id === 'instr6node')!;
+    const node = byId('instr6node');
     expect(of(node.label, 'OpenLLMetry 0.27.0')).toBe(true);
     expect(of(node.label, '@opentelemetry/instrumentation-openai 0.22.0')).toBe(true);
     // The hand-assembled row keeps its own verdict beside it.
     expect(of(variants[1]!.label, 'OpenLLMetry 0.27.0')).toBe(false);
     // The preload alone, with what the peers' setups send and make: JSON over OTLP/HTTP, no HTTP client spans.
     for (const id of ['instr6node', 'instrA0node']) {
-      const v = VARIANTS.find((x) => x.id === id)!;
+      const v = byId(id);
       expect(v.nodeArgs).toEqual(['--import', '@aiotel/node/register']);
       expect(v.resilient).toBe(false);
       expect(v.env).toEqual({
@@ -174,7 +177,7 @@ describe('summary and table', () => {
 
   it('judges the variants whose app asks for stream usage against each other only, on their own floor', () => {
     const ids = ['raw6', 'instr6node', 'contrib6', 'raw6u', 'instr6nodeu', 'contrib6u'];
-    const variants = ids.map((id) => VARIANTS.find((v) => v.id === id)!);
+    const variants = ids.map(byId);
     // Per chunk: ours above contrib on the default requests, below it when both read the same bytes.
     const perChunk: Record<string, number> = {
       raw6: 30,
@@ -189,7 +192,7 @@ describe('summary and table', () => {
       new Map(ids.map((id) => [id, [0, 1].map((i) => round(id, i, 100, perChunk[id]!))])),
     );
     const streaming = checkTargets(peers).filter((t) => t.name.includes('(streaming'));
-    const label = (id: string) => VARIANTS.find((v) => v.id === id)!.label;
+    const label = (id: string) => byId(id).label;
     const of = (mine: string, peer: string) =>
       streaming.filter((t) => t.name === `${label(mine)} vs ${label(peer)} (streaming, × floor)`);
     expect(of('instr6node', 'contrib6').map((t) => t.met)).toEqual([false]);
@@ -200,14 +203,14 @@ describe('summary and table', () => {
     expect(of('instr6nodeu', 'contrib6')).toEqual([]);
     expect(streaming).toHaveLength(2);
     for (const id of ['raw6u', 'instr6nodeu', 'contrib6u', 'traceloop6u']) {
-      const v = VARIANTS.find((x) => x.id === id)!;
+      const v = byId(id);
       expect(v.floor).toBe('raw6u');
       expect(v.env?.BENCH_STREAM_USAGE).toBe('1');
     }
   });
 
   it("states the run's noise from the control against its floor, and nothing without a control", () => {
-    const raw6 = VARIANTS.find((v) => v.id === 'raw6')!;
+    const raw6 = byId('raw6');
     const control = VARIANTS.find((v) => v.kind === 'control')!;
     expect(control.floor).toBe('raw6');
     const run = summarise(
