@@ -38,8 +38,10 @@ describe('side-by-side pacing (real processes)', () => {
     const early = start(pacer, { READY_DELAY_MS: '0', WINDOW_MS: '50' });
     const late = start(pacer, { READY_DELAY_MS: '600', WINDOW_MS: '400' });
     const [a, b] = (await Promise.all([early.done, late.done])) as Report[];
-    // Ready 600 ms apart, yet the windows start within a few ms of each other (the go reaches both at once).
-    expect(Math.abs(a!.startedAt - b!.startedAt)).toBeLessThan(150);
+    // Ready 600 ms apart, yet the windows start within a few ms of each other (the go reaches both at once). The
+    // bound is half the 600 ms an unpaced pair would show, so a CI host that stalls one child for a moment (this file
+    // runs beside the whole suite on two cores) does not fail it.
+    expect(Math.abs(a!.startedAt - b!.startedAt)).toBeLessThan(300);
     // The early worker measured first and kept making calls until the late one had measured.
     expect(a!.measuredAt).toBeLessThan(b!.measuredAt - 200);
     expect(a!.stoppedAt).toBeGreaterThanOrEqual(b!.measuredAt);
