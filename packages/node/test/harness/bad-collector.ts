@@ -8,6 +8,8 @@ import { createServer, type Server, type Socket } from 'node:net';
  * - `hang`: accepts connections, reads the request, never answers;
  * - `trickle`: answers `200` with a long body, one byte a second;
  * - `unavailable`: answers every export with `503 Service Unavailable`;
+ * - `unavailable-then-hang`: answers the first export, after 150 ms, `503` with `Retry-After: 0` (retry at once), and
+ *   never answers the retry;
  * - `tls-hang`: to be reached over `https://`; accepts connections and never completes the TLS handshake;
  * and collectors that work but are reached the wrong way:
  * - `grpc-port`: speaks HTTP/2 only, as the collector's OTLP/gRPC port 4317 does;
@@ -20,6 +22,7 @@ export type CollectorFailure =
   | 'hang'
   | 'trickle'
   | 'unavailable'
+  | 'unavailable-then-hang'
   | 'tls-hang'
   | 'grpc-port'
   | 'plain-http'
@@ -53,8 +56,11 @@ export async function startBadCollector(failure: CollectorFailure): Promise<BadC
   const timers = new Set<NodeJS.Timeout>();
   let connections = 0;
   const server: Server =
-    failure === 'unavailable' || failure === 'plain-http' || failure === 'otlp-paths'
-      ? httpServer(failure)
+    failure === 'unavailable' ||
+    failure === 'unavailable-then-hang' ||
+    failure === 'plain-http' ||
+    failure === 'otlp-paths'
+      ? httpServer(failure, timers)
       : failure === 'grpc-port'
         ? (createHttp2Server() as unknown as Server)
         : rawServer(failure, timers);
@@ -88,12 +94,27 @@ export async function closedPort(): Promise<number> {
   return port;
 }
 
-/** 503 for everything (`unavailable`), or an OTLP/HTTP receiver that accepts /v1/traces and /v1/metrics only. */
-function httpServer(failure: 'unavailable' | 'plain-http' | 'otlp-paths'): Server {
+/**
+ * 503 for everything (`unavailable`) or for the first export only, the rest unanswered (`unavailable-then-hang`), or an
+ * OTLP/HTTP receiver that accepts /v1/traces and /v1/metrics only.
+ */
+function httpServer(
+  failure: 'unavailable' | 'unavailable-then-hang' | 'plain-http' | 'otlp-paths',
+  timers: Set<NodeJS.Timeout>,
+): Server {
+  let requests = 0;
   return createHttpServer((request, response) => {
     request.resume();
+    const first = ++requests === 1;
     request.on('end', () => {
-      if (failure === 'unavailable') {
+      if (failure === 'unavailable-then-hang') {
+        if (!first) return;
+        const timer = setTimeout(() => {
+          response.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' });
+          response.end('collector overloaded');
+        }, 150);
+        timers.add(timer);
+      } else if (failure === 'unavailable') {
         response.writeHead(503, { 'content-type': 'text/plain' });
         response.end('collector overloaded');
       } else if (request.url === '/v1/traces' || request.url === '/v1/metrics') {
