@@ -1,3 +1,4 @@
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
 import { convertLegacyHttpOptions } from '@opentelemetry/otlp-exporter-base/node-http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { OtlpHttpTransport } from '../src/otlp-transport.js';
@@ -8,7 +9,12 @@ afterEach(() => collector?.close());
 
 /** The transport the preload's trace exporter makes for `url`, with upstream's settings for it. */
 function transport(url: string): OtlpHttpTransport {
-  const settings = convertLegacyHttpOptions({ url, compression: 'none' }, 'TRACES', 'v1/traces', {});
+  const settings = convertLegacyHttpOptions(
+    { url, compression: CompressionAlgorithm.NONE },
+    'TRACES',
+    'v1/traces',
+    {},
+  );
   const never = new AbortController().signal;
   return new OtlpHttpTransport(settings, { closing: never, abandoned: never });
 }
