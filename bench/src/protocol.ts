@@ -41,7 +41,10 @@ export interface WorkloadResult {
   /** CPU per chunk received (streaming only; NaN otherwise). */
   readonly cpuUsPerChunk: number;
   readonly callsPerSec: number;
-  /** Heap used after a full GC at the end of the workload. */
+  /**
+   * Heap used after a full GC at the end of the workload; NaN when none ran there (the streaming window, when the
+   * concurrent one follows: src/worker.ts).
+   */
   readonly heapAfterGcBytes: number;
   /**
    * `performance.now()` of the process when the window started and ended (flush included), ms: where the window is
@@ -58,8 +61,6 @@ export interface WorkerResult {
   readonly nonStreaming: WorkloadResult;
   readonly streaming: WorkloadResult;
   readonly concurrent: WorkloadResult;
-  /** Heap used after a full GC once the variant was set up and warmed up, before the first measurement. */
-  readonly heapAfterWarmupBytes: number;
   /** Calls made beside another worker after a window, to keep the load even until it measured too (src/pacing.ts). */
   readonly extraCalls?: number;
 }

@@ -17,8 +17,9 @@ async function measure(
   calls: number,
   run: () => Promise<number>,
   more: () => Promise<number>,
+  collectAfter: boolean,
 ): Promise<WorkloadResult> {
-  // No full collection here: the caller forced it before the warm-up (see `main`).
+  // No full collection here: `main` says where the worker forces them, and `collectAfter` the one after the window.
   await pace.ready(window);
   const startMs = performance.now();
   const cpuStart = process.cpuUsage();
@@ -32,7 +33,7 @@ async function measure(
   const cpu = process.cpuUsage(cpuStart);
   const endMs = performance.now();
   const cpuUs = cpu.user + cpu.system;
-  const heapAfterGcBytes = heapAfterGc();
+  const heapAfterGcBytes = collectAfter ? heapAfterGc() : Number.NaN;
   await pace.keepBusy(window, more);
   return {
     flushCpuUs: cpuUs - (beforeFlush.user + beforeFlush.system),
@@ -64,15 +65,15 @@ async function main(): Promise<void> {
     queue: Math.max(s.concurrentCalls, s.warmupConcurrentCalls),
   });
 
-  // Each window starts from a collected heap, but not right after the collection: a full collection forced by
-  // `gc()` leaves V8's heap limits set from a compacted heap, and the next seconds of work then run mark-compacts the
-  // same process does not run in steady state (the full kit on its own loader thread: 4 to 12 in a 180-stream window
-  // right after `gc()`, 0 or 1 over 300 streams without it; bench/README.md, the session of 03:18 UTC, 2026-12-05).
-  // Each of them ages V8's bytecode, whose flush at the sixth then lands in some windows and not others. So: `gc()`,
-  // the warm-up (which absorbs them), the window.
+  // No full collection is forced right before a warm-up that is too short to undo it. A `gc()` with no call in flight
+  // frees the last object of each kind a call makes, and with it V8's hidden class (map) for that kind; V8 then
+  // discards the optimized code that checked for one ("embedded weak objects cleared" under `--trace-deopt`: the
+  // SDK's, the HTTP client's and the instrumentation's), and a warm-up of a few hundred calls does not get it back:
+  // the window measured the code warming up again, 0.11 to 0.13 of the floor a call more in every instrumented variant
+  // (bench/README.md, the session of 13:06 UTC, 2026-12-05). So the non-streaming warm-up runs straight into its
+  // window, and the concurrent warm-up follows the streaming window without a collection between them.
   await runNonStreaming(client, s.warmupCalls);
   await telemetry.flush();
-  const heapAfterWarmupBytes = heapAfterGc();
   await runNonStreaming(client, s.warmupCalls);
   await telemetry.flush();
   const nonStreaming = await measure(
@@ -85,8 +86,13 @@ async function main(): Promise<void> {
       return 0;
     },
     () => runNonStreaming(client, 20).then(() => 20),
+    true,
   );
 
+  // The streams start from a collected heap, after a warm-up: a `gc()` right before a window leaves V8's heap limits
+  // set from a compacted heap, and the seconds after it run bursts of mark-compacts the process does not run
+  // otherwise (the session of 03:18 UTC, 2026-12-05); 30 streams absorb them. The code a stream runs for each chunk
+  // is optimized again within them; what it runs once a stream is spread over its 500 chunks.
   heapAfterGc();
   await runStreaming(client, s.warmupStreamCalls, s.chunks);
   await telemetry.flush();
@@ -97,9 +103,10 @@ async function main(): Promise<void> {
     s.streamCalls,
     () => runStreaming(client, s.streamCalls, s.chunks),
     () => runStreaming(client, 1, s.chunks).then(() => 1),
+    // No collection when the concurrent window follows (see above); the heap figure comes after that one.
+    s.concurrentCalls === 0,
   );
 
-  heapAfterGc();
   await runConcurrent(client, s.warmupConcurrentCalls, s.concurrency, ownLimit);
   await telemetry.flush();
   const concurrent = await measure(
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
       return 0;
     },
     () => runConcurrent(client, s.concurrency, s.concurrency, ownLimit).then(() => s.concurrency),
+    true,
   );
 
   const result: WorkerResult = {
@@ -120,7 +128,6 @@ async function main(): Promise<void> {
     nonStreaming,
     streaming,
     concurrent,
-    heapAfterWarmupBytes,
     extraCalls: pace.extraCalls,
   };
   await new Promise<void>((done) => process.send!(result, () => done()));

@@ -7,7 +7,7 @@ import { checkTargets, type RoundRecord, summarise } from '../src/report/summary
 import { renderFlushes, renderTable, renderTargets } from '../src/report/table.ts';
 import { VARIANTS, type Variant } from '../src/variants.ts';
 
-function workload(cpuUsPerCall: number, cpuUsPerChunk = Number.NaN): WorkloadResult {
+function workload(cpuUsPerCall: number, cpuUsPerChunk = Number.NaN, heapMiB = 20): WorkloadResult {
   return {
     calls: 100,
     chunks: Number.isNaN(cpuUsPerChunk) ? 0 : 50_000,
@@ -18,7 +18,7 @@ function workload(cpuUsPerCall: number, cpuUsPerChunk = Number.NaN): WorkloadRes
     cpuUsPerCall,
     cpuUsPerChunk,
     callsPerSec: 1000,
-    heapAfterGcBytes: 20 * 1024 * 1024,
+    heapAfterGcBytes: heapMiB * 1024 * 1024,
   };
 }
 
@@ -26,10 +26,9 @@ function round(variant: string, i: number, perCall: number, perChunk: number): R
   const result: WorkerResult = {
     variant,
     round: i,
-    nonStreaming: workload(perCall),
-    streaming: workload(perChunk * 500, perChunk),
+    nonStreaming: workload(perCall, Number.NaN, 19),
+    streaming: workload(perChunk * 500, perChunk, Number.NaN),
     concurrent: workload(perCall),
-    heapAfterWarmupBytes: 19 * 1024 * 1024,
   };
   return { result, sinkBytes: 1000, callsMade: 10 };
 }

@@ -45,7 +45,10 @@ export interface VariantSummary {
   };
   /** Heap used after a full GC at the end of the round, in MiB. */
   readonly heapMiB: Spread;
-  /** Heap after GC at the end minus after the first warm-up, in MiB (what the round's work left behind). */
+  /**
+   * Heap after GC at the end minus after the non-streaming window, in MiB (what the streamed and concurrent work left
+   * behind).
+   */
   readonly heapGrowthMiB: Spread;
   /** OTLP bytes the sink received per call made by the process (warm-ups included). */
   readonly telemetryBytesPerCall: Spread;
@@ -132,7 +135,9 @@ export function summarise(
         ratioByRound: ccRatios,
       },
       heapMiB: spread(fig(v.id, (r) => r.concurrent.heapAfterGcBytes / MiB)),
-      heapGrowthMiB: spread(fig(v.id, (r) => (r.concurrent.heapAfterGcBytes - r.heapAfterWarmupBytes) / MiB)),
+      heapGrowthMiB: spread(
+        fig(v.id, (r) => (r.concurrent.heapAfterGcBytes - r.nonStreaming.heapAfterGcBytes) / MiB),
+      ),
       telemetryBytesPerCall: spread(ok.map((r) => r.sinkBytes / Math.max(1, r.callsMade))),
     };
   });
