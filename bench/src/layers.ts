@@ -21,7 +21,7 @@
  * `--calls N` measures N calls (streams) per process after N/2 of warm-up (default 5000, streams 300); `--warmup N`
  * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles); `--gc`
  * runs a full collection right after the warm-up, before the window, as the bench did until its run 16
- * (`--warmup 300 --calls 2000 --gc`: what the bench measured then; it now collects before the warm-up).
+ * (`--warmup 300 --calls 2000 --gc`: what the bench measured then; from its run 22 it forces none before that window).
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
  * `--instructions` counts instructions instead of CPU time: each child runs under valgrind's cachegrind twice, N and 2N
