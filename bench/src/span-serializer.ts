@@ -1,17 +1,18 @@
 /**
  * What encoding an exported span as OTLP protobuf costs: µs per span of `ProtobufTraceSerializer`
- * (`@opentelemetry/otlp-transformer`) and of @aiotel/node's `SpanProtobufSerializer`, in a hot loop over a batch of
+ * (`@opentelemetry/otlp-transformer`) and of @aiotel/node's `SpanProtobufSerializer` (`--json`: `JsonTraceSerializer`
+ * and `SpanJsonSerializer`, OTLP/HTTP JSON), in a hot loop over a batch of
  * typical spans made by the SDK: a GenAI client span (16 attributes, as the instrumentation and the pricer set them,
  * the response's strings parsed anew for each call) and its HTTP attempt span (`--genai-only`: no attempt spans),
  * one batch of 512. Refuses to time when the two outputs differ by a byte. In-process, the two interleaved over
  * rounds, median printed.
- *   node src/span-serializer.ts [--rounds N] [--batches N] [--spans N] [--genai-only]
+ *   node src/span-serializer.ts [--rounds N] [--batches N] [--spans N] [--genai-only] [--json]
  * Loads this checkout's source of the serializer (packages/node/src), so it needs no build.
  */
 import { registerHooks } from 'node:module';
 import { parseArgs } from 'node:util';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import {
   InMemorySpanExporter,
   type ReadableSpan,
@@ -105,24 +106,27 @@ async function main(): Promise<void> {
       batches: { type: 'string', default: '100' },
       spans: { type: 'string', default: '512' },
       'genai-only': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
     },
   });
   const rounds = Number(values.rounds);
   const batches = Number(values.batches);
   const spans = batch(Number(values.spans), !values['genai-only']);
-  const source = new URL('../../packages/node/src/span-protobuf.ts', import.meta.url).href;
-  const { SpanProtobufSerializer } = (await import(source)) as {
-    SpanProtobufSerializer: new () => Serializer;
-  };
+  const json = values.json;
+  const module = json ? 'span-json' : 'span-protobuf';
+  const source = new URL(`../../packages/node/src/${module}.ts`, import.meta.url).href;
+  const exports = (await import(source)) as Record<string, new () => Serializer>;
+  const Ours = json ? exports.SpanJsonSerializer : exports.SpanProtobufSerializer;
+  if (!Ours) throw new Error(`${module}.ts exports no serializer`);
   const sides = [
     {
-      name: 'ProtobufTraceSerializer (upstream)',
-      serializer: ProtobufTraceSerializer as Serializer,
+      name: json ? 'JsonTraceSerializer (upstream)' : 'ProtobufTraceSerializer (upstream)',
+      serializer: (json ? JsonTraceSerializer : ProtobufTraceSerializer) as Serializer,
       us: [] as number[],
     },
     {
-      name: 'SpanProtobufSerializer (@aiotel/node)',
-      serializer: new SpanProtobufSerializer(),
+      name: json ? 'SpanJsonSerializer (@aiotel/node)' : 'SpanProtobufSerializer (@aiotel/node)',
+      serializer: new Ours(),
       us: [] as number[],
     },
   ];

@@ -12,7 +12,6 @@ import {
 } from '@opentelemetry/otlp-exporter-base/node-http';
 import {
   JsonMetricsSerializer,
-  JsonTraceSerializer,
   MetricsExporterMetricsHelper,
   ProtobufMetricsSerializer,
   TraceExporterMetricsHelper,
@@ -24,6 +23,7 @@ import { ExportError } from './export-errors.js';
 import { MetricSendQueue } from './metric-send-queue.js';
 import { type ExportSignals, type OtlpHttpSettings, OtlpHttpTransport } from './otlp-transport.js';
 import { redactMetrics, redactSpan } from './redact.js';
+import { SpanJsonSerializer } from './span-json.js';
 import { SpanProtobufSerializer } from './span-protobuf.js';
 
 /** A failure of one class is reported at most this often (once per outage, and outages can flap). */
@@ -163,12 +163,12 @@ export function createSpanExporter(
 ): SpanExporter {
   const json = config.tracesProtocol === 'http/json';
   const settings = otlpSettings(config, 'TRACES', config.tracesUrl, json);
-  // Upstream's OTLPTraceExporter, but with a transport that never holds the process (see OtlpHttpTransport) and,
-  // for protobuf, our encoder of the same bytes at a third of the cost (see SpanProtobufSerializer).
+  // Upstream's OTLPTraceExporter, but with a transport that never holds the process (see OtlpHttpTransport) and our
+  // encoders of the same bytes at a fraction of the cost (see SpanProtobufSerializer, SpanJsonSerializer).
   const exporter = new OTLPExporterBase<ReadableSpan[]>(
     createOtlpNetworkExportDelegate(
       settings,
-      json ? JsonTraceSerializer : new SpanProtobufSerializer(),
+      json ? new SpanJsonSerializer() : new SpanProtobufSerializer(),
       createOtlpHttpExporterMetrics(
         'otlp_http_span_exporter',
         TraceExporterMetricsHelper,

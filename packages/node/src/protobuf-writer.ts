@@ -1,4 +1,4 @@
-const INITIAL_SIZE = 64 * 1024;
+import { ByteWriter } from './byte-writer.js';
 
 /**
  * A protobuf writer over one growable buffer that is reused from call to call: nested messages are written after a
@@ -6,38 +6,12 @@ const INITIAL_SIZE = 64 * 1024;
  * into the buffer. Numbers are encoded exactly as `@opentelemetry/otlp-transformer` 0.301's ProtobufWriter does, so
  * the output is byte-identical to upstream's for the same input.
  */
-export class ProtobufWriter {
-  buf = Buffer.allocUnsafeSlow(INITIAL_SIZE);
-  pos = 0;
+export class ProtobufWriter extends ByteWriter {
   #view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
 
-  #allocate(size: number): void {
-    this.buf = Buffer.allocUnsafeSlow(size);
+  protected override allocate(size: number): void {
+    super.allocate(size);
     this.#view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
-  }
-
-  /** Makes room for `size` more bytes. */
-  ensure(size: number): void {
-    const needed = this.pos + size;
-    if (needed <= this.buf.length) return;
-    let length = this.buf.length * 2;
-    while (length < needed) length *= 2;
-    const old = this.buf;
-    this.#allocate(length);
-    old.copy(this.buf, 0, 0, this.pos);
-  }
-
-  /** A copy of the bytes written from `from` on: the buffer itself is reused. */
-  copy(from: number): Uint8Array {
-    const out = Buffer.allocUnsafe(this.pos - from);
-    this.buf.copy(out, 0, from, this.pos);
-    return out;
-  }
-
-  /** Starts a new message; a buffer grown past `keep` bytes by a huge batch is let go rather than held for good. */
-  reset(keep: number): void {
-    this.pos = 0;
-    if (this.buf.length > keep) this.#allocate(INITIAL_SIZE);
   }
 
   /** Reserves `slot` bytes for the length of the message written next; give the result to `end`. */
@@ -67,23 +41,11 @@ export class ProtobufWriter {
     buf[at] = v;
   }
 
-  byte(b: number): void {
-    this.ensure(1);
-    this.buf[this.pos++] = b;
-  }
-
   /** Two bytes, e.g. the tag of a field numbered 16 to 2047. */
   bytes2(a: number, b: number): void {
     this.ensure(2);
     this.buf[this.pos++] = a;
     this.buf[this.pos++] = b;
-  }
-
-  /** Pre-encoded bytes (a kept key or KeyValue); `set` copies 35 bytes in 15 ns where a loop takes 75. */
-  raw(bytes: Uint8Array): void {
-    this.ensure(bytes.length);
-    this.buf.set(bytes, this.pos);
-    this.pos += bytes.length;
   }
 
   /** A varint the way upstream writes one: 32-bit values directly, others as 64-bit two's complement. */

@@ -1,4 +1,4 @@
-import type { Attributes, Link, SpanContext } from '@opentelemetry/api';
+import type { Link, SpanContext } from '@opentelemetry/api';
 import {
   type IExportTraceServiceResponse,
   type ISerializer,
@@ -6,23 +6,18 @@ import {
 } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import { ProtobufWriter } from './protobuf-writer.js';
+import {
+  KEEP_BUFFER_BYTES,
+  KEY_CACHE_MAX_LENGTH,
+  KEY_CACHE_SIZE,
+  type KnownKey,
+  type Resource,
+  repeatable,
+  replay,
+  type Scope,
+  spanFlags,
+} from './span-encoding.js';
 
-type Resource = ReadableSpan['resource'];
-// Scope attributes are not in core 3.1's type yet, but upstream encodes them when a scope has them.
-type Scope = ReadableSpan['instrumentationScope'] & {
-  readonly attributes?: Attributes;
-  readonly droppedAttributesCount?: number;
-};
-
-/** Attribute keys kept (they repeat on every span); the cache is emptied when it fills. */
-const KEY_CACHE_SIZE = 1024;
-/** The reused buffer is kept up to this size (a batch of 512 GenAI spans takes about 300 KiB). */
-const KEEP_BUFFER_BYTES = 4 * 1024 * 1024;
-/** Longer keys are encoded each time. */
-const KEY_CACHE_MAX_LENGTH = 128;
-/** Span flags bits set beside the W3C trace flags (OTLP's SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE / _IS_REMOTE). */
-const HAS_IS_REMOTE = 0x100;
-const IS_REMOTE = 0x200;
 const MIN_INT64 = -(2 ** 63);
 const MAX_INT64 = 2 ** 63;
 const hasOwn = Object.prototype.hasOwnProperty;
@@ -75,7 +70,7 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
 
   /** ResourceSpans.resource, encoded once per resource whose attributes are settled. */
   #resource(resource: Resource): void {
-    if (this.#replay(this.#resources, resource)) return;
+    if (replay(this.#writer, this.#resources, resource)) return;
     const w = this.#writer;
     const from = w.pos;
     w.byte(0x0a);
@@ -89,7 +84,7 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
 
   /** ScopeSpans.scope, encoded once per scope. */
   #scope(scope: Scope): void {
-    if (this.#replay(this.#scopes, scope)) return;
+    if (replay(this.#writer, this.#scopes, scope)) return;
     const w = this.#writer;
     const from = w.pos;
     w.byte(0x0a);
@@ -107,13 +102,6 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     }
     w.end(start, 1);
     this.#scopes.set(scope, w.copy(from));
-  }
-
-  /** Writes the bytes encoded earlier for this object, if any. */
-  #replay<K extends object>(cache: WeakMap<K, Uint8Array>, key: K): boolean {
-    const cached = cache.get(key);
-    if (cached) this.#writer.raw(cached);
-    return cached !== undefined;
   }
 
   #span(span: ReadableSpan): void {
@@ -314,27 +302,6 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
       w.end(list, 1);
     }
   }
-}
-
-/** An attribute key's encoding (tag included), and the last value seen under it with, once repeated, the KeyValue. */
-interface KnownKey {
-  readonly key: Uint8Array;
-  value: unknown;
-  /** The KeyValue message (length first) of `value`, kept once `value` came twice in a row. */
-  keyValue: Uint8Array | undefined;
-}
-
-/** Values whose KeyValue is kept when they repeat: primitives (compared by value), strings only when short. */
-function repeatable(value: unknown): boolean {
-  const type = typeof value;
-  return type === 'number' || type === 'boolean' || (type === 'string' && (value as string).length <= 64);
-}
-
-/** OTLP span flags: the W3C trace flags plus "is-remote is known" and, for a remote parent or link, "is remote". */
-function spanFlags(traceFlags: number, isRemote: boolean | undefined): number {
-  let flags = (traceFlags & 0xff) | HAS_IS_REMOTE;
-  if (isRemote) flags |= IS_REMOTE;
-  return flags;
 }
 
 /** Spans by resource, then by instrumentation scope (both by identity, as upstream), in first-seen order. */

@@ -8,7 +8,12 @@ import {
   trace,
 } from '@opentelemetry/api';
 import { TraceState } from '@opentelemetry/core';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import {
+  type IExportTraceServiceResponse,
+  type ISerializer,
+  JsonTraceSerializer,
+  ProtobufTraceSerializer,
+} from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   AlwaysOnSampler,
@@ -18,7 +23,31 @@ import {
   type TracerProviderOptions,
 } from '@opentelemetry/sdk-trace';
 import { describe, expect, it } from 'vitest';
+import { SpanJsonSerializer } from '../src/span-json.js';
 import { SpanProtobufSerializer } from '../src/span-protobuf.js';
+
+type Serializer = ISerializer<ReadableSpan[], IExportTraceServiceResponse>;
+
+/** Each of the preload's span encoders beside the upstream one whose bytes it must write. */
+const ENCODINGS = [
+  {
+    encoding: 'protobuf',
+    ours: 'SpanProtobufSerializer',
+    upstreamName: 'ProtobufTraceSerializer',
+    make: (): Serializer => new SpanProtobufSerializer(),
+    upstream: ProtobufTraceSerializer as Serializer,
+    // ExportTraceServiceResponse { partial_success { rejected_spans: 3, error_message: "x" } }
+    response: new Uint8Array([0x0a, 0x05, 0x08, 0x03, 0x12, 0x01, 0x78]),
+  },
+  {
+    encoding: 'JSON',
+    ours: 'SpanJsonSerializer',
+    upstreamName: 'JsonTraceSerializer',
+    make: (): Serializer => new SpanJsonSerializer(),
+    upstream: JsonTraceSerializer as Serializer,
+    response: new TextEncoder().encode('{"partialSuccess":{"rejectedSpans":3,"errorMessage":"x"}}'),
+  },
+];
 
 /** A tracer provider of the real SDK whose ended spans are collected, as the preload's batch processor gets them. */
 function recorder(config: TracerProviderOptions = {}): { provider: TracerProvider; ended: ReadableSpan[] } {
@@ -54,15 +83,6 @@ function difference(actual: Uint8Array, expected: Uint8Array): string {
     : `lengths ${actual.length} vs upstream ${expected.length}`;
 }
 
-/** Encodes the spans with ours and upstream's serializer and expects the same bytes; returns ours. */
-function expectUpstreamBytes(spans: ReadableSpan[], serializer = new SpanProtobufSerializer()): Uint8Array {
-  const expected = ProtobufTraceSerializer.serializeRequest(spans);
-  const actual = serializer.serializeRequest(spans);
-  expect(expected).toBeInstanceOf(Uint8Array);
-  expect(difference(actual, expected as Uint8Array)).toBe('identical');
-  return actual;
-}
-
 const REMOTE: SpanContext = {
   traceId: '0af7651916cd43dd8448eb211c80319c',
   spanId: 'b7ad6b7169203331',
@@ -71,7 +91,16 @@ const REMOTE: SpanContext = {
   traceState: new TraceState('congo=t61rcWkgMzE,rojo=00f067aa0ba902b7'),
 };
 
-describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializer does', () => {
+describe.each(ENCODINGS)('$ours encodes spans as upstream $upstreamName does', (codec) => {
+  /** Encodes the spans with ours and upstream's serializer and expects the same bytes; returns ours. */
+  function expectUpstreamBytes(spans: ReadableSpan[], serializer = codec.make()): Uint8Array {
+    const expected = codec.upstream.serializeRequest(spans);
+    const actual = serializer.serializeRequest(spans) as Uint8Array;
+    expect(expected).toBeInstanceOf(Uint8Array);
+    expect(difference(actual, expected as Uint8Array)).toBe('identical');
+    return actual;
+  }
+
   it('encodes a GenAI span and its HTTP attempt span', () => {
     const { provider, ended } = recorder();
     const tracer = provider.getTracer('@aiotel/instrumentation-openai', '0.1.0');
@@ -105,6 +134,17 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
       cjk: '模型の応答',
       emoji: 'ok 👍🏽 done',
       lone_surrogate: 'a\ud800b',
+      trailing_surrogate: 'z\udfff',
+      quoted: 'say "hi"',
+      backslash: 'C:\\models\\gpt',
+      json_escapes: 'say "hi"\\ to\n the\tmodel\r\b\f',
+      control: '\u0000\u0001\u001f',
+      newline: 'two\nlines',
+      delete: 'DEL \u007f',
+      line_separators: 'a\u2028b\u2029c',
+      html: '</script><!-- & -->',
+      long_escaped: `${'q'.repeat(300)}"${'\\'.repeat(10)}`,
+      long_ascii: 'a'.repeat(257),
       yes: true,
       no: false,
       zero: 0,
@@ -240,6 +280,10 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
       .getTracer('t')
       .startSpan('2100', { startTime: [4_102_444_800, 123_456_789] })
       .end([4_102_444_801, 999_999_999]);
+    provider
+      .getTracer('t')
+      .startSpan('nanoseconds to pad', { startTime: [1_700_000_000, 5] })
+      .end([1_700_000_000, 120_000]);
     provider.getTracer('t').startSpan('now').end();
     expectUpstreamBytes(ended);
   });
@@ -267,6 +311,19 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     expectUpstreamBytes(spans);
   });
 
+  it('encodes two equal scopes that are different objects as upstream does', () => {
+    const { provider, ended } = recorder();
+    provider.getTracer('t').startSpan('scoped').end();
+    const spans = [
+      altered(ended[0]!, { instrumentationScope: { name: 'openai', version: '1' } }),
+      altered(ended[0]!, { instrumentationScope: { name: 'openai', version: '1' } }),
+      altered(ended[0]!, { instrumentationScope: { name: 'openai', version: '1', schemaUrl: '' } }),
+      altered(ended[0]!, { instrumentationScope: { name: 'openai' } }),
+      altered(ended[0]!, { instrumentationScope: { name: 'openai', version: '' } }),
+    ];
+    expectUpstreamBytes(spans);
+  });
+
   it('encodes scope attributes and dropped scope attributes', () => {
     const { provider, ended } = recorder();
     provider.getTracer('t').startSpan('scoped').end();
@@ -287,7 +344,7 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const resource = resourceFromAttributes({ 'service.name': 'late', 'host.id': Promise.resolve('h-1') });
     const { provider, ended } = recorder({ resource });
     provider.getTracer('t').startSpan('before').end();
-    const serializer = new SpanProtobufSerializer();
+    const serializer = codec.make();
     expectUpstreamBytes(ended, serializer);
     await resource.waitForAsyncAttributes?.();
     const after = expectUpstreamBytes(ended, serializer);
@@ -301,28 +358,33 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
       name: 42 as never,
       status: { code: SpanStatusCode.ERROR, message: true as never },
     });
-    // Upstream 0.301.0 wrote these as empty strings; 0.301.2 throws (Buffer.byteLength of a number) and the whole
-    // batch is lost. Ours keeps writing them empty.
-    expect(() => ProtobufTraceSerializer.serializeRequest([numbered])).toThrow(TypeError);
-    const blank = altered(ended[0]!, { name: '', status: { code: SpanStatusCode.ERROR, message: '' } });
+    // Upstream's protobuf 0.301.0 wrote these as empty strings; 0.301.2 throws (Buffer.byteLength of a number) and
+    // the whole batch is lost. Upstream's JSON writes `"name":42`, which a collector refuses with the batch. Ours
+    // writes them empty, both encodings.
+    if (codec.encoding === 'protobuf') {
+      expect(() => codec.upstream.serializeRequest([numbered])).toThrow(TypeError);
+    } else {
+      expect(new TextDecoder().decode(codec.upstream.serializeRequest([numbered]))).toContain('"name":42');
+    }
+    const blank = altered(ended[0]!, { name: '', status: { code: SpanStatusCode.ERROR } });
     expect(
       difference(
-        new SpanProtobufSerializer().serializeRequest([numbered]),
-        ProtobufTraceSerializer.serializeRequest([blank]) as Uint8Array,
+        codec.make().serializeRequest([numbered]) as Uint8Array,
+        codec.upstream.serializeRequest([blank]) as Uint8Array,
       ),
     ).toBe('identical');
-    // Upstream throws on a null name too; ours sends it with an empty name.
-    const nameless = new SpanProtobufSerializer().serializeRequest([
-      altered(ended[0]!, { name: null as never }),
-    ]);
-    const emptyName = ProtobufTraceSerializer.serializeRequest([
-      altered(ended[0]!, { name: '' }),
-    ]) as Uint8Array;
+    // Upstream's protobuf throws on a null name too, its JSON writes `null`; ours sends it with an empty name.
+    const nameless = codec
+      .make()
+      .serializeRequest([altered(ended[0]!, { name: null as never })]) as Uint8Array;
+    const emptyName = codec.upstream.serializeRequest([altered(ended[0]!, { name: '' })]) as Uint8Array;
     expect(difference(nameless, emptyName)).toBe('identical');
   });
 
   it('encodes an empty batch as an empty request', () => {
-    expect(expectUpstreamBytes([])).toHaveLength(0);
+    expect(expectUpstreamBytes([])).toHaveLength(
+      codec.encoding === 'protobuf' ? 0 : '{"resourceSpans":[]}'.length,
+    );
   });
 
   it('encodes dropped attribute counts', () => {
@@ -366,7 +428,7 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
 
   it('encodes the batch after one larger than the buffer it keeps (4 MiB)', () => {
     const { provider, ended } = recorder();
-    const serializer = new SpanProtobufSerializer();
+    const serializer = codec.make();
     provider
       .getTracer('t')
       .startSpan('huge', { attributes: { body: 'x'.repeat(5 * 1024 * 1024) } })
@@ -385,14 +447,12 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     tracer.startSpan('first', { attributes: { a: 'one' } }).end();
     const first = ended.splice(0);
     tracer.startSpan('second', { attributes: { b: 'two' } }).end();
-    const serializer = new SpanProtobufSerializer();
-    const firstBytes = serializer.serializeRequest(first);
+    const serializer = codec.make();
+    const firstBytes = serializer.serializeRequest(first) as Uint8Array;
     const firstCopy = Buffer.from(firstBytes);
     expectUpstreamBytes(ended, serializer);
     expect(Buffer.compare(firstBytes, firstCopy)).toBe(0);
-    expect(difference(firstBytes, ProtobufTraceSerializer.serializeRequest(first) as Uint8Array)).toBe(
-      'identical',
-    );
+    expect(difference(firstBytes, codec.upstream.serializeRequest(first) as Uint8Array)).toBe('identical');
   });
 
   it('encodes a value that repeats under a key, then changes, as upstream does (kept KeyValues stay right)', () => {
@@ -430,7 +490,7 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
     const reasons = ['stop'];
     const map = { a: 1 };
     const withShared = () => altered(ended[0]!, { attributes: { reasons, map } as never });
-    const serializer = new SpanProtobufSerializer();
+    const serializer = codec.make();
     expectUpstreamBytes([withShared(), withShared()], serializer);
     reasons.push('length');
     map.a = 2;
@@ -440,7 +500,7 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
   it('encodes many distinct attribute keys (more than its key cache holds) over several batches', () => {
     const { provider, ended } = recorder();
     const tracer = provider.getTracer('t');
-    const serializer = new SpanProtobufSerializer();
+    const serializer = codec.make();
     for (let batch = 0; batch < 3; batch++) {
       for (let i = 0; i < 600; i++) {
         tracer
@@ -452,12 +512,9 @@ describe('SpanProtobufSerializer encodes spans as upstream ProtobufTraceSerializ
   });
 
   it('reads collector responses with upstream', () => {
-    const serializer = new SpanProtobufSerializer();
-    // ExportTraceServiceResponse { partial_success { rejected_spans: 3, error_message: "x" } }
-    const response = new Uint8Array([0x0a, 0x05, 0x08, 0x03, 0x12, 0x01, 0x78]);
-    expect(serializer.deserializeResponse(response)).toEqual(
-      ProtobufTraceSerializer.deserializeResponse(response),
-    );
+    const serializer = codec.make();
+    const response = codec.response;
+    expect(serializer.deserializeResponse(response)).toEqual(codec.upstream.deserializeResponse(response));
     expect(serializer.deserializeResponse(response).partialSuccess?.rejectedSpans).toBe(3);
   });
 });
