@@ -12,9 +12,9 @@ export type Scope = ReadableSpan['instrumentationScope'] & {
 };
 
 /** Attribute keys kept (they repeat on every span); the cache is emptied when it fills. */
-export const KEY_CACHE_SIZE = 1024;
+const KEY_CACHE_SIZE = 1024;
 /** Longer keys are encoded each time. */
-export const KEY_CACHE_MAX_LENGTH = 128;
+const KEY_CACHE_MAX_LENGTH = 128;
 /** The reused buffer is kept up to this size (a batch of 512 GenAI spans takes about 350 KiB in protobuf, 700 in JSON). */
 export const KEEP_BUFFER_BYTES = 4 * 1024 * 1024;
 /** Span flags bits set beside the W3C trace flags (OTLP's SPAN_FLAGS_CONTEXT_HAS_IS_REMOTE / _IS_REMOTE). */
@@ -29,8 +29,42 @@ export interface KnownKey {
   keyValue: Uint8Array | undefined;
 }
 
+/** Attribute keys' encodings, made on first sight by `encode`; none for very long keys. */
+export class KeyCache {
+  readonly #keys = new Map<string, KnownKey>();
+  readonly #encode: (key: string) => Uint8Array;
+
+  constructor(encode: (key: string) => Uint8Array) {
+    this.#encode = encode;
+  }
+
+  get(key: string): KnownKey | undefined {
+    if (key.length > KEY_CACHE_MAX_LENGTH) return undefined;
+    let known = this.#keys.get(key);
+    if (known === undefined) {
+      if (this.#keys.size >= KEY_CACHE_SIZE) this.#keys.clear();
+      known = { key: this.#encode(key), value: undefined, keyValue: undefined };
+      this.#keys.set(key, known);
+    }
+    return known;
+  }
+}
+
+/**
+ * After the KeyValue of `value` under a known key was written from `from`: its bytes are kept when the value came
+ * twice in a row (and is short), else the value is remembered for the next span.
+ */
+export function remember(known: KnownKey, value: unknown, writer: ByteWriter, from: number): void {
+  if (known.value === value && repeatable(value)) {
+    known.keyValue = writer.copy(from);
+  } else {
+    known.value = value;
+    known.keyValue = undefined;
+  }
+}
+
 /** Values whose KeyValue is kept when they repeat: primitives (compared by value), strings only when short. */
-export function repeatable(value: unknown): boolean {
+function repeatable(value: unknown): boolean {
   const type = typeof value;
   return type === 'number' || type === 'boolean' || (type === 'string' && (value as string).length <= 64);
 }

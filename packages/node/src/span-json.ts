@@ -8,11 +8,9 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import { JsonWriter, literal } from './json-writer.js';
 import {
   KEEP_BUFFER_BYTES,
-  KEY_CACHE_MAX_LENGTH,
-  KEY_CACHE_SIZE,
-  type KnownKey,
+  KeyCache,
   type Resource,
-  repeatable,
+  remember,
   replay,
   type Scope,
   spanFlags,
@@ -90,7 +88,7 @@ const END_KVLIST_VALUE = literal('}}');
  */
 export class SpanJsonSerializer implements ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
   readonly #writer = new JsonWriter();
-  readonly #keys = new Map<string, KnownKey>();
+  readonly #keys = new KeyCache((key) => literal(`{"key":${JSON.stringify(key)},"value":`));
   readonly #resources = new WeakMap<Resource, Uint8Array>();
   readonly #scopes = new WeakMap<Scope, Uint8Array>();
 
@@ -302,7 +300,7 @@ export class SpanJsonSerializer implements ISerializer<ReadableSpan[], IExportTr
       if (i > 0) w.byte(COMMA);
       const key = keys[i]!;
       const value = (attributes as Record<string, unknown>)[key];
-      const known = this.#known(key);
+      const known = this.#keys.get(key);
       if (known === undefined) {
         w.raw(KEY_START);
         w.string(key);
@@ -316,31 +314,10 @@ export class SpanJsonSerializer implements ISerializer<ReadableSpan[], IExportTr
         w.raw(known.key);
         this.#anyValue(value);
         w.byte(CLOSE_OBJECT);
-        if (known.value === value && repeatable(value)) {
-          known.keyValue = w.copy(from);
-        } else {
-          known.value = value;
-          known.keyValue = undefined;
-        }
+        remember(known, value, w, from);
       }
     }
     w.byte(CLOSE_ARRAY);
-  }
-
-  /** What is kept for an attribute key, made on first sight; none for very long keys. */
-  #known(key: string): KnownKey | undefined {
-    if (key.length > KEY_CACHE_MAX_LENGTH) return undefined;
-    let known = this.#keys.get(key);
-    if (known === undefined) {
-      if (this.#keys.size >= KEY_CACHE_SIZE) this.#keys.clear();
-      known = {
-        key: literal(`{"key":${JSON.stringify(key)},"value":`),
-        value: undefined,
-        keyValue: undefined,
-      };
-      this.#keys.set(key, known);
-    }
-    return known;
   }
 
   /** AnyValue as upstream builds it: integers as intValue, other numbers as doubleValue, unknown types empty. */

@@ -8,11 +8,9 @@ import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
 import { ProtobufWriter } from './protobuf-writer.js';
 import {
   KEEP_BUFFER_BYTES,
-  KEY_CACHE_MAX_LENGTH,
-  KEY_CACHE_SIZE,
-  type KnownKey,
+  KeyCache,
   type Resource,
-  repeatable,
+  remember,
   replay,
   type Scope,
   spanFlags,
@@ -30,7 +28,15 @@ const hasOwn = Object.prototype.hasOwnProperty;
  */
 export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExportTraceServiceResponse> {
   readonly #writer = new ProtobufWriter();
-  readonly #keys = new Map<string, KnownKey>();
+  readonly #keys = new KeyCache((key) => {
+    const w = this.#writer;
+    const from = w.pos;
+    w.byte(0x0a);
+    w.string(key);
+    const encoded = w.copy(from);
+    w.pos = from;
+    return encoded;
+  });
   readonly #resources = new WeakMap<Resource, Uint8Array>();
   readonly #scopes = new WeakMap<Scope, Uint8Array>();
 
@@ -202,7 +208,7 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     for (const key in attributes) {
       if (!hasOwn.call(attributes, key)) continue;
       const value = (attributes as Record<string, unknown>)[key];
-      const known = this.#known(key);
+      const known = this.#keys.get(key);
       w.byte(tag);
       if (known === undefined) {
         this.#keyValue(key, undefined, value);
@@ -214,12 +220,7 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
       }
       const from = w.pos;
       this.#keyValue(key, known.key, value);
-      if (known.value === value && repeatable(value)) {
-        known.keyValue = w.copy(from);
-      } else {
-        known.value = value;
-        known.keyValue = undefined;
-      }
+      remember(known, value, w, from);
     }
   }
 
@@ -238,23 +239,6 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
     this.#anyValue(value);
     w.end(valueStart, 1);
     w.end(start, 1);
-  }
-
-  /** What is kept for an attribute key, made on first sight; none for very long keys. */
-  #known(key: string): KnownKey | undefined {
-    if (key.length > KEY_CACHE_MAX_LENGTH) return undefined;
-    let known = this.#keys.get(key);
-    if (known === undefined) {
-      if (this.#keys.size >= KEY_CACHE_SIZE) this.#keys.clear();
-      const w = this.#writer;
-      const from = w.pos;
-      w.byte(0x0a);
-      w.string(key);
-      known = { key: w.copy(from), value: undefined, keyValue: undefined };
-      w.pos = from;
-      this.#keys.set(key, known);
-    }
-    return known;
   }
 
   /** AnyValue as upstream decides it: integers within int64 as int, other numbers as double, unknown types empty. */
