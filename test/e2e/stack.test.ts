@@ -10,6 +10,7 @@ import { installStack, type StackBinaries } from './src/binaries.js';
 import { type CheckWindow, checkDashboard, formatProblems, queryProblem } from './src/dashboard-check.js';
 import { type DemoRun, runDemo } from './src/demo.js';
 import { events, type JaegerSpan, parentId, tag, tracesOf } from './src/jaeger.js';
+import { JSON_SPANS_SERVICE, runJsonSpans } from './src/json-spans.js';
 import { SHIPPED } from './src/paths.js';
 import { type RunningStack, startStack } from './src/stack.js';
 import { runStoreOutage } from './src/store-outage.js';
@@ -408,6 +409,37 @@ describe('the collector as a second line of defence', () => {
     expect(tag(span, 'http.request.header.x-api-key')).toBe('****');
     expect(tag(span, 'app.note')).toMatch(/^the key is \*+$/);
     for (const [key, value] of Object.entries(harmless)) expect(tag(span, key), key).toBe(value);
+  });
+});
+
+describe('spans the preload sends as OTLP/HTTP JSON', () => {
+  it('reach Jaeger through the collector with every character as the app sent it', async () => {
+    // The preload encodes JSON spans itself (packages/node/src/span-json.ts): quotes, backslashes, newlines,
+    // control characters and non-ASCII must survive the collector's parser and come out of Jaeger unchanged.
+    const run = await runJsonSpans(stack!.otlpHttpUrl);
+    expect(run.sent).toHaveLength(4);
+    const spans = await waitFor(
+      "the JSON workload's chat spans in Jaeger",
+      async () => {
+        const chats = (await tracesOf(stack!.jaegerUrl, JSON_SPANS_SERVICE))
+          .flatMap((trace) => trace.spans)
+          .filter((span) => tag(span, 'gen_ai.operation.name') === 'chat');
+        return chats.length >= run.sent.length ? chats : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 500 },
+    );
+    for (const call of run.sent) {
+      const span = spans.find((s) => tag(s, 'gen_ai.response.id') === call.responseId);
+      if (!span) throw new Error(`no span in Jaeger has gen_ai.response.id ${call.responseId}`);
+      expect(tag(span, 'gen_ai.request.model')).toBe('gpt-4o-mini');
+      expect(tag(span, 'gen_ai.usage.input_tokens')).toBe(call.inputTokens);
+      expect(tag(span, 'gen_ai.usage.cost.amount')).toBeGreaterThan(0);
+      const input = JSON.parse(String(tag(span, 'gen_ai.input.messages'))) as {
+        role: string;
+        parts: { type: string; content?: string }[];
+      }[];
+      expect(input).toEqual([{ role: 'user', parts: [{ type: 'text', content: call.content }] }]);
+    }
   });
 });
 

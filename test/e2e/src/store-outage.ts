@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { runPreloaded } from './preloaded-script.js';
 
 const SCRIPT = fileURLToPath(new URL('./store-outage.mjs', import.meta.url));
-const E2E_DIR = fileURLToPath(new URL('..', import.meta.url));
 /** The service name of this workload's telemetry (the demo's is its own). */
 export const STORE_OUTAGE_SERVICE = 'aiotel-store-outage';
 
@@ -24,26 +23,11 @@ function deadPort(): Promise<number> {
  * without a store). Resolves with the calls that succeeded; rejects if the process fails.
  */
 export async function runStoreOutage(otlpEndpoint: string): Promise<number> {
-  const child = spawn(process.execPath, ['--import', '@aiotel/node/register', SCRIPT], {
-    cwd: E2E_DIR,
-    env: {
-      ...process.env,
-      OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
-      OTEL_SERVICE_NAME: STORE_OUTAGE_SERVICE,
-      OTEL_METRIC_EXPORT_INTERVAL: '1000',
-      REDIS_PORT: String(await deadPort()),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const result = await runPreloaded<{ ok?: number }>(SCRIPT, {
+    OTEL_EXPORTER_OTLP_ENDPOINT: otlpEndpoint,
+    OTEL_SERVICE_NAME: STORE_OUTAGE_SERVICE,
+    OTEL_METRIC_EXPORT_INTERVAL: '1000',
+    REDIS_PORT: String(await deadPort()),
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d;
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d;
-  });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`the store-outage workload exited with ${code}:\n${stderr}`);
-  return (JSON.parse(stdout.trim().split('\n').pop() ?? '{}') as { ok?: number }).ok ?? 0;
+  return result.ok ?? 0;
 }
