@@ -32,8 +32,6 @@ const RESOURCE_SPANS_START = literal('{"resource":');
 const SCOPE_SPANS = literal(',"scopeSpans":[');
 const SCOPE_START = literal('{"scope":');
 const SPANS = literal(',"spans":[');
-const SCHEMA_URL_AFTER_ARRAY = literal('],"schemaUrl":');
-const RESOURCE_ATTRIBUTES = literal('{"attributes":');
 const ZERO_DROPPED = literal(',"droppedAttributesCount":0');
 const SCHEMA_URL = literal(',"schemaUrl":');
 const NAME_START = literal('{"name":');
@@ -115,12 +113,11 @@ export class SpanJsonSerializer implements ISerializer<ReadableSpan[], IExportTr
           if (i > 0) w.byte(COMMA);
           this.#span(scopeSpans[i]!);
         }
+        w.byte(CLOSE_ARRAY);
         // Upstream's `schemaUrl: scope.schemaUrl`: left out only when undefined.
         if (scope.schemaUrl !== undefined) {
-          w.raw(SCHEMA_URL_AFTER_ARRAY);
+          w.raw(SCHEMA_URL);
           this.#json(scope.schemaUrl);
-        } else {
-          w.byte(CLOSE_ARRAY);
         }
         w.byte(CLOSE_OBJECT);
       }
@@ -150,7 +147,7 @@ export class SpanJsonSerializer implements ISerializer<ReadableSpan[], IExportTr
     if (replay(this.#writer, this.#resources, resource)) return;
     const w = this.#writer;
     const from = w.pos;
-    w.raw(RESOURCE_ATTRIBUTES);
+    w.raw(ATTRIBUTES_START);
     this.#attributes(resource.attributes);
     w.raw(ZERO_DROPPED);
     if (resource.schemaUrl) {
