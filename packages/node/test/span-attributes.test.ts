@@ -54,6 +54,21 @@ function scenario(limits: SpanLimits): Outcome {
   span.setAttribute('undefined', undefined as unknown as string);
   span.setAttribute('null', null as unknown as string);
   span.setAttribute('array', ['a', 'b', 1]);
+  span.setAttribute('strings', ['stop', 'length']);
+  span.setAttribute('long.strings', ['short', 'a value longer than eight']);
+  span.setAttribute('numbers', [1, 2.5, Number.NaN]);
+  span.setAttribute('booleans', [true, false]);
+  span.setAttribute('empty.array', []);
+  // biome-ignore lint/suspicious/noSparseArray: a hole is what the SDK skips in its check and the fast path refuses.
+  span.setAttribute('holey.array', [, 'x'] as unknown as string[]);
+  span.setAttribute('array.with.null', ['a', null] as unknown as string[]);
+  span.setAttribute('array.with.undefined', ['a', undefined] as unknown as string[]);
+  span.setAttribute('nested.array', [['a']] as unknown as string[]);
+  span.setAttribute('array.with.object', [{ a: 1 }] as unknown as string[]);
+  // The SDK stores a copy: the caller's array changed afterwards leaves the span's as it was.
+  const mutable = ['before'];
+  span.setAttribute('copied.array', mutable);
+  mutable[0] = 'after';
   span.setAttribute('object', { nested: 'yes' } as unknown as string);
   span.setAttribute('bytes', bytes as unknown as string);
   span.setAttribute('function', (() => 1) as unknown as string);
@@ -103,5 +118,33 @@ describe('fast span attributes', () => {
   it('the scenario reaches the count limit and truncates (what the comparisons above cover)', () => {
     expect(sdk['a count limit the scenario reaches']?.dropped).toBeGreaterThan(0);
     expect(sdk['a value length limit of 8']?.attributes).toContainEqual(['long.string', 'a value ']);
+    expect(sdk['a value length limit of 8']?.attributes).toContainEqual([
+      'long.strings',
+      ['short', 'a value '],
+    ]);
+    expect(sdk.defaults?.attributes).toContainEqual(['copied.array', ['before']]);
+  });
+
+  it("takes an array of strings, numbers and booleans without the SDK's check, and anything else through it", () => {
+    // The SDK's check (`isAnyValue`) makes a WeakSet per value: count them while attributes are set.
+    const RealWeakSet = globalThis.WeakSet;
+    let made = 0;
+    globalThis.WeakSet = class CountedWeakSet<T extends WeakKey> extends RealWeakSet<T> {
+      constructor() {
+        super();
+        made++;
+      }
+    };
+    try {
+      const span = new TracerProvider().getTracer('t').startSpan('s');
+      span.setAttribute('gen_ai.response.finish_reasons', ['stop']);
+      span.setAttribute('mixed', ['a', 1, true]);
+      expect(made).toBe(0);
+      span.setAttribute('nested', [['a']] as unknown as string[]);
+      expect(made).toBeGreaterThan(0);
+      span.end();
+    } finally {
+      globalThis.WeakSet = RealWeakSet;
+    }
   });
 });
