@@ -89,6 +89,8 @@ describe('an ESM app started with --import @aiotel/node/register', () => {
       'server.address': '127.0.0.1',
       'server.port': bed.fake.port,
       'gen_ai.usage.cost.currency': 'USD',
+      // An array attribute, set through the preload's fast span-attribute path.
+      'gen_ai.response.finish_reasons': ['stop'],
     });
     expect(first?.attributes['gen_ai.usage.input_tokens']).toBeGreaterThan(0);
     expect(first?.attributes['gen_ai.usage.output_tokens']).toBeGreaterThan(0);
