@@ -165,17 +165,19 @@ export function createSpanExporter(
   const settings = otlpSettings(config, 'TRACES', config.tracesUrl, json);
   // Upstream's OTLPTraceExporter, but with a transport that never holds the process (see OtlpHttpTransport) and our
   // encoders of the same bytes at a fraction of the cost (see SpanProtobufSerializer, SpanJsonSerializer).
+  // The transport gives each request's bytes back to the encoder once sent, for a later request to be written in.
+  const serializer = json ? new SpanJsonSerializer() : new SpanProtobufSerializer();
   const exporter = new OTLPExporterBase<ReadableSpan[]>(
     createOtlpNetworkExportDelegate(
       settings,
-      json ? new SpanJsonSerializer() : new SpanProtobufSerializer(),
+      serializer,
       createOtlpHttpExporterMetrics(
         'otlp_http_span_exporter',
         TraceExporterMetricsHelper,
         settings.url,
         undefined,
       ),
-      new OtlpHttpTransport(settings, signals),
+      new OtlpHttpTransport(settings, signals, (data) => serializer.release(data)),
     ),
   );
   return new SafeSpanExporter(exporter, redactor, health, config.tracesUrl);

@@ -61,19 +61,36 @@ export class OtlpHttpTransport implements IExporterTransport {
   readonly #settings: OtlpHttpSettings;
   readonly #signals: ExportSignals;
   readonly #url: URL;
+  readonly #release: ((data: Uint8Array) => void) | undefined;
   #agent: Promise<Agent> | undefined;
 
-  constructor(settings: OtlpHttpSettings, signals: ExportSignals) {
+  /**
+   * `release` is handed each export's bytes once nothing reads them any more: the export is over (retries included)
+   * and every request that sent them has handed its body to the system or is gone (one the collector answered early
+   * may still be writing it).
+   */
+  constructor(settings: OtlpHttpSettings, signals: ExportSignals, release?: (data: Uint8Array) => void) {
     this.#settings = settings;
     this.#signals = signals;
     this.#url = new URL(settings.url);
+    this.#release = release;
   }
 
   async send(data: Uint8Array, timeoutMillis: number): Promise<ExportResponse> {
+    const reading: Readers = { open: 0, done: false };
+    try {
+      return await this.#send(data, timeoutMillis, reading);
+    } finally {
+      reading.done = true;
+      if (reading.open === 0) this.#release?.(data);
+    }
+  }
+
+  async #send(data: Uint8Array, timeoutMillis: number, reading: Readers): Promise<ExportResponse> {
     const deadline = Date.now() + timeoutMillis;
     let backoff = INITIAL_BACKOFF_MS;
     for (;;) {
-      const response = await this.#attempt(data, deadline - Date.now(), timeoutMillis);
+      const response = await this.#attempt(data, deadline - Date.now(), timeoutMillis, reading);
       if (response.status !== 'retryable' || this.#signals.closing.aborted) return response;
       const wait = response.retryInMillis ?? backoff * (1 + (Math.random() * 2 - 1) * JITTER);
       backoff = Math.min(backoff * BACKOFF_MULTIPLIER, MAX_BACKOFF_MS);
@@ -95,7 +112,12 @@ export class OtlpHttpTransport implements IExporterTransport {
    * figure a timeout message names (what is left is a few ms less after gzip or a retry, and would not match the
    * user's setting).
    */
-  async #attempt(data: Uint8Array, timeoutMillis: number, configuredMillis: number): Promise<ExportResponse> {
+  async #attempt(
+    data: Uint8Array,
+    timeoutMillis: number,
+    configuredMillis: number,
+    reading: Readers,
+  ): Promise<ExportResponse> {
     if (this.#signals.abandoned.aborted) return { status: 'failure', error: abandonedFailure() };
     const url = this.#url;
     const settings = this.#settings;
@@ -115,6 +137,17 @@ export class OtlpHttpTransport implements IExporterTransport {
       let phase: RequestPhase = 'connecting';
       let settled = false;
       const request = (https ? httpsRequest : httpRequest)(url, { method: 'POST', headers, agent });
+      // Node reads the body until it has handed all of it to the system ('finish') or the request is gone ('close').
+      reading.open++;
+      let read = false;
+      const doneReading = (): void => {
+        if (read) return;
+        read = true;
+        reading.open--;
+        if (reading.open === 0 && reading.done) this.#release?.(data);
+      };
+      request.once('finish', doneReading);
+      request.once('close', doneReading);
       const settle = (response: ExportResponse): void => {
         if (settled) return;
         settled = true;
@@ -168,6 +201,12 @@ export class OtlpHttpTransport implements IExporterTransport {
       request.end(body);
     });
   }
+}
+
+/** The requests of one export still open (reading its bytes), and whether the export is over. */
+interface Readers {
+  open: number;
+  done: boolean;
 }
 
 function toResponse(answer: IncomingMessage, body: Buffer, url: URL): ExportResponse {

@@ -9,8 +9,8 @@ import { ByteWriter } from './byte-writer.js';
 export class ProtobufWriter extends ByteWriter {
   #view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
 
-  protected override allocate(size: number): void {
-    super.allocate(size);
+  protected override use(buffer: Buffer<ArrayBuffer>): void {
+    super.use(buffer);
     this.#view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 

@@ -129,7 +129,15 @@ export class SpanJsonSerializer implements ISerializer<ReadableSpan[], IExportTr
       w.byte(CLOSE_OBJECT);
     }
     w.raw(REQUEST_END);
-    return w.copy(0);
+    return w.lend();
+  }
+
+  /**
+   * Gives back the bytes of a request `serializeRequest` returned, once they are sent (or given up on), so that a later
+   * request is written in their memory; until then each request has its own.
+   */
+  release(data: Uint8Array): void {
+    this.#writer.giveBack(data);
   }
 
   deserializeResponse(data: Uint8Array): IExportTraceServiceResponse {

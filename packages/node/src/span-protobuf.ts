@@ -67,7 +67,15 @@ export class SpanProtobufSerializer implements ISerializer<ReadableSpan[], IExpo
       }
       w.end(resourceSpans, 3);
     }
-    return w.copy(0);
+    return w.lend();
+  }
+
+  /**
+   * Gives back the bytes of a request `serializeRequest` returned, once they are sent (or given up on), so that a later
+   * request is written in their memory; until then each request has its own.
+   */
+  release(data: Uint8Array): void {
+    this.#writer.giveBack(data);
   }
 
   deserializeResponse(data: Uint8Array): IExportTraceServiceResponse {

@@ -455,6 +455,32 @@ describe.each(ENCODINGS)('$ours encodes spans as upstream $upstreamName does', (
     expect(difference(firstBytes, codec.upstream.serializeRequest(first) as Uint8Array)).toBe('identical');
   });
 
+  it('writes a later request in the memory of one given back, and only in that', () => {
+    const { provider, ended } = recorder();
+    const tracer = provider.getTracer('t');
+    const batch = (name: string): ReadableSpan[] => {
+      tracer.startSpan(name, { attributes: { 'gen_ai.request.model': name } }).end();
+      return ended.splice(0);
+    };
+    const serializer = codec.make() as Serializer & { release(data: Uint8Array): void };
+    const first = expectUpstreamBytes(batch('first'), serializer);
+    const secondSpans = batch('second');
+    const second = expectUpstreamBytes(secondSpans, serializer);
+    expect(second.buffer).not.toBe(first.buffer);
+    serializer.release(first);
+    serializer.release(first); // twice: the second time is ignored
+    serializer.release(new Uint8Array(8)); // not bytes it wrote: ignored
+    const third = expectUpstreamBytes(batch('third'), serializer);
+    expect(third.buffer).toBe(first.buffer);
+    // The second request, still out, was not written over.
+    expect(difference(second, codec.upstream.serializeRequest(secondSpans) as Uint8Array)).toBe('identical');
+    const fourth = expectUpstreamBytes(batch('fourth'), serializer);
+    expect([first.buffer, second.buffer]).not.toContain(fourth.buffer);
+    // Given back before the next request: written in again.
+    serializer.release(fourth);
+    expect(expectUpstreamBytes(batch('fifth'), serializer).buffer).toBe(fourth.buffer);
+  });
+
   it('encodes a value that repeats under a key, then changes, as upstream does (kept KeyValues stay right)', () => {
     const { provider, ended } = recorder();
     const tracer = provider.getTracer('t');
