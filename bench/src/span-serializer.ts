@@ -149,9 +149,9 @@ async function main(): Promise<void> {
   if (!upstream || ours.some((bytes) => Buffer.compare(upstream, bytes) !== 0)) {
     throw new Error('the serializers disagree on this batch: nothing to compare');
   }
-  for (const side of sides) time(side.serializer, spans, batches, side.giveBack === true); // warm-up
+  for (const side of sides) time(side.serializer, spans, batches, side.giveBack); // warm-up
   for (let round = 0; round < rounds; round++) {
-    for (const side of sides) side.us.push(time(side.serializer, spans, batches, side.giveBack === true));
+    for (const side of sides) side.us.push(time(side.serializer, spans, batches, side.giveBack));
   }
   const perSpan = (upstream.length / spans.length).toFixed(0);
   const kinds = values['genai-only'] ? 'GenAI spans' : 'GenAI and HTTP attempt spans';

@@ -8,10 +8,8 @@ const INITIAL_SIZE = 64 * 1024;
 export class ByteWriter {
   buf = Buffer.allocUnsafeSlow(INITIAL_SIZE);
   pos = 0;
-  /** The memory of the messages lent out and not yet given back. */
+  /** The memory of the messages lent out and not yet given back (`buf`'s own, until the next message starts). */
   readonly #lent = new WeakSet<ArrayBuffer>();
-  /** Whether `buf` itself is lent out (the next message needs another buffer). */
-  #bufLent = false;
   /** A buffer given back, for the next message. */
   #spare: Buffer<ArrayBuffer> | undefined;
 
@@ -41,8 +39,7 @@ export class ByteWriter {
   /** Starts a new message; a buffer grown past `keep` bytes by a huge batch is let go rather than held for good. */
   reset(keep: number): void {
     this.pos = 0;
-    if (this.#bufLent) {
-      this.#bufLent = false;
+    if (this.#lent.has(this.buf.buffer)) {
       const spare = this.#spare;
       this.#spare = undefined;
       // Batches are alike: a new buffer the size of the last saves growing it again (unless that one was huge).
@@ -61,7 +58,6 @@ export class ByteWriter {
    */
   lend(): Uint8Array {
     this.#lent.add(this.buf.buffer);
-    this.#bufLent = true;
     return this.buf.subarray(0, this.pos);
   }
 
@@ -72,8 +68,8 @@ export class ByteWriter {
   giveBack(bytes: Uint8Array): void {
     const memory = bytes.buffer;
     if (!(memory instanceof ArrayBuffer) || !this.#lent.delete(memory)) return;
-    if (memory === this.buf.buffer) this.#bufLent = false;
-    else if (this.#spare === undefined) this.#spare = Buffer.from(memory);
+    // `buf`'s own memory, given back before the next message, is simply written in again.
+    if (memory !== this.buf.buffer && this.#spare === undefined) this.#spare = Buffer.from(memory);
   }
 
   /** Writes into `buffer` from now on (a new one, or one given back). */
