@@ -22,6 +22,12 @@
  * sets the warm-up instead (`--warmup 300 --calls 2000` is the bench's window, while the JIT still compiles); `--gc`
  * runs a full collection right after the warm-up, before the window, as the bench did until its run 16
  * (`--warmup 300 --calls 2000 --gc`: what the bench measured then; from its run 22 it forces none before that window).
+ * `--yield-every N` (default 1 on the stub, 0 under `--http`) gives the event loop a turn (`setImmediate`) after every
+ * Nth call: a call on the stub settles in microtasks, and without a turn no export's request goes out or is answered,
+ * so the SDK's batch span processor (the peers', `instr`'s), which waits for one export before the next, would drop
+ * most spans of a long window unencoded while ours encoded them all (0: never, as this script ran until 2026-12-05
+ * 20:00 UTC; every figure measured so before then in bench/README.md with `--calls` above ~2,500 compares ours
+ * exporting against peers dropping). Each mode's line prints the OTLP trace bytes the sink received per call.
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
  * `--instructions` counts instructions instead of CPU time: each child runs under valgrind's cachegrind twice, N and 2N
@@ -79,6 +85,7 @@ import { callgrindCosts } from './callgrind.ts';
 import { type ServerProcess, startServerProcess } from './child.ts';
 import { limitConcurrency } from './limiter.ts';
 import type { SetupContext } from './protocol.ts';
+import type { SinkStats } from './servers/otlp-sink.ts';
 import { median } from './stats.ts';
 import { streamOptions } from './workloads.ts';
 
@@ -247,18 +254,26 @@ const PEER_FOLDERS: Record<string, string> = {
   traceloop: 'traceloop',
 };
 
+/** What a child reports: CPU µs per call in its window (all threads, the main thread's), and how many calls it made. */
+interface Measured {
+  usPerCall: number;
+  mainUsPerCall: number;
+  calls: number;
+}
+
 async function child(
   mode: string,
   stream: boolean,
   concurrent: boolean,
   sinkUrl: string,
   sdk: string,
-): Promise<{ usPerCall: number; mainUsPerCall: number }> {
+): Promise<Measured> {
   if (sdk !== '7' && sdk !== '6') throw new Error(`--sdk ${sdk}: 6 or 7`);
   if (PEER_FOLDERS[mode] !== undefined && sdk !== '6') throw new Error(`mode ${mode} needs --sdk 6`);
   // How long span processors and metric readers wait between exports (`--instructions` sets an hour; unset, 5 s,
   // protocol.ts's EXPORT_INTERVAL_MS, written out: `--base` runs this script in older checkouts, which lack it).
   const exportIntervalMs = Number(process.env.BENCH_EXPORT_INTERVAL_MS) || 5000;
+  const yieldEvery = Number(process.env.BENCH_YIELD_EVERY ?? '0');
   const SSE_WITH = sse(true);
   const SSE_WITHOUT = sse(false);
   const stub = async (_url: unknown, init: { body: string }): Promise<Response> => {
@@ -432,16 +447,29 @@ async function child(
   // Unset: the default; `0` (`--instructions --from-warmup`): the warm-up alone.
   const n = process.env.BENCH_CALLS ? Number(process.env.BENCH_CALLS) : stream ? 300 : 5000;
   const limit = limitConcurrency(CONCURRENCY);
+  // On the stub a call settles in microtasks alone: without a turn of the event loop no export's request goes out or
+  // is answered, so a batch span processor that waits for its export (the SDK's, as the peers and `instr` run it)
+  // sends one batch, queues the next 2048 spans and drops every later one unencoded, while ours (which sends in the
+  // background) encodes on. A real call's I/O turns the loop: so does a `setImmediate` after every `yieldEvery`th
+  // call here (0: never, as this script ran until 2026-12-05 20:00 UTC).
+  let sinceYield = 0;
+  const step = async (): Promise<void> => {
+    await one();
+    if (yieldEvery > 0 && ++sinceYield >= yieldEvery) {
+      sinceYield = 0;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  };
   const run = async (calls: number): Promise<void> => {
     if (!concurrent) {
-      for (let i = 0; i < calls; i++) await one();
+      for (let i = 0; i < calls; i++) await step();
       return;
     }
     // Batches of 1000 started at once, as the bench's workload: the resilient client's bulkhead (queue 1000) keeps
     // 50 in flight, the others go through the harness limiter.
     for (let done = 0; done < calls; done += 1000) {
       const batch = Math.min(1000, calls - done);
-      await Promise.all(Array.from({ length: batch }, () => (resilientMode ? one() : limit(one))));
+      await Promise.all(Array.from({ length: batch }, () => (resilientMode ? step() : limit(step))));
     }
   };
   if (preloaded(mode)) {
@@ -509,7 +537,11 @@ async function child(
     mkdirSync(snapshots, { recursive: true });
     writeHeapSnapshot(join(snapshots, `${mode}-${process.pid}.heapsnapshot`));
   }
-  return { usPerCall: (cpu.user + cpu.system) / n, mainUsPerCall: (main.user + main.system) / n };
+  return {
+    usPerCall: (cpu.user + cpu.system) / n,
+    mainUsPerCall: (main.user + main.system) / n,
+    calls: warmup + n,
+  };
 }
 
 /**
@@ -552,6 +584,7 @@ async function main(): Promise<void> {
       instructions: { type: 'boolean', default: false },
       'from-warmup': { type: 'boolean', default: false },
       'by-function': { type: 'boolean', default: false },
+      'yield-every': { type: 'string' },
     },
   });
   const stream = values.stream === true;
@@ -561,6 +594,10 @@ async function main(): Promise<void> {
   if (values.calls !== undefined && !(Number(values.calls) > 0))
     throw new Error(`--calls ${values.calls}: give a number of calls above 0`);
   if (stream && concurrent) throw new Error('--stream and --concurrent are two workloads: pick one');
+  // On the stub, a turn of the event loop after every call by default (the child's `step`); over HTTP the fetch turns it.
+  const yieldEvery = values['yield-every'] ?? (values.http ? '0' : '1');
+  if (!/^\d+$/.test(yieldEvery))
+    throw new Error(`--yield-every ${yieldEvery}: give a whole number of calls (0: never)`);
   if (values.child) {
     const measured = await child(
       values.child,
@@ -611,6 +648,9 @@ async function main(): Promise<void> {
   const results = new Map<string, number[]>(runs.map((run) => [run.name, []]));
   // The main thread's share (the rest: GC helpers, the compiler's threads, the exporter's work off-thread).
   const mainThread = new Map<string, number[]>(runs.map((run) => [run.name, []]));
+  // OTLP trace bytes the sink received per call over a child's life (start-up, warm-up, window): a mode whose spans
+  // were dropped, not exported, shows it here (each child has the sink to itself, reset before it starts).
+  const exported = new Map<string, number[]>(runs.map((run) => [run.name, []]));
   const workload = [
     ...(stream ? ['--stream'] : concurrent ? ['--concurrent'] : []),
     '--sdk',
@@ -622,7 +662,7 @@ async function main(): Promise<void> {
     calls: string,
     counted?: { outFile: string; warmup: string },
   ) =>
-    new Promise<{ usPerCall: number; mainUsPerCall: number }>((resolve, reject) => {
+    new Promise<Measured>((resolve, reject) => {
       const nodeFlags = [
         ...(preloaded(run.mode) ? ['--import', '@aiotel/node/register'] : []),
         ...(values.gc ? ['--expose-gc'] : []),
@@ -639,6 +679,7 @@ async function main(): Promise<void> {
           BENCH_CALLS: calls,
           BENCH_WARMUP: counted?.warmup ?? values.warmup ?? '',
           BENCH_GC_FIRST: values.gc ? '1' : '',
+          BENCH_YIELD_EVERY: yieldEvery,
           BENCH_EXPORT_INTERVAL_MS: exportMs,
           BENCH_PROFILE_DIR:
             values.profile || values.alloc || values.promoted ? join(PROFILES, run.name) : '',
@@ -652,8 +693,8 @@ async function main(): Promise<void> {
           : { execArgv: nodeFlags }),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
-      let measured: { usPerCall: number; mainUsPerCall: number } | undefined;
-      proc.on('message', (msg: { usPerCall: number; mainUsPerCall: number }) => {
+      let measured: Measured | undefined;
+      proc.on('message', (msg: Measured) => {
         measured = msg;
       });
       proc.on('exit', (code) =>
@@ -710,10 +751,16 @@ async function main(): Promise<void> {
       for (const run of order) {
         const usPerCall = await (values.instructions
           ? countInstructions(run, r)
-          : runChild(run, values.calls ?? '').then((measured) => {
-              mainThread.get(run.name)!.push(measured.mainUsPerCall);
-              return measured.usPerCall;
-            })
+          : sink
+              .request('reset')
+              .then(() => runChild(run, values.calls ?? ''))
+              .then(async (measured) => {
+                mainThread.get(run.name)!.push(measured.mainUsPerCall);
+                const { stats } = await sink.request<{ stats: SinkStats }>('stats');
+                const traces = stats.byPath['/v1/traces']?.bytes ?? 0;
+                exported.get(run.name)!.push(traces / measured.calls);
+                return measured.usPerCall;
+              })
         ).catch((err: unknown) => {
           console.error(String(err));
           return Number.NaN;
@@ -744,7 +791,7 @@ async function main(): Promise<void> {
     const mainDiff = median(mains.map((x, i) => x - (rawMains[i] as number)).filter(Number.isFinite));
     const main = values.instructions
       ? ''
-      : `  (main thread ${median(finite(mains)).toFixed(1)}, ${signed(mainDiff)})`;
+      : `  (main thread ${median(finite(mains)).toFixed(1)}, ${signed(mainDiff)}; ${median(finite(exported.get(name)!)).toFixed(0)} trace B/call exported)`;
     console.log(
       `  ${name.padEnd(22)} ${median(finite(xs)).toFixed(1).padStart(8)}  ×${median(ratios).toFixed(3)} (${Math.min(...ratios).toFixed(3)}-${Math.max(...ratios).toFixed(3)})  ${signed(d)}${perChunk(d)}${main}`,
     );
