@@ -148,6 +148,24 @@ describe('Redactor.redactString', () => {
     expect(own.redactString('header-credential-0')).toBe(REDACTED);
   });
 
+  it('parses a header it has seen once, also when its key is too short to remember (local servers take `ollama`)', () => {
+    const learnt: string[] = [];
+    class Counting extends Redactor {
+      override addSecret(value: string): void {
+        learnt.push(value);
+        super.addSecret(value);
+      }
+    }
+    const own = new Counting();
+    for (let i = 0; i < 3; i++) own.addSecretFromHeader('Bearer ollama');
+    expect(learnt).toEqual(['ollama']);
+    expect(own.redactString('model ollama')).toBe('model ollama');
+    own.addSecretFromHeader(`Bearer ${KEY}`);
+    own.addSecretFromHeader(`Bearer ${KEY}`);
+    expect(learnt).toEqual(['ollama', KEY]);
+    expect(own.redactString(`x ${KEY}`)).toBe(`x ${REDACTED}`);
+  });
+
   it('redacts a string it found clean before, once a secret inside it is learnt', () => {
     const own = new Redactor();
     const attributes = { 'url.full': 'https://relay.example/v1/opaque-relay-credential-7/chat' };
@@ -198,6 +216,37 @@ describe('Redactor.redactAttributes', () => {
         'http.response.header.Set-Cookie': [REDACTED],
         'http.request.header.x-request-id': 'r',
       });
+    }
+  });
+
+  it('tells credential header attributes from every other key, request and response alike', () => {
+    const redactor = new Redactor();
+    const names = [
+      'authorization',
+      'api-key',
+      'x-api-key',
+      'x-goog-api-key',
+      'cookie',
+      'set-cookie',
+      'x-auth-token',
+    ];
+    for (const name of names) {
+      for (const key of [`http.request.header.${name}`, `http.response.header.${name}`]) {
+        expect(redactor.redactValue(key, 'credential-value-1'), key).toBe(REDACTED);
+        expect(redactor.redactValue(key, ['credential-value-1']), key).toEqual([REDACTED]);
+      }
+    }
+    for (const key of [
+      'http.request.method',
+      'http.request.resend_count',
+      'http.response.status_code',
+      'http.request.headers.authorization',
+      'gen_ai.request.header.authorization',
+      'header.authorization',
+      'h',
+      '',
+    ]) {
+      expect(redactor.redactValue(key, 'credential-value-1'), key).toBe('credential-value-1');
     }
   });
 
