@@ -39,13 +39,16 @@ export class KeyCache {
   }
 
   get(key: string): KnownKey | undefined {
+    // The lookup alone is what gets compiled into the encoders' attribute loops; a key's first sight is a call away.
+    return this.#keys.get(key) ?? this.#add(key);
+  }
+
+  /** A key not kept: kept from now on, unless it is too long to be worth it. */
+  #add(key: string): KnownKey | undefined {
     if (key.length > KEY_CACHE_MAX_LENGTH) return undefined;
-    let known = this.#keys.get(key);
-    if (known === undefined) {
-      if (this.#keys.size >= KEY_CACHE_SIZE) this.#keys.clear();
-      known = { key: this.#encode(key), value: undefined, keyValue: undefined };
-      this.#keys.set(key, known);
-    }
+    if (this.#keys.size >= KEY_CACHE_SIZE) this.#keys.clear();
+    const known = { key: this.#encode(key), value: undefined, keyValue: undefined };
+    this.#keys.set(key, known);
     return known;
   }
 }
