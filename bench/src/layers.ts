@@ -59,7 +59,8 @@
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
  * BENCH_INSTR_MODULE_NAME set to that path. BENCH_NODE_FLAGS adds Node flags to every child (`--trace-gc`, …);
- * BENCH_MARK_WINDOW=1 marks the measured window in each child's output (for src/compile-summary.ts); BENCH_AGG=1 has
+ * BENCH_MARK_WINDOW=1 marks the measured window in each child's output with the run's name (`MODE`, or `MODE@base`
+ * for the `--base` checkout's, for src/compile-summary.ts); BENCH_AGG=1 has
  * every instr mode with metrics record through the aggregating provider (as instr-agg); BENCH_HEAP_SNAPSHOT=DIR writes
  * a heap snapshot of each child after its window to DIR (for src/heap-summary.ts); BENCH_TOKEN_MS=N (with
  * `--http`, and in the bench) asks the fake API to send a stream's token frames N ms apart, as a real API does, instead
