@@ -9,7 +9,8 @@
  * and the mark-compacts by reason (a process that allocates little on the JS heap but many ArrayBuffers, such as an
  * SDK decoding a stream, is collected by mark-compacts that external memory asks for, not by scavenges).
  * `--versus A B` compares two modes' compilations function by function (by name, over all their windows): what A
- * compiles that B does not is the compiler's share of A's overhead in the window (ours against a peer: `instr contrib`).
+ * compiles that B does not is the compiler's share of A's overhead in the window (ours against a peer: `instr contrib`;
+ * a change against its base, from `layers.ts --base DIR`: `preload preload@base`).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
