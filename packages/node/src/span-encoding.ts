@@ -39,7 +39,8 @@ export class KeyCache {
   }
 
   get(key: string): KnownKey | undefined {
-    // The lookup alone is what gets compiled into the encoders' attribute loops; a key's first sight is a call away.
+    // Inlined into the encoders' attribute loops: a kept key costs the lookup alone; a key's first sight, rare once
+    // the keys are known, is a method of its own.
     return this.#keys.get(key) ?? this.#add(key);
   }
 
