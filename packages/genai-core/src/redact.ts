@@ -99,13 +99,6 @@ export function isCredentialHeader(name: string): boolean {
   return isSecretName(name) && !NOT_CREDENTIAL_HEADERS.has(name);
 }
 
-/** The header name in an `http.request.header.<name>` / `http.response.header.<name>` attribute key. */
-function headerNameOf(key: string): string | undefined {
-  if (key.startsWith(REQUEST_HEADER_ATTRIBUTE)) return key.slice(REQUEST_HEADER_ATTRIBUTE.length);
-  if (key.startsWith(RESPONSE_HEADER_ATTRIBUTE)) return key.slice(RESPONSE_HEADER_ATTRIBUTE.length);
-  return undefined;
-}
-
 const LETTER_H = 0x68;
 /** Where the `h` of `.header.` is in a request header attribute (`http.request.header.…`) and a response one. */
 const REQUEST_HEADER_H = 13;
@@ -127,9 +120,14 @@ function isSecretHeaderKey(key: string): boolean {
   );
 }
 
+/** Is the key `http.request.header.<name>` or `http.response.header.<name>`, with a credential's name? */
 function isSecretHeaderName(key: string): boolean {
-  const header = headerNameOf(key);
-  return header !== undefined && isSecretName(header);
+  const prefix = key.startsWith(REQUEST_HEADER_ATTRIBUTE)
+    ? REQUEST_HEADER_ATTRIBUTE
+    : key.startsWith(RESPONSE_HEADER_ATTRIBUTE)
+      ? RESPONSE_HEADER_ATTRIBUTE
+      : undefined;
+  return prefix !== undefined && isSecretName(key.slice(prefix.length));
 }
 
 /**

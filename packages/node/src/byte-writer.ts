@@ -23,7 +23,8 @@ export class ByteWriter {
    * be inlined even where a write is rare), so growing, which a batch needs once if at all, is a call away.
    */
   ensure(size: number): void {
-    if (this.pos + size > this.buf.length) this.#grow(this.pos + size);
+    const needed = this.pos + size;
+    if (needed > this.buf.length) this.#grow(needed);
   }
 
   /** Doubles the buffer until `needed` bytes fit, keeping what is written. */
