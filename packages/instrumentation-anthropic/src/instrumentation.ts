@@ -4,7 +4,7 @@ import { AnthropicCall, type ClientLike } from './call.js';
 import type { AnthropicInstrumentationConfig } from './types.js';
 import { PACKAGE_NAME, PACKAGE_VERSION } from './version.js';
 
-/** Major versions of `@anthropic-ai/sdk` this package patches (tested: 0.137 and 1.16). */
+/** Major versions of `@anthropic-ai/sdk` this package patches (tested: 0.137 and 1.17). */
 export const SUPPORTED_ANTHROPIC_VERSIONS = '>=0.30 <2';
 
 type Prototype = Record<string, unknown>;

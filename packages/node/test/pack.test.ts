@@ -128,7 +128,7 @@ beforeAll(async () => {
       '--loglevel=error',
       ...tarballs.map((t) => join(tarballDir, t)),
       'openai@7.60.0',
-      '@anthropic-ai/sdk@1.16.0',
+      '@anthropic-ai/sdk@1.17.0',
     ],
     {
       cwd: dir,
