@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startFakeLlm } from '@aiotel/fake-llm';
+import { median } from './stats.ts';
 import { streamOptions, streamParams } from './workloads.ts';
 
 const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,12 +101,6 @@ async function cpuPerStream(frame: FrameSse, reads: readonly Uint8Array[], strea
   return (used.user + used.system) / streams;
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -117,6 +112,7 @@ async function main(): Promise<void> {
       chunks: { type: 'string', default: '500' },
     },
   });
+  if (values.sdk !== '6' && values.sdk !== '7') throw new Error(`--sdk takes 6 or 7, not ${values.sdk}`);
   const sdk = values.sdk === '7' ? 7 : 6;
   const sizes = values.reads.split(',').map(Number);
   const numbers = [values.streams, values.warmup, values.rounds, values.chunks].map(Number);
@@ -131,13 +127,9 @@ async function main(): Promise<void> {
   const [streams, warmup, rounds, chunks] = numbers as [number, number, number, number];
   const frame = loadFraming(sdk);
   const bytes = await fakeStreamBytes(chunks);
+  const bursts = splitReads(bytes, sizes);
   const ways = [
-    {
-      name: `in ${splitReads(bytes, sizes).length} reads (${splitReads(bytes, sizes)
-        .map((r) => r.length)
-        .join(', ')} B)`,
-      reads: splitReads(bytes, sizes),
-    },
+    { name: `in ${bursts.length} reads (${bursts.map((r) => r.length).join(', ')} B)`, reads: bursts },
     { name: 'one event per read', reads: splitEvents(bytes) },
   ];
   const expected = await frameStream(frame, ways[1]!.reads);
