@@ -10,14 +10,14 @@
  * in the last read) and one event per read, in alternating rounds. Prints the CPU µs per stream of each.
  */
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startFakeLlm } from '@aiotel/fake-llm';
+import { positiveIntegerOption } from './cli.ts';
+import { BENCH_DIR } from './runtime.ts';
 import { median } from './stats.ts';
 import { streamOptions, streamParams } from './workloads.ts';
-
-const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 type FrameSse = (
   response: { body: ReadableStream<Uint8Array> },
@@ -105,26 +105,23 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       sdk: { type: 'string', default: '6' },
-      streams: { type: 'string', default: '200' },
-      warmup: { type: 'string', default: '50' },
-      rounds: { type: 'string', default: '3' },
+      streams: { type: 'string' },
+      warmup: { type: 'string' },
+      rounds: { type: 'string' },
       reads: { type: 'string', default: '200,32768,65536' },
-      chunks: { type: 'string', default: '500' },
+      chunks: { type: 'string' },
     },
   });
   if (values.sdk !== '6' && values.sdk !== '7') throw new Error(`--sdk takes 6 or 7, not ${values.sdk}`);
   const sdk = values.sdk === '7' ? 7 : 6;
   const sizes = values.reads.split(',').map(Number);
-  const numbers = [values.streams, values.warmup, values.rounds, values.chunks].map(Number);
-  if (
-    sizes.some((n) => !Number.isInteger(n) || n <= 0) ||
-    numbers.some((n) => !Number.isInteger(n) || n <= 0)
-  ) {
-    throw new Error(
-      '--reads takes positive byte counts (200,32768,65536); --streams, --warmup, --rounds, --chunks positive integers',
-    );
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) {
+    throw new Error(`--reads takes positive byte counts (200,32768,65536), got "${values.reads}"`);
   }
-  const [streams, warmup, rounds, chunks] = numbers as [number, number, number, number];
+  const streams = positiveIntegerOption(values, 'streams', 200);
+  const warmup = positiveIntegerOption(values, 'warmup', 50);
+  const rounds = positiveIntegerOption(values, 'rounds', 3);
+  const chunks = positiveIntegerOption(values, 'chunks', 500);
   const frame = loadFraming(sdk);
   const bytes = await fakeStreamBytes(chunks);
   const bursts = splitReads(bytes, sizes);
