@@ -1,4 +1,7 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
@@ -38,4 +41,28 @@ describe('layers.ts on the stub fetch', () => {
       /--yield-every often: give a whole number of calls/,
     );
   });
+});
+
+// `raw-digest` stands for the state every instrumented process is in (bench/README.md, the session of 01:03 UTC,
+// 2026-12-06): V8's typed-array length protector dropped by a Buffer from Node's C++ side, which `raw` never makes.
+describe('layers.ts raw-digest', () => {
+  it("runs the raw SDK with V8's typed-array length protector invalidated, raw with it intact", async () => {
+    const check = join(mkdtempSync(join(tmpdir(), 'layers-protector-')), 'check.mjs');
+    writeFileSync(
+      check,
+      "process.on('exit', () => process._rawDebug(`protector ${process.env.BENCH_RUN_NAME} ${%TypedArrayLengthProtector()}`));\n",
+    );
+    const { stderr } = await promisify(execFile)(
+      process.execPath,
+      [LAYERS, '--rounds', '1', '--calls', '200', 'raw', 'raw-digest'],
+      {
+        cwd: BENCH,
+        timeout: 120_000,
+        maxBuffer: 16 * 1024 * 1024,
+        env: { ...process.env, BENCH_NODE_FLAGS: `--allow-natives-syntax --import ${check}` },
+      },
+    );
+    const states = [...stderr.matchAll(/^protector (\S+) (true|false)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(states).toEqual(['raw true', 'raw-digest false']);
+  }, 240_000);
 });
