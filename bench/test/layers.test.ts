@@ -50,7 +50,7 @@ describe('layers.ts raw-digest', () => {
     const check = join(mkdtempSync(join(tmpdir(), 'layers-protector-')), 'check.mjs');
     writeFileSync(
       check,
-      "process.on('exit', () => process._rawDebug(`protector ${process.env.BENCH_RUN_NAME} ${%TypedArrayLengthProtector()}`));\n",
+      "process.on('exit', () => process._rawDebug('protector ' + process.env.BENCH_RUN_NAME + ' ' + %TypedArrayLengthProtector()));\n",
     );
     const { stderr } = await promisify(execFile)(
       process.execPath,
