@@ -42,7 +42,7 @@
  * Modes: raw; raw-usage (the raw SDK asking for stream usage itself: what the API's `"usage": null` fields cost it);
  * raw-exporting (raw plus a node:http POST to the sink every 500 ms, as any OTLP/HTTP exporter sends); raw-heap (raw
  * keeping BENCH_HEAP_MB, default 5, more alive in small objects); raw-digest (raw after one `crypto` hash digest at
- * start: a Buffer made by Node's C++ side, which invalidates V8's typed-array length protector as it is in every
+ * start: a Buffer made by Node's C++ side leaves V8's typed-array length protector invalidated, as it is in every
  * instrumented process here and in any app that hashes or serves HTTP; bench/README.md, the session of 01:03 UTC,
  * 2026-12-06); instr (our
  * instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace, instr-noexport (spans made, not
@@ -489,8 +489,9 @@ async function child(
     // Node's C++ side makes a Buffer by setting a Uint8Array's prototype, which invalidates V8's typed-array length
     // protector (the guard of its fast `length` reads) for the whole process, for good. A hash digest does it, and so
     // do the first body node:http parses (an app's server, any OTLP/HTTP exporter's answer) and the ESM resolution of
-    // a package with only a `main` (the preload's hooks): every instrumented process here is in that state before its
-    // warm-up, the raw SDK's never. Measured beside raw: no cost (bench/README.md).
+    // a package with only a `main` (as when the preload's instrumentation loads its module hooks): every instrumented
+    // process here is in that state before its warm-up, the raw SDK's never. Measured beside raw: no cost
+    // (bench/README.md).
     createHash('sha256').update('').digest();
   }
   const warmup = process.env.BENCH_WARMUP ? Number(process.env.BENCH_WARMUP) : n / 2;
