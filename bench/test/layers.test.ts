@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -47,7 +47,9 @@ describe('layers.ts on the stub fetch', () => {
 // 2026-12-06): V8's typed-array length protector dropped by a Buffer from Node's C++ side, which `raw` never makes.
 describe('layers.ts raw-digest', () => {
   it("runs the raw SDK with V8's typed-array length protector invalidated, raw with it intact", async () => {
-    const check = join(mkdtempSync(join(tmpdir(), 'layers-protector-')), 'check.mjs');
+    const dir = mkdtempSync(join(tmpdir(), 'layers-protector-'));
+    const check = join(dir, 'check.mjs');
+    // A V8 intrinsic (`--allow-natives-syntax`): should a Node release drop it, this check fails to parse, loudly.
     writeFileSync(
       check,
       "process.on('exit', () => process._rawDebug('protector ' + process.env.BENCH_RUN_NAME + ' ' + %TypedArrayLengthProtector()));\n",
@@ -61,7 +63,7 @@ describe('layers.ts raw-digest', () => {
         maxBuffer: 16 * 1024 * 1024,
         env: { ...process.env, BENCH_NODE_FLAGS: `--allow-natives-syntax --import ${check}` },
       },
-    );
+    ).finally(() => rmSync(dir, { recursive: true, force: true }));
     const states = [...stderr.matchAll(/^protector (\S+) (true|false)$/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(states).toEqual(['raw true', 'raw-digest false']);
   }, 240_000);
