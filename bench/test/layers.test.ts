@@ -9,13 +9,19 @@ import { describe, expect, it } from 'vitest';
 const LAYERS = fileURLToPath(new URL('../src/layers.ts', import.meta.url));
 const BENCH = fileURLToPath(new URL('..', import.meta.url));
 
+/** Runs `layers.ts` for one round with `args` (options, then modes), `env` added to this process's. */
+function runLayers(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
+  return promisify(execFile)(process.execPath, [LAYERS, '--rounds', '1', ...args], {
+    cwd: BENCH,
+    timeout: 120_000,
+    maxBuffer: 16 * 1024 * 1024,
+    env: { ...process.env, ...env },
+  });
+}
+
 /** Runs `layers.ts` with `args` (one round, the raw SDK and ours by hand) and returns each mode's trace bytes a call. */
 async function exportedPerCall(args: string[]): Promise<Map<string, number>> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [LAYERS, '--rounds', '1', ...args, 'raw', 'instr'],
-    { cwd: BENCH, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
-  );
+  const { stdout } = await runLayers([...args, 'raw', 'instr']);
   const bytes = new Map<string, number>();
   for (const match of stdout.matchAll(/^\s+(\S+)\s.*; (\d+) trace B\/call exported\)$/gm)) {
     bytes.set(match[1]!, Number(match[2]));
@@ -54,16 +60,9 @@ describe('layers.ts raw-digest', () => {
       check,
       "process.on('exit', () => process._rawDebug('protector ' + process.env.BENCH_RUN_NAME + ' ' + %TypedArrayLengthProtector()));\n",
     );
-    const { stderr } = await promisify(execFile)(
-      process.execPath,
-      [LAYERS, '--rounds', '1', '--calls', '200', 'raw', 'raw-digest'],
-      {
-        cwd: BENCH,
-        timeout: 120_000,
-        maxBuffer: 16 * 1024 * 1024,
-        env: { ...process.env, BENCH_NODE_FLAGS: `--allow-natives-syntax --import ${check}` },
-      },
-    ).finally(() => rmSync(dir, { recursive: true, force: true }));
+    const { stderr } = await runLayers(['--calls', '200', 'raw', 'raw-digest'], {
+      BENCH_NODE_FLAGS: `--allow-natives-syntax --import ${check}`,
+    }).finally(() => rmSync(dir, { recursive: true, force: true }));
     const states = [...stderr.matchAll(/^protector (\S+) (true|false)$/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(states).toEqual(['raw true', 'raw-digest false']);
   }, 240_000);
