@@ -39,7 +39,7 @@ const HELP = `usage: node src/bench.ts [options]
   --variants a,b             only these variants (their floors are added); default all
   --quick                    1 round of small workloads, to check the harness
   --profile ID               also write a --cpu-prof profile of variant ID per round to bench/.tmp/profiles
-  --one-at-a-time            run each process alone, one after another (as runs 1–9 of bench/README.md did),
+  --one-at-a-time            run each process alone, one after another (as runs 1–9 of bench/journal.md did),
                              instead of each variant beside a process of its floor
   --help
 A run with default sizes and all variants writes bench/results/<date>.json, results/overhead.svg and the

@@ -2,7 +2,7 @@
  * Counting a child's instructions with valgrind's cachegrind: a measure of work that a shared host's noise does not
  * move. On the AMD EPYC hosts of runs 4–8 the bench's control (the raw SDK run again) spread up to a fifth of its
  * floor in CPU time, wider than the gaps between ours and the peers; the instruction count of the same child,
- * run twice, differs by about 0.1 % (bench/README.md, the session of 21:25 UTC, 2026-12-03).
+ * run twice, differs by about 0.1 % (bench/journal.md, the session of 21:25 UTC, 2026-12-03).
  *
  * What it counts: every instruction the process executes, in all its threads, start-up included. Callers run
  * each child twice, N and 2N calls after the same warm-up, and take the difference: the work of N calls, start-up,

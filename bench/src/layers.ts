@@ -26,7 +26,7 @@
  * Nth call: a call on the stub settles in microtasks, and without a turn no export's request goes out or is answered,
  * so the SDK's batch span processor (the peers', `instr`'s), which waits for one export before the next, would drop
  * most spans of a long window unencoded while ours encoded them all (0: never, as this script ran until 2026-12-05
- * 20:00 UTC; every figure measured so before then in bench/README.md with `--calls` above ~2,500 compares ours
+ * 20:00 UTC; every figure measured so before then in bench/journal.md with `--calls` above ~2,500 compares ours
  * exporting against peers dropping). Each mode's line prints the OTLP trace bytes the sink received per call.
  * `--http` sends the calls over loopback HTTP to the bench's fake AI API (its own process), with the real fetch,
  * instead of the stub: the same layers, with the network's work beside them.
@@ -43,7 +43,7 @@
  * raw-exporting (raw plus a node:http POST to the sink every 500 ms, as any OTLP/HTTP exporter sends); raw-heap (raw
  * keeping BENCH_HEAP_MB, default 5, more alive in small objects); raw-digest (raw after one `crypto` hash digest at
  * start: a Buffer made by Node's C++ side leaves V8's typed-array length protector invalidated, as it is in every
- * instrumented process here and in any app that hashes or serves HTTP; bench/README.md, the session of 01:03 UTC,
+ * instrumented process here and in any app that hashes or serves HTTP; bench/journal.md, the session of 01:03 UTC,
  * 2026-12-06); instr (our
  * instrumentation, SDK exporting to a sink), instr-nometrics, instr-notrace, instr-noexport (spans made, not
  * exported), instr-nopricer, instr-noinject (injectStreamUsage: false), instr-agg (metrics through
@@ -395,7 +395,7 @@ async function child(
     const key = api.createContextKey('layers');
     if (mode === 'ctx-with') around = (fn) => api.context.with(api.context.active().setValue(key, 1), fn);
     if (mode === 'ctx-with-span') {
-      // The context our instrumentations run a call in: @aiotel/genai-core's, not the API's (bench/README.md).
+      // The context our instrumentations run a call in: @aiotel/genai-core's, not the API's (bench/journal.md).
       const { contextWithSpan } = await import('@aiotel/genai-core');
       const span = api.trace.wrapSpanContext(api.INVALID_SPAN_CONTEXT);
       around = (fn) => api.context.with(contextWithSpan(api.context.active(), span), fn);
@@ -491,14 +491,14 @@ async function child(
     // do the first body node:http parses (an app's server, any OTLP/HTTP exporter's answer) and the ESM resolution of
     // a package with only a `main` (as when the preload's instrumentation loads its module hooks): every instrumented
     // process here is in that state before its warm-up, the raw SDK's never. Measured beside raw: no cost
-    // (bench/README.md).
+    // (bench/journal.md).
     createHash('sha256').update('').digest();
   }
   const warmup = process.env.BENCH_WARMUP ? Number(process.env.BENCH_WARMUP) : n / 2;
   await run(warmup);
   await flush();
   // `--gc`: a full collection right before the window, as the bench ran until its run 16; the mark-compacts that follow
-  // a forced collection then fall in the window (bench/README.md, the session of 03:18 UTC, 2026-12-05).
+  // a forced collection then fall in the window (bench/journal.md, the session of 03:18 UTC, 2026-12-05).
   if (process.env.BENCH_GC_FIRST === '1') {
     const gc = (globalThis as { gc?: () => void }).gc;
     if (!gc) throw new Error('--gc needs the child to run with --expose-gc');
@@ -507,7 +507,7 @@ async function child(
   }
   if (mode === 'raw-heap') {
     // The raw SDK in a process that keeps BENCH_HEAP_MB (default 5) more alive, in small objects like a price table's:
-    // what a larger live heap costs a process whose collections are full mark-compacts (openai 6 streams, bench/README.md).
+    // what a larger live heap costs a process whose collections are full mark-compacts (openai 6 streams, bench/journal.md).
     const entries = Math.round((Number(process.env.BENCH_HEAP_MB ?? 5) * 1024 * 1024) / 200);
     const kept = Array.from({ length: entries }, (_, i) => ({
       id: `model-${i}`,
@@ -520,7 +520,7 @@ async function child(
     // What any OTLP/HTTP exporter adds to a process that otherwise only fetches: a node:http POST to the sink every
     // 500 ms from the window's start (40 KB, a batch of spans). Its own work is small; its sockets and
     // `IncomingMessage`s pass through Node's stream functions that undici's sockets made hot, which V8 then
-    // deoptimizes for a second shape (bench/README.md).
+    // deoptimizes for a second shape (bench/journal.md).
     const { Agent, request } = await import('node:http');
     const agent = new Agent({ keepAlive: true });
     const body = Buffer.alloc(40_000, 97);

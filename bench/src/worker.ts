@@ -70,7 +70,7 @@ async function main(): Promise<void> {
   // discards the optimized code that checked for one ("embedded weak objects cleared" under `--trace-deopt`: the
   // SDK's, the HTTP client's and the instrumentation's), and a warm-up of a few hundred calls does not get it back:
   // the window measured the code warming up again, 0.11 to 0.15 of the floor a call more in every instrumented variant
-  // (bench/README.md, the session of 13:06 UTC, 2026-12-05). So the non-streaming warm-up runs straight into its
+  // (bench/journal.md, the session of 13:06 UTC, 2026-12-05). So the non-streaming warm-up runs straight into its
   // window, and the concurrent warm-up follows the streaming window without a collection between them.
   await runNonStreaming(client, s.warmupCalls);
   await telemetry.flush();

@@ -49,7 +49,7 @@ describe('layers.ts on the stub fetch', () => {
   });
 });
 
-// `raw-digest` stands for the state every instrumented process is in (bench/README.md, the session of 01:03 UTC,
+// `raw-digest` stands for the state every instrumented process is in (bench/journal.md, the session of 01:03 UTC,
 // 2026-12-06): V8's typed-array length protector dropped by a Buffer from Node's C++ side, which `raw` never makes.
 describe('layers.ts raw-digest', () => {
   it("runs the raw SDK with V8's typed-array length protector invalidated, raw with it intact", async () => {

@@ -6,7 +6,7 @@ import { packageBuild } from '../../tsdown.base.ts';
  * `@aiotel/aggregating-meter-provider` (all devDependencies here). Loaded from node_modules as ES modules they were
  * some 280 modules, each kept alive for the process's life with its module record, its whole source (the semantic
  * conventions' ESM entry alone, 341 KB, for three attribute names the trace SDK uses) and its exports' bindings: some
- * 2 MiB of heap that every full collection walks, and a module load each at start (bench/README.md, the session of
+ * 2 MiB of heap that every full collection walks, and a module load each at start (bench/journal.md, the session of
  * 09:25 UTC, 2026-12-05). The OpenTelemetry API and the instrumentation base stay dependencies (the app and the
  * instrumentations share them). Any other package of node_modules that would end up in the bundle is an error.
  */

@@ -27,7 +27,7 @@ const SPAN_KEY: symbol | undefined = (() => {
  * active span), in two fields and prototype methods. The API's context copies its parent's `Map` and gives the copy
  * three closures as properties; V8 then keeps such an object alive through young-generation collections (its field
  * type tracking), so each call's context and what it holds were copied into the old generation, which only a major
- * GC frees (bench/README.md). Deriving from this context (`setValue`, `deleteValue`) gives the parent's kind of
+ * GC frees (bench/journal.md). Deriving from this context (`setValue`, `deleteValue`) gives the parent's kind of
  * context with the span set again, so chains of these never grow.
  */
 export function contextWithSpan(parent: Context, span: Span): Context {

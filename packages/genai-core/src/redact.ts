@@ -109,7 +109,7 @@ const RESPONSE_HEADER_H = 14;
  * of every exported span. The character test (the `h` of `http`, and the `h` of `.header.` after `http.request` or
  * `http.response`) turns away the common keys (`gen_ai.…`, `server.port`) before the prefix checks, so that V8 does
  * not compile those checks into `redactValue` while no header key comes by: its optimizing compile took 3.7 ms with
- * them inlined and 1.3 without, work every process does early in its life (bench/README.md, session of 21:06 UTC
+ * them inlined and 1.3 without, work every process does early in its life (bench/journal.md, session of 21:06 UTC
  * 2026-12-05).
  */
 function isSecretHeaderKey(key: string): boolean {
@@ -204,7 +204,7 @@ export class Redactor {
   redactString(text: string): string {
     // Indexed loops, no `for…of` or destructuring: those compile to the iterator protocol, and this runs for every
     // attribute of every exported span, so V8's optimizing compiler (which works in the app's process) compiles it
-    // early, into every caller it is inlined in (bench/README.md, "Where the overhead goes").
+    // early, into every caller it is inlined in (bench/journal.md).
     let result = text;
     if (result.length >= this.#shortestSecret) {
       const secrets = this.#secretList;

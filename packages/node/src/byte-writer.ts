@@ -60,7 +60,7 @@ export class ByteWriter {
    * The message written, as a view of the buffer itself, not a copy: the buffer is lent out, and the next message is
    * written into one given back or a new one. Fresh memory for every batch, as a copy is, costs its page faults and the
    * external memory V8 collects for, a buffer given back neither: the JSON encoder takes 1.5 µs a GenAI span giving
-   * each batch back against 1.8 to 2.0 copying it (bench/README.md, session of 17:23 UTC 2026-12-05). Ends the message:
+   * each batch back against 1.8 to 2.0 copying it (bench/journal.md, session of 17:23 UTC 2026-12-05). Ends the message:
    * nothing is written until the next `reset`.
    */
   lend(): Uint8Array {

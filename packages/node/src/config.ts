@@ -71,7 +71,7 @@ export interface TelemetryOptions {
   /**
    * One HTTP client span per attempt under each GenAI span, and `http.client.request.duration`, from the undici
    * instrumentation (`OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici` turns them off). Default true. Off saves about
-   * a fifth of the kit's overhead per call (see bench/README.md).
+   * a fifth of the kit's overhead per call (see bench/journal.md).
    */
   readonly httpSpans?: boolean;
   /** More URL query parameter names whose values are redacted (`AIOTEL_REDACT_QUERY_PARAMETERS=a,b`). Default: none beyond the built-in list. */
