@@ -57,11 +57,16 @@
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS=undici), full-hookthread (full with AIOTEL_ESM_HOOK_THREAD=true: the ESM
  * loader hook on its own thread instead of the app's); preload (our instrumentation as the kit runs it: the preload alone,
  * no `resilient()`, HTTP spans off and OTLP/HTTP JSON as the peers' setups export, the bench's instr6node);
- * preload-noinject (preload with AIOTEL_GENAI_INJECT_STREAM_USAGE=false: streams without the usage ours asks for).
+ * preload-noinject (preload with AIOTEL_GENAI_INJECT_STREAM_USAGE=false: streams without the usage ours asks for);
+ * preload-nometrics, preload-notraces, preload-nosignals (preload with OTEL_METRICS_EXPORTER=none, OTEL_TRACES_EXPORTER=none,
+ * or both: what each signal costs, and the instrumentation's own work with neither).
  * To try a fix before it lands, point BENCH_INSTR_MODULE, BENCH_RESILIENCE_MODULE or BENCH_SDK_METRICS_MODULE
  * at the absolute path of a patched copy of that package's ESM entry (e.g. under bench/.tmp/); or run it beside
  * the current build in the same rounds as mode `MODE#NAME`, with BENCH_RESILIENCE_MODULE_NAME or
  * BENCH_INSTR_MODULE_NAME set to that path. BENCH_NODE_FLAGS adds Node flags to every child (`--trace-gc`, …);
+ * BENCH_THREADS=1 prints each child's window CPU by thread name on stderr (`[threads MODE] MainThread=…ms V8Worker=…ms`,
+ * src/thread-cpu.ts; Linux): the main thread's against V8's helper threads', where the optimizing compilers and the
+ * collector's parallel work run.
  * BENCH_MARK_WINDOW=1 marks the measured window in each child's output with the run's name (`MODE`, or `MODE@base`
  * for the `--base` checkout's, for src/compile-summary.ts); BENCH_AGG=1 has
  * every instr mode with metrics record through the aggregating provider (as instr-agg); BENCH_HEAP_SNAPSHOT=DIR writes
@@ -92,6 +97,7 @@ import { limitConcurrency } from './limiter.ts';
 import type { SetupContext } from './protocol.ts';
 import type { SinkStats } from './servers/otlp-sink.ts';
 import { median } from './stats.ts';
+import { threadCpu, threadCpuSince } from './thread-cpu.ts';
 import { streamOptions } from './workloads.ts';
 
 const MODES = [
@@ -123,6 +129,9 @@ const MODES = [
   'full-hookthread',
   'preload',
   'preload-noinject',
+  'preload-nometrics',
+  'preload-notraces',
+  'preload-nosignals',
 ];
 /** Modes whose child runs under `--import @aiotel/node/register`. */
 const preloaded = (mode: string): boolean => mode.startsWith('full') || mode.startsWith('preload');
@@ -143,6 +152,11 @@ function preloadEnv(mode: string, sinkUrl: string, exportMs: string): Record<str
     ...(mode.startsWith('preload') ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
     // Streams without the `stream_options.include_usage` ours adds: what asking for a stream's usage costs it.
     ...(mode === 'preload-noinject' ? { AIOTEL_GENAI_INJECT_STREAM_USAGE: 'false' } : {}),
+    // One signal turned off or both, as a user can: what spans, metrics or the instrumentation's own work cost.
+    ...(mode === 'preload-nometrics' || mode === 'preload-nosignals'
+      ? { OTEL_METRICS_EXPORTER: 'none' }
+      : {}),
+    ...(mode === 'preload-notraces' || mode === 'preload-nosignals' ? { OTEL_TRACES_EXPORTER: 'none' } : {}),
     // The ESM loader hook on its own thread, as on a Node without synchronous hooks: against `full`, what the hook's
     // place costs once the app runs.
     ...(mode === 'full-hookthread' ? { AIOTEL_ESM_HOOK_THREAD: 'true' } : {}),
@@ -542,12 +556,19 @@ async function child(
   const mark = process.env.BENCH_MARK_WINDOW === '1';
   const runName = process.env.BENCH_RUN_NAME || mode;
   if (mark) process.stdout.write(`[bench window start ${runName}]\n`);
+  const threadsStart = process.env.BENCH_THREADS === '1' ? threadCpu() : undefined;
   const cpuStart = process.cpuUsage();
   const mainStart = process.threadCpuUsage();
   await run(n);
   await flush();
   const cpu = process.cpuUsage(cpuStart);
   const main = process.threadCpuUsage(mainStart);
+  if (threadsStart) {
+    const byName = [...threadCpuSince(threadsStart)].filter(([, ms]) => ms >= 0.05);
+    process.stderr.write(
+      `[threads ${runName}] ${byName.map(([name, ms]) => `${name}=${ms.toFixed(1)}ms`).join(' ')}\n`,
+    );
+  }
   if (mark) process.stdout.write(`[bench window end ${runName}]\n`);
   await profiler?.();
   // BENCH_HEAP_SNAPSHOT=DIR: what the process keeps alive after its window (src/heap-summary.ts compares two).
@@ -648,7 +669,7 @@ async function main(): Promise<void> {
     const baseScript = join(values.base, 'bench', 'src', 'layers-ab.ts');
     copyFileSync(script, baseScript);
     // The modules of this folder the script needs that an older checkout may lack (they import no others).
-    for (const module of ['cachegrind.ts', 'callgrind.ts', 'package-of.ts']) {
+    for (const module of ['cachegrind.ts', 'callgrind.ts', 'package-of.ts', 'thread-cpu.ts']) {
       copyFileSync(
         fileURLToPath(new URL(`./${module}`, import.meta.url)),
         join(values.base, 'bench', 'src', module),

@@ -19,9 +19,9 @@ function runLayers(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ stdou
   });
 }
 
-/** Runs `layers.ts` with `args` (one round, the raw SDK and ours by hand) and returns each mode's trace bytes a call. */
-async function exportedPerCall(args: string[]): Promise<Map<string, number>> {
-  const { stdout } = await runLayers([...args, 'raw', 'instr']);
+/** Runs `layers.ts` with `args` (one round of `modes`) and returns each mode's trace bytes a call. */
+async function exportedPerCall(args: string[], modes = ['raw', 'instr']): Promise<Map<string, number>> {
+  const { stdout } = await runLayers([...args, ...modes]);
   const bytes = new Map<string, number>();
   for (const match of stdout.matchAll(/^\s+(\S+)\s.*; (\d+) trace B\/call exported\)$/gm)) {
     bytes.set(match[1]!, Number(match[2]));
@@ -65,5 +65,24 @@ describe('layers.ts raw-digest', () => {
     }).finally(() => rmSync(dir, { recursive: true, force: true }));
     const states = [...stderr.matchAll(/^protector (\S+) (true|false)$/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(states).toEqual(['raw true', 'raw-digest false']);
+  }, 240_000);
+});
+
+describe('layers.ts BENCH_THREADS=1', () => {
+  it("prints each child's window CPU by thread: the main thread's and V8's helper threads'", async () => {
+    const { stderr } = await runLayers(['--calls', '200', 'raw'], { BENCH_THREADS: '1' });
+    const line = /^\[threads raw\] (.*)$/m.exec(stderr)?.[1];
+    expect(line, stderr).toBeDefined();
+    const ms = new Map([...line!.matchAll(/(\S+)=([\d.]+)ms/g)].map((m) => [m[1]!, Number(m[2])]));
+    expect(ms.get('MainThread')).toBeGreaterThan(10);
+    expect(ms.get('V8Worker')).toBeGreaterThan(0);
+  }, 240_000);
+});
+
+describe('layers.ts preload-notraces', () => {
+  it('runs the preload with its spans turned off, as OTEL_TRACES_EXPORTER=none does', async () => {
+    const bytes = await exportedPerCall(['--calls', '200'], ['preload', 'preload-notraces']);
+    expect(bytes.get('preload')).toBeGreaterThan(500);
+    expect(bytes.get('preload-notraces')).toBe(0);
   }, 240_000);
 });
