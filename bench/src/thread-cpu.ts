@@ -4,7 +4,7 @@
  * pool, and so on. `process.cpuUsage()` sums them all and `process.threadCpuUsage()` gives the main thread alone; this
  * says which of the others a window's CPU went to (bench/journal.md, the session of 03:03 UTC, 2026-12-06).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** CPU nanoseconds each live thread has run so far, by thread id, with the thread's name. */
 export type ThreadCpu = Map<string, { name: string; ns: number }>;
@@ -12,13 +12,16 @@ export type ThreadCpu = Map<string, { name: string; ns: number }>;
 /** This process's threads and the CPU each has used (the scheduler's nanoseconds, `/proc/self/task/TID/schedstat`). */
 export function threadCpu(): ThreadCpu {
   const threads: ThreadCpu = new Map();
+  if (!existsSync('/proc/self/task')) throw new Error('CPU by thread reads /proc/self/task, which only Linux has');
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
       const ns = Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
       threads.set(tid, { name, ns });
-    } catch {
-      // The thread ended between the listing and the read: it has nothing left to count.
+    } catch (err) {
+      // A thread that ended between the listing and the read has nothing left to count; any other failure (a kernel
+      // without schedstat) is the caller's to see.
+      if (existsSync(`/proc/self/task/${tid}`)) throw err;
     }
   }
   return threads;
