@@ -12,7 +12,8 @@ export type ThreadCpu = Map<string, { name: string; ns: number }>;
 /** This process's threads and the CPU each has used (the scheduler's nanoseconds, `/proc/self/task/TID/schedstat`). */
 export function threadCpu(): ThreadCpu {
   const threads: ThreadCpu = new Map();
-  if (!existsSync('/proc/self/task')) throw new Error('CPU by thread reads /proc/self/task, which only Linux has');
+  if (!existsSync('/proc/self/task'))
+    throw new Error('CPU by thread reads /proc/self/task, which only Linux has');
   for (const tid of readdirSync('/proc/self/task')) {
     try {
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
