@@ -136,6 +136,13 @@ const MODES = [
 /** Modes whose child runs under `--import @aiotel/node/register`. */
 const preloaded = (mode: string): boolean => mode.startsWith('full') || mode.startsWith('preload');
 
+/** One signal turned off or both, as a user can: what spans, metrics or the instrumentation's own work cost. */
+const SIGNALS_OFF: Record<string, Record<string, string> | undefined> = {
+  'preload-nometrics': { OTEL_METRICS_EXPORTER: 'none' },
+  'preload-notraces': { OTEL_TRACES_EXPORTER: 'none' },
+  'preload-nosignals': { OTEL_METRICS_EXPORTER: 'none', OTEL_TRACES_EXPORTER: 'none' },
+};
+
 /**
  * The preload's settings in a preloaded mode's child: the sink, the export interval (5 s as in the bench's
  * src/env.ts, an hour under `--instructions`), and for `preload` the setup of the bench's instr6node
@@ -152,11 +159,7 @@ function preloadEnv(mode: string, sinkUrl: string, exportMs: string): Record<str
     ...(mode.startsWith('preload') ? { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json' } : {}),
     // Streams without the `stream_options.include_usage` ours adds: what asking for a stream's usage costs it.
     ...(mode === 'preload-noinject' ? { AIOTEL_GENAI_INJECT_STREAM_USAGE: 'false' } : {}),
-    // One signal turned off or both, as a user can: what spans, metrics or the instrumentation's own work cost.
-    ...(mode === 'preload-nometrics' || mode === 'preload-nosignals'
-      ? { OTEL_METRICS_EXPORTER: 'none' }
-      : {}),
-    ...(mode === 'preload-notraces' || mode === 'preload-nosignals' ? { OTEL_TRACES_EXPORTER: 'none' } : {}),
+    ...SIGNALS_OFF[mode],
     // The ESM loader hook on its own thread, as on a Node without synchronous hooks: against `full`, what the hook's
     // place costs once the app runs.
     ...(mode === 'full-hookthread' ? { AIOTEL_ESM_HOOK_THREAD: 'true' } : {}),
