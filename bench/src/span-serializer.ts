@@ -8,9 +8,22 @@
  * rounds, median printed. Ours is timed twice: giving each batch's bytes back (`release`) as the preload's transport
  * does once they are sent, and keeping them (each batch then written in new memory, as when a send is still out).
  *   node src/span-serializer.ts [--rounds N] [--batches N] [--spans N] [--genai-only] [--json]
+ * `--cold` times them as a fresh process meets them instead (the bench's window, where the encoder is not yet
+ * compiled): each round runs each serializer in a new child that makes `--warmup` (300) and `--spans` (2,048) spans,
+ * encodes the first 300 as one batch (the warm-up's flush), then times the rest in batches of 512 given back as the
+ * transport does, by the process's CPU (all threads: V8 compiles on its own) and its main thread's, per span. With
+ * `--instructions` the children run under valgrind's cachegrind (src/cachegrind.ts) with and without the timed spans,
+ * and the difference is the instructions per span, compilation included, the collector's apart; rounds of it still
+ * spread by tens of thousands of instructions a span (26,517 to 73,142 for ours in three rounds of 2,048 JSON spans:
+ * what V8 compiles, and when, in so short a run), so it wants as many rounds as CPU time does.
  * Loads this checkout's source of the serializer (packages/node/src), so it needs no build.
  */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { registerHooks } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -20,6 +33,13 @@ import {
   SimpleSpanProcessor,
   TracerProvider,
 } from '@opentelemetry/sdk-trace';
+import {
+  collectorInstructions,
+  functionCounts,
+  parseSummary,
+  requireValgrind,
+  underCachegrind,
+} from './cachegrind.ts';
 import { median } from './stats.ts';
 
 interface Serializer {
@@ -104,41 +124,51 @@ function time(serializer: Serializer, spans: ReadableSpan[], batches: number, gi
   return Number(process.hrtime.bigint() - start) / 1000 / batches / spans.length;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      rounds: { type: 'string', default: '7' },
-      batches: { type: 'string', default: '100' },
-      spans: { type: 'string', default: '512' },
-      'genai-only': { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const rounds = Number(values.rounds);
-  const batches = Number(values.batches);
-  const spans = batch(Number(values.spans), !values['genai-only']);
-  const json = values.json;
+/** Spans per batch, as the preload's batch span processor hands them over. */
+const BATCH = 512;
+
+interface Options {
+  json: boolean;
+  genaiOnly: boolean;
+}
+
+/** The serializer of one side: upstream's, or ours from this checkout's source. */
+async function serializerOf(side: 'upstream' | 'ours', json: boolean): Promise<Serializer> {
+  if (side === 'upstream') return (json ? JsonTraceSerializer : ProtobufTraceSerializer) as Serializer;
   const module = json ? 'span-json' : 'span-protobuf';
   const source = new URL(`../../packages/node/src/${module}.ts`, import.meta.url).href;
   const exports = (await import(source)) as Record<string, new () => Serializer>;
   const Ours = json ? exports.SpanJsonSerializer : exports.SpanProtobufSerializer;
   if (!Ours) throw new Error(`${module}.ts exports no serializer`);
+  return new Ours();
+}
+
+function sideName(side: 'upstream' | 'ours', json: boolean): string {
+  if (side === 'upstream')
+    return json ? 'JsonTraceSerializer (upstream)' : 'ProtobufTraceSerializer (upstream)';
+  return `${json ? 'SpanJsonSerializer' : 'SpanProtobufSerializer'} (@aiotel/node)`;
+}
+
+/** The hot loop: one batch encoded over and over by each side, interleaved, µs per span. */
+async function hot(rounds: number, batches: number, count: number, options: Options): Promise<void> {
+  const spans = batch(count, !options.genaiOnly);
+  const { json } = options;
   const sides = [
     {
-      name: json ? 'JsonTraceSerializer (upstream)' : 'ProtobufTraceSerializer (upstream)',
-      serializer: (json ? JsonTraceSerializer : ProtobufTraceSerializer) as Serializer,
+      name: sideName('upstream', json),
+      serializer: await serializerOf('upstream', json),
       giveBack: false,
       us: [] as number[],
     },
     {
-      name: `${json ? 'SpanJsonSerializer' : 'SpanProtobufSerializer'} (@aiotel/node, given back)`,
-      serializer: new Ours(),
+      name: `${sideName('ours', json).slice(0, -1)}, given back)`,
+      serializer: await serializerOf('ours', json),
       giveBack: true,
       us: [] as number[],
     },
     {
-      name: `${json ? 'SpanJsonSerializer' : 'SpanProtobufSerializer'} (@aiotel/node, kept)`,
-      serializer: new Ours(),
+      name: `${sideName('ours', json).slice(0, -1)}, kept)`,
+      serializer: await serializerOf('ours', json),
       giveBack: false,
       us: [] as number[],
     },
@@ -154,9 +184,182 @@ async function main(): Promise<void> {
     for (const side of sides) side.us.push(time(side.serializer, spans, batches, side.giveBack));
   }
   const perSpan = (upstream.length / spans.length).toFixed(0);
-  const kinds = values['genai-only'] ? 'GenAI spans' : 'GenAI and HTTP attempt spans';
+  const kinds = options.genaiOnly ? 'GenAI spans' : 'GenAI and HTTP attempt spans';
   console.log(`${spans.length} ${kinds} per batch, ${perSpan} B/span, ${rounds} rounds`);
   for (const side of sides) console.log(`${side.name.padEnd(52)} ${median(side.us).toFixed(2)} µs/span`);
+}
+
+/** What a `--cold-child` measured of its timed spans. */
+export interface ColdMeasure {
+  /** CPU of the whole process (every thread) and of its main thread, µs per span. */
+  cpuUs: number;
+  mainUs: number;
+  bytes: number;
+}
+
+/**
+ * One fresh process's first spans: makes `warmup` + `count` spans, encodes the first `warmup` as one batch (the flush
+ * after a warm-up), then, when `encode`, the rest in batches of 512, each given back once written, with a turn of
+ * the event loop between them as between exports. Prints a {@link ColdMeasure} as JSON.
+ */
+async function coldChild(
+  side: 'upstream' | 'ours',
+  warmup: number,
+  count: number,
+  encode: boolean,
+  options: Options,
+): Promise<void> {
+  const serializer = await serializerOf(side, options.json);
+  const spans = batch(warmup + count, !options.genaiOnly);
+  const first = serializer.serializeRequest(spans.slice(0, warmup));
+  if (first) serializer.release?.(first);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  const cpu = process.cpuUsage();
+  const main = process.threadCpuUsage();
+  let bytes = 0;
+  for (let i = warmup; encode && i < spans.length; i += BATCH) {
+    const out = serializer.serializeRequest(spans.slice(i, i + BATCH));
+    bytes += out?.length ?? 0;
+    if (out) serializer.release?.(out);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  const spent = process.cpuUsage(cpu);
+  const spentMain = process.threadCpuUsage(main);
+  const measure: ColdMeasure = {
+    cpuUs: (spent.user + spent.system) / count,
+    mainUs: (spentMain.user + spentMain.system) / count,
+    bytes,
+  };
+  console.log(JSON.stringify(measure));
+}
+
+/** The child's arguments for one side (the options that shape the spans and the encoding included). */
+function childArgs(side: string, warmup: number, count: number, encode: boolean, options: Options): string[] {
+  return [
+    fileURLToPath(import.meta.url),
+    '--cold-child',
+    side,
+    '--warmup',
+    String(warmup),
+    '--spans',
+    String(count),
+    '--encode',
+    encode ? '1' : '0',
+    ...(options.json ? ['--json'] : []),
+    ...(options.genaiOnly ? ['--genai-only'] : []),
+  ];
+}
+
+/**
+ * Instructions per span of one side's timed spans: two children under cachegrind, with and without encoding them,
+ * and of those the collector's (a full collection falls in one child or not, and moves the total by tens of
+ * thousands a span: the figure to compare is the rest).
+ */
+function coldInstructions(
+  side: string,
+  warmup: number,
+  count: number,
+  options: Options,
+): { total: number; collector: number } {
+  const dir = mkdtempSync(join(tmpdir(), 'span-serializer-'));
+  try {
+    const [without, withEncoding] = [false, true].map((encode) => {
+      const outFile = join(dir, `${side}-${encode ? 1 : 0}.cachegrind`);
+      const { execPath, execArgv } = underCachegrind(outFile, []);
+      execFileSync(execPath, [...execArgv, ...childArgs(side, warmup, count, encode, options)], {
+        // valgrind's own notes (which cache it simulates) on stderr: shown only if the child fails.
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      const text = readFileSync(outFile, 'utf8');
+      return { total: parseSummary(text, outFile), collector: collectorInstructions(functionCounts(text)) };
+    }) as [{ total: number; collector: number }, { total: number; collector: number }];
+    return {
+      total: (withEncoding.total - without.total) / count,
+      collector: (withEncoding.collector - without.collector) / count,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** `--cold`: each side in fresh children, rounds interleaved, medians printed. */
+function cold(rounds: number, warmup: number, count: number, instructions: boolean, options: Options): void {
+  if (instructions) requireValgrind();
+  // Per round: CPU µs a span and the main thread's, or instructions a span and the collector's.
+  const sides = (['upstream', 'ours'] as const).map((side) => ({
+    side,
+    cpu: [] as number[],
+    main: [] as number[],
+  }));
+  for (let round = 0; round < rounds; round++) {
+    for (const entry of sides) {
+      if (instructions) {
+        const { total, collector } = coldInstructions(entry.side, warmup, count, options);
+        entry.cpu.push(total - collector);
+        entry.main.push(collector);
+        continue;
+      }
+      const out = execFileSync(
+        process.execPath,
+        ['--expose-gc', ...childArgs(entry.side, warmup, count, true, options)],
+        {
+          encoding: 'utf8',
+        },
+      );
+      const measure = JSON.parse(out.trim().split('\n').at(-1) ?? '') as ColdMeasure;
+      entry.cpu.push(measure.cpuUs);
+      entry.main.push(measure.mainUs);
+    }
+  }
+  const kinds = options.genaiOnly ? 'GenAI spans' : 'GenAI and HTTP attempt spans';
+  console.log(
+    `cold: ${count} ${kinds} in batches of ${BATCH} after ${warmup} encoded once, in a fresh process, ${rounds} rounds`,
+  );
+  for (const { side, cpu, main } of sides) {
+    const figure = instructions
+      ? `${Math.round(median(cpu))} instructions/span besides the collector's (collector ${Math.round(median(main))}; rounds ${cpu.map(Math.round).join(', ')})`
+      : `${median(cpu).toFixed(2)} µs/span CPU (main thread ${median(main).toFixed(2)}; rounds ${cpu.map((us) => us.toFixed(2)).join(', ')})`;
+    console.log(`${sideName(side, options.json).padEnd(52)} ${figure}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rounds: { type: 'string', default: '7' },
+      batches: { type: 'string', default: '100' },
+      spans: { type: 'string' },
+      warmup: { type: 'string', default: '300' },
+      'genai-only': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      cold: { type: 'boolean', default: false },
+      instructions: { type: 'boolean', default: false },
+      'cold-child': { type: 'string' },
+      encode: { type: 'string', default: '1' },
+    },
+  });
+  const options: Options = { json: values.json, genaiOnly: values['genai-only'] };
+  const cold_ = values.cold || values['cold-child'] !== undefined;
+  const count = positive('--spans', values.spans ?? (cold_ ? '2048' : '512'));
+  const rounds = positive('--rounds', values.rounds);
+  const warmup = positive('--warmup', values.warmup);
+  if (values.instructions && !values.cold)
+    throw new Error('--instructions counts the --cold run: use them together');
+  const child = values['cold-child'];
+  if (child !== undefined) {
+    if (child !== 'upstream' && child !== 'ours') throw new Error(`--cold-child ${child}: upstream or ours`);
+    await coldChild(child, warmup, count, values.encode !== '0', options);
+  } else if (values.cold) {
+    cold(rounds, warmup, count, values.instructions, options);
+  } else {
+    await hot(rounds, positive('--batches', values.batches), count, options);
+  }
+}
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} ${value}: a positive whole number`);
+  return n;
 }
 
 await main();
