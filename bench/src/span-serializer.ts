@@ -40,6 +40,7 @@ import {
   requireValgrind,
   underCachegrind,
 } from './cachegrind.ts';
+import { positiveIntegerOption } from './cli.ts';
 import { median } from './stats.ts';
 
 interface Serializer {
@@ -299,13 +300,9 @@ function cold(rounds: number, warmup: number, count: number, instructions: boole
         entry.main.push(collector);
         continue;
       }
-      const out = execFileSync(
-        process.execPath,
-        ['--expose-gc', ...childArgs(entry.side, warmup, count, true, options)],
-        {
-          encoding: 'utf8',
-        },
-      );
+      const out = execFileSync(process.execPath, childArgs(entry.side, warmup, count, true, options), {
+        encoding: 'utf8',
+      });
       const measure = JSON.parse(out.trim().split('\n').at(-1) ?? '') as ColdMeasure;
       entry.cpu.push(measure.cpuUs);
       entry.main.push(measure.mainUs);
@@ -326,10 +323,10 @@ function cold(rounds: number, warmup: number, count: number, instructions: boole
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      rounds: { type: 'string', default: '7' },
-      batches: { type: 'string', default: '100' },
+      rounds: { type: 'string' },
+      batches: { type: 'string' },
       spans: { type: 'string' },
-      warmup: { type: 'string', default: '300' },
+      warmup: { type: 'string' },
       'genai-only': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       cold: { type: 'boolean', default: false },
@@ -339,10 +336,10 @@ async function main(): Promise<void> {
     },
   });
   const options: Options = { json: values.json, genaiOnly: values['genai-only'] };
-  const cold_ = values.cold || values['cold-child'] !== undefined;
-  const count = positive('--spans', values.spans ?? (cold_ ? '2048' : '512'));
-  const rounds = positive('--rounds', values.rounds);
-  const warmup = positive('--warmup', values.warmup);
+  const coldRun = values.cold || values['cold-child'] !== undefined;
+  const count = positiveIntegerOption(values, 'spans', coldRun ? 2048 : 512);
+  const rounds = positiveIntegerOption(values, 'rounds', 7);
+  const warmup = positiveIntegerOption(values, 'warmup', 300);
   if (values.instructions && !values.cold)
     throw new Error('--instructions counts the --cold run: use them together');
   const child = values['cold-child'];
@@ -352,14 +349,8 @@ async function main(): Promise<void> {
   } else if (values.cold) {
     cold(rounds, warmup, count, values.instructions, options);
   } else {
-    await hot(rounds, positive('--batches', values.batches), count, options);
+    await hot(rounds, positiveIntegerOption(values, 'batches', 100), count, options);
   }
-}
-
-function positive(name: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} ${value}: a positive whole number`);
-  return n;
 }
 
 await main();

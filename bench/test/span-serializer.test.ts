@@ -53,12 +53,15 @@ describe('span-serializer --cold', () => {
     expect(out).toMatch(/^SpanJsonSerializer \(@aiotel\/node\) +[\d.]+ µs\/span CPU/m);
   });
 
-  it('refuses --instructions without --cold, and a side it does not know', () => {
+  it('refuses --instructions without --cold, a side it does not know, and a count that is not positive', () => {
     const instructions = spawnSync(process.execPath, [SCRIPT, '--instructions'], { encoding: 'utf8' });
     expect(instructions.status).not.toBe(0);
     expect(instructions.stderr).toContain('--instructions counts the --cold run');
     const side = spawnSync(process.execPath, [SCRIPT, '--cold-child', 'theirs'], { encoding: 'utf8' });
     expect(side.status).not.toBe(0);
     expect(side.stderr).toContain('--cold-child theirs: upstream or ours');
+    const spans = spawnSync(process.execPath, [SCRIPT, '--cold', '--spans', '0'], { encoding: 'utf8' });
+    expect(spans.status).not.toBe(0);
+    expect(spans.stderr).toContain('--spans must be a positive integer, got "0"');
   });
 });
