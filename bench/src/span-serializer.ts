@@ -144,10 +144,16 @@ async function serializerOf(side: 'upstream' | 'ours', json: boolean): Promise<S
   return new Ours();
 }
 
-function sideName(side: 'upstream' | 'ours', json: boolean): string {
+/** A side's name as printed, with `how` it was timed when there is more than one way (`given back`, `kept`). */
+function sideName(side: 'upstream' | 'ours', json: boolean, how?: string): string {
+  const of = how === undefined ? '' : `, ${how}`;
   if (side === 'upstream')
-    return json ? 'JsonTraceSerializer (upstream)' : 'ProtobufTraceSerializer (upstream)';
-  return `${json ? 'SpanJsonSerializer' : 'SpanProtobufSerializer'} (@aiotel/node)`;
+    return `${json ? 'JsonTraceSerializer' : 'ProtobufTraceSerializer'} (upstream${of})`;
+  return `${json ? 'SpanJsonSerializer' : 'SpanProtobufSerializer'} (@aiotel/node${of})`;
+}
+
+function spanKinds(options: Options): string {
+  return options.genaiOnly ? 'GenAI spans' : 'GenAI and HTTP attempt spans';
 }
 
 /** The hot loop: one batch encoded over and over by each side, interleaved, µs per span. */
@@ -162,13 +168,13 @@ async function hot(rounds: number, batches: number, count: number, options: Opti
       us: [] as number[],
     },
     {
-      name: `${sideName('ours', json).slice(0, -1)}, given back)`,
+      name: sideName('ours', json, 'given back'),
       serializer: await serializerOf('ours', json),
       giveBack: true,
       us: [] as number[],
     },
     {
-      name: `${sideName('ours', json).slice(0, -1)}, kept)`,
+      name: sideName('ours', json, 'kept'),
       serializer: await serializerOf('ours', json),
       giveBack: false,
       us: [] as number[],
@@ -185,8 +191,7 @@ async function hot(rounds: number, batches: number, count: number, options: Opti
     for (const side of sides) side.us.push(time(side.serializer, spans, batches, side.giveBack));
   }
   const perSpan = (upstream.length / spans.length).toFixed(0);
-  const kinds = options.genaiOnly ? 'GenAI spans' : 'GenAI and HTTP attempt spans';
-  console.log(`${spans.length} ${kinds} per batch, ${perSpan} B/span, ${rounds} rounds`);
+  console.log(`${spans.length} ${spanKinds(options)} per batch, ${perSpan} B/span, ${rounds} rounds`);
   for (const side of sides) console.log(`${side.name.padEnd(52)} ${median(side.us).toFixed(2)} µs/span`);
 }
 
@@ -264,7 +269,7 @@ function coldInstructions(
 ): { total: number; collector: number } {
   const dir = mkdtempSync(join(tmpdir(), 'span-serializer-'));
   try {
-    const [without, withEncoding] = [false, true].map((encode) => {
+    const counted = (encode: boolean): { total: number; collector: number } => {
       const outFile = join(dir, `${side}-${encode ? 1 : 0}.cachegrind`);
       const { execPath, execArgv } = underCachegrind(outFile, []);
       execFileSync(execPath, [...execArgv, ...childArgs(side, warmup, count, encode, options)], {
@@ -273,7 +278,9 @@ function coldInstructions(
       });
       const text = readFileSync(outFile, 'utf8');
       return { total: parseSummary(text, outFile), collector: collectorInstructions(functionCounts(text)) };
-    }) as [{ total: number; collector: number }, { total: number; collector: number }];
+    };
+    const without = counted(false);
+    const withEncoding = counted(true);
     return {
       total: (withEncoding.total - without.total) / count,
       collector: (withEncoding.collector - without.collector) / count,
@@ -286,36 +293,36 @@ function coldInstructions(
 /** `--cold`: each side in fresh children, rounds interleaved, medians printed. */
 function cold(rounds: number, warmup: number, count: number, instructions: boolean, options: Options): void {
   if (instructions) requireValgrind();
-  // Per round: CPU µs a span and the main thread's, or instructions a span and the collector's.
+  // Per round, the figure a span (CPU µs, or instructions besides the collector's) and the part of it printed beside
+  // (the main thread's µs, or the collector's instructions).
   const sides = (['upstream', 'ours'] as const).map((side) => ({
     side,
-    cpu: [] as number[],
-    main: [] as number[],
+    perSpan: [] as number[],
+    beside: [] as number[],
   }));
   for (let round = 0; round < rounds; round++) {
     for (const entry of sides) {
       if (instructions) {
         const { total, collector } = coldInstructions(entry.side, warmup, count, options);
-        entry.cpu.push(total - collector);
-        entry.main.push(collector);
+        entry.perSpan.push(total - collector);
+        entry.beside.push(collector);
         continue;
       }
       const out = execFileSync(process.execPath, childArgs(entry.side, warmup, count, true, options), {
         encoding: 'utf8',
       });
       const measure = JSON.parse(out.trim().split('\n').at(-1) ?? '') as ColdMeasure;
-      entry.cpu.push(measure.cpuUs);
-      entry.main.push(measure.mainUs);
+      entry.perSpan.push(measure.cpuUs);
+      entry.beside.push(measure.mainUs);
     }
   }
-  const kinds = options.genaiOnly ? 'GenAI spans' : 'GenAI and HTTP attempt spans';
   console.log(
-    `cold: ${count} ${kinds} in batches of ${BATCH} after ${warmup} encoded once, in a fresh process, ${rounds} rounds`,
+    `cold: ${count} ${spanKinds(options)} in batches of ${BATCH} after ${warmup} encoded once, in a fresh process, ${rounds} rounds`,
   );
-  for (const { side, cpu, main } of sides) {
+  for (const { side, perSpan, beside } of sides) {
     const figure = instructions
-      ? `${Math.round(median(cpu))} instructions/span besides the collector's (collector ${Math.round(median(main))}; rounds ${cpu.map(Math.round).join(', ')})`
-      : `${median(cpu).toFixed(2)} µs/span CPU (main thread ${median(main).toFixed(2)}; rounds ${cpu.map((us) => us.toFixed(2)).join(', ')})`;
+      ? `${Math.round(median(perSpan))} instructions/span besides the collector's (collector ${Math.round(median(beside))}; rounds ${perSpan.map(Math.round).join(', ')})`
+      : `${median(perSpan).toFixed(2)} µs/span CPU (main thread ${median(beside).toFixed(2)}; rounds ${perSpan.map((us) => us.toFixed(2)).join(', ')})`;
     console.log(`${sideName(side, options.json).padEnd(52)} ${figure}`);
   }
 }
